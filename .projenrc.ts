@@ -1,0 +1,84 @@
+import { cdk8s, javascript } from 'projen';
+
+const SHARED_CRDS = '../shared/reference/secrets-store-csi-driver/crds';
+
+const project = new cdk8s.ConstructLibraryCdk8s({
+  name: 'cdk8s-azure-keyvault-csi',
+  description: 'Typed, validated cdk8s constructs for reading Azure Key Vault secrets, keys and certificates into Kubernetes pods through the Secrets Store CSI Driver (AKS identity binding, workload identity and every other provider mode).',
+  author: 'cdk8s-azure-keyvault-csi team',
+  authorAddress: 'team@example.invalid',
+  repositoryUrl: 'https://example.invalid/cdk8s-azure-keyvault-csi.git',
+  defaultReleaseBranch: 'main',
+  packageManager: javascript.NodePackageManager.NPM,
+  projenrcTs: true,
+  cdk8sVersion: '2.70.106',
+  constructsVersion: '10.8.1',
+  jsiiVersion: '~6.0.0',
+  peerDeps: ['cdk8s-plus-27@^2.9.5'],
+  devDeps: [
+    'cdk8s-cli@^2.207.60', // `cdk8s import` of the CRDs and `cdk8s synth` of the examples
+    'kubernetes-models@^4.5.1', // schema validation of built-in kinds in tests
+    'ajv@^8', // validates SecretProviderClass against the CRD's own openAPIV3Schema
+    'yaml@^2', // parses the `objects` string and synthesized manifests back in tests
+    'fast-check@^4', // property-based tests of validators and renderers
+  ],
+  keywords: ['cdk8s', 'kubernetes', 'azure', 'key-vault', 'secrets-store-csi-driver', 'aks', 'identity-binding'],
+  github: false,
+  release: false,
+  depsUpgrade: false,
+  pullRequestTemplate: false,
+  vscode: false,
+  sampleCode: false,
+  licensed: false,
+  jestOptions: {
+    updateSnapshot: javascript.UpdateSnapshot.NEVER,
+    jestConfig: {
+      coveragePathIgnorePatterns: ['/node_modules/', '/imports/'],
+      testPathIgnorePatterns: ['/node_modules/', '/examples/.*/dist/'],
+    },
+  },
+  gitignore: ['cdk8s.out/', 'bench/results/'],
+});
+
+// jsii compiles the top-level imports/ next to src/ (see ../shared/DESIGN.md).
+project.tsconfig?.file.addOverride('compilerOptions.rootDir', '.');
+project.tsconfig?.file.addOverride('include', ['src/**/*.ts', 'imports/**/*.ts']);
+project.package.addField('main', 'lib/src/index.js');
+project.package.addField('types', 'lib/src/index.d.ts');
+project.eslint?.addIgnorePattern('imports/');
+project.eslint?.addIgnorePattern('examples/*/dist/');
+project.eslint?.addLintPattern('examples');
+project.eslint?.addLintPattern('bench');
+
+project.packageTask.reset(); // no jsii-pacmak / npm pack on every build
+project.tasks.addEnvironment('JSII_SILENCE_SUPPORT_WARNING', '1');
+project.tasks.addEnvironment('JSII_SILENCE_WARNING_END_OF_LIFE_NODE_VERSION', '20');
+
+// One module per CRD, one command each: the two CRDs share an API group, so they need module
+// prefixes to land in separate files, and `cdk8s import` reads only its first spec argument.
+const importCrd = (module: string, file: string) =>
+  `cdk8s import ${module}:=${SHARED_CRDS}/${file} --output imports --language typescript --no-check-upgrade`;
+project.addTask('import', {
+  description: 'Regenerate imports/ from the pinned secrets-store CRDs in ../shared/reference',
+  steps: [
+    { exec: importCrd('secretproviderclass', 'secrets-store.csi.x-k8s.io_secretproviderclasses.yaml') },
+    { exec: importCrd('secretproviderclasspodstatus', 'secrets-store.csi.x-k8s.io_secretproviderclasspodstatuses.yaml') },
+  ],
+});
+
+const synthExample = 'cdk8s synth --no-check-upgrade';
+project.addTask('example', {
+  description: 'Synthesize the identity-binding example into examples/identity-binding/dist',
+  cwd: 'examples/identity-binding',
+  exec: synthExample,
+});
+project.addTask('examples', {
+  description: 'Synthesize every example into examples/<name>/dist',
+  exec: 'ts-node --transpile-only --project tsconfig.dev.json examples/synth-all.ts',
+});
+project.addTask('bench', {
+  description: 'Benchmark synth time and memory: library vs hand-written cdk8s-plus/ApiObject manifests',
+  exec: 'ts-node --transpile-only --project tsconfig.dev.json bench/run.ts',
+});
+
+project.synth();
