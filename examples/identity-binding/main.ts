@@ -1,0 +1,39 @@
+// The provider's identity-binding page as a cdk8s app: a SecretProviderClass that reads secret1 and
+// key1 through AKS identity binding, and a busybox pod that mounts it with its own ServiceAccount.
+// The ClusterRole/ClusterRoleBinding that let the ServiceAccount use the identity come with it.
+import { App, Chart } from 'cdk8s';
+import * as kplus from 'cdk8s-plus-27';
+import { AksIdentityBinding, KeyVaultObject, KeyVaultSecretProviderClass } from '../../src';
+
+// Replace with your managed identity's client ID and your tenant ID.
+const CLIENT_ID = '00000000-0000-0000-0000-000000000001';
+const TENANT_ID = '00000000-0000-0000-0000-000000000002';
+
+const app = new App();
+const chart = new Chart(app, 'identity-binding', { namespace: 'default', disableResourceNameHashes: true });
+
+const binding = new AksIdentityBinding(chart, 'managed-identity', { clientId: CLIENT_ID });
+const serviceAccount = binding.addServiceAccount(chart, 'service-account', {
+  metadata: { name: 'identity-binding-sa' },
+});
+
+const secrets = new KeyVaultSecretProviderClass(chart, 'azure-kvname-idb', {
+  metadata: { name: 'azure-kvname-idb' },
+  keyVaultName: 'kvname',
+  tenantId: TENANT_ID,
+  identity: binding.identity,
+  objects: [KeyVaultObject.secret('secret1'), KeyVaultObject.key('key1')],
+});
+
+const pod = new kplus.Pod(chart, 'busybox', {
+  metadata: { name: 'busybox-secrets-store-inline-idb' },
+  serviceAccount,
+  containers: [{
+    name: 'busybox',
+    image: 'registry.k8s.io/e2e-test-images/busybox:1.29-4',
+    command: ['/bin/sleep', '10000'],
+  }],
+});
+secrets.mount(pod, { volumeName: 'secrets-store01-inline' });
+
+app.synth();

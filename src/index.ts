@@ -1,0 +1,12 @@
+export { AzureCloud, AzureStackCloudOptions } from './cloud';
+export {
+  IdentityMode, KeyVaultIdentity, IdentityBindingOptions, WorkloadIdentityOptions,
+  VmManagedIdentityOptions, ServicePrincipalOptions, PodIdentityOptions,
+} from './identity';
+export { AksIdentityBinding, AksIdentityBindingProps } from './identity-binding';
+export { ApiObjectMountOptions, MountOptions } from './mount';
+export {
+  KeyVaultObject, KeyVaultObjectOptions, KeyVaultSecretOptions, ObjectEncoding, ObjectFormat, ObjectType,
+} from './object';
+export { KeyVaultSecretProviderClass, KeyVaultSecretProviderClassProps } from './secret-provider-class';
+export { SyncedSecret, SyncedSecretData, SyncedSecretType, SyncSecretOptions } from './synced-secret';

@@ -1,0 +1,152 @@
+import * as kplus from 'cdk8s-plus-27';
+import { Construct } from 'constructs';
+import * as rules from './validation';
+
+/** Type of a Kubernetes Secret synced from mounted Key Vault objects. */
+export enum SyncedSecretType {
+  /** Arbitrary keys. */
+  OPAQUE = 'Opaque',
+  /** TLS: exactly the keys `tls.crt` and `tls.key` (the driver extracts chain and key from the PEM or PFX). */
+  TLS = 'kubernetes.io/tls',
+  /** Registry credentials: the key `.dockerconfigjson`. */
+  DOCKER_CONFIG_JSON = 'kubernetes.io/dockerconfigjson',
+  /** Basic authentication: the keys `username` and/or `password`. */
+  BASIC_AUTH = 'kubernetes.io/basic-auth',
+  /** SSH authentication: the key `ssh-privatekey`. */
+  SSH_AUTH = 'kubernetes.io/ssh-auth',
+}
+
+/** One key of a synced Secret. */
+export interface SyncedSecretData {
+  /** Key in the Kubernetes Secret. */
+  readonly key: string;
+  /**
+   * File the class writes, relative to the mount: an object's alias or name, `<file>/<index>`
+   * for objects with `versionHistory`.
+   */
+  readonly objectName: string;
+}
+
+/** Options for `KeyVaultSecretProviderClass.syncSecret`. */
+export interface SyncSecretOptions {
+  /** Name of the Kubernetes Secret, created in the namespace of the pods that mount the class. */
+  readonly secretName: string;
+  /** Type of the Secret; decides which keys are allowed. */
+  readonly type: SyncedSecretType;
+  /** The Secret's keys and the files they come from. */
+  readonly data: SyncedSecretData[];
+  /**
+   * Labels of the Secret (the driver adds `secrets-store.csi.k8s.io/managed: "true"`).
+   *
+   * @default - none
+   */
+  readonly labels?: { [key: string]: string };
+  /**
+   * Annotations of the Secret.
+   *
+   * @default - none
+   */
+  readonly annotations?: { [key: string]: string };
+}
+
+/** Keys each Secret type requires and allows (the API server enforces them when the driver syncs). */
+const KEYS_BY_TYPE: Record<string, { required: string[][]; allowed?: string[] }> = {
+  [SyncedSecretType.TLS]: { required: [['tls.crt'], ['tls.key']], allowed: ['tls.crt', 'tls.key'] },
+  [SyncedSecretType.DOCKER_CONFIG_JSON]: { required: [['.dockerconfigjson']] },
+  [SyncedSecretType.BASIC_AUTH]: { required: [['username', 'password']] },
+  [SyncedSecretType.SSH_AUTH]: { required: [['ssh-privatekey']] },
+};
+
+const SECRET_KEY = /^[-._a-zA-Z0-9]+$/;
+
+/**
+ * A Kubernetes Secret the driver keeps in sync with files of a mounted class (a `secretObjects`
+ * entry). The Secret exists only while a pod mounts the class, in that pod's namespace.
+ */
+export class SyncedSecret {
+  /** Name of the Kubernetes Secret. */
+  public readonly secretName: string;
+  /** Type of the Kubernetes Secret. */
+  public readonly type: SyncedSecretType;
+  /** The Secret as a cdk8s-plus reference, for volumes, env and RBAC. */
+  public readonly secret: kplus.ISecret;
+
+  private readonly options: SyncSecretOptions;
+
+  /** @internal Created by `KeyVaultSecretProviderClass.syncSecret`. */
+  public static _create(scope: Construct, field: string, options: SyncSecretOptions): SyncedSecret {
+    return new SyncedSecret(scope, field, options);
+  }
+
+  private constructor(scope: Construct, field: string, options: SyncSecretOptions) {
+    rules.check(scope, `${field}.secretName`, options.secretName, rules.dns1123Subdomain(options.secretName));
+    validateKeys(scope, field, options);
+    this.options = options;
+    this.secretName = options.secretName;
+    this.type = options.type;
+    this.secret = kplus.Secret.fromSecretName(scope, `SyncedSecret-${options.secretName}`, options.secretName);
+  }
+
+  /** The Secret's keys and the files they come from. */
+  public get data(): SyncedSecretData[] {
+    return [...this.options.data];
+  }
+
+  /**
+   * A container environment value read from one key of the synced Secret. The Secret only exists
+   * while a pod in the namespace mounts the class, so mount it into the same pod.
+   */
+  public envValue(key: string, options: kplus.EnvValueFromSecretOptions = {}): kplus.EnvValue {
+    if (!this.options.data.some(d => d.key === key)) {
+      throw new Error(rules.problem(this.secret, 'key', key, {
+        rule: `the synced Secret "${this.secretName}" has no such key (keys: ${this.options.data.map(d => d.key).join(', ')})`,
+        fix: 'use one of its keys, or add the key to the `data` of syncSecret()',
+      }));
+    }
+    return kplus.EnvValue.fromSecretValue({ secret: this.secret, key }, options);
+  }
+
+  /** @internal The `secretObjects` entry. */
+  public _toSecretObject() {
+    return {
+      secretName: this.options.secretName,
+      type: this.options.type,
+      labels: this.options.labels,
+      annotations: this.options.annotations,
+      data: this.options.data.map(d => ({ objectName: d.objectName, key: d.key })),
+    };
+  }
+}
+
+function validateKeys(scope: Construct, field: string, options: SyncSecretOptions): void {
+  const types: string[] = Object.values(SyncedSecretType);
+  rules.check(scope, `${field}.type`, options.type, types.includes(options.type) ? undefined : {
+    rule: `must be one of ${types.join(', ')}`, fix: 'use the SyncedSecretType enum',
+  });
+  rules.check(scope, `${field}.data`, options.data, options.data.length > 0 ? undefined : {
+    rule: 'a synced Secret needs at least one key (the driver rejects empty data)', fix: 'add { key, objectName } entries',
+  });
+  const seen = new Set<string>();
+  options.data.forEach((d, i) => {
+    rules.check(scope, `${field}.data[${i}].key`, d.key, SECRET_KEY.test(d.key) && d.key.length <= 253 && !seen.has(d.key) ? undefined : {
+      rule: seen.has(d.key) ? 'each key of a Secret appears once' : 'a Secret key has at most 253 letters, digits, "-", "_" and "."',
+      fix: 'use a distinct key such as "password" or "tls.crt"',
+    });
+    rules.check(scope, `${field}.data[${i}].objectName`, d.objectName, rules.filePath(d.objectName));
+    seen.add(d.key);
+  });
+  const keys = KEYS_BY_TYPE[options.type];
+  if (!keys) return;
+  for (const [i, d] of options.data.entries()) {
+    rules.check(scope, `${field}.data[${i}].key`, d.key, !keys.allowed || keys.allowed.includes(d.key) ? undefined : {
+      rule: `a ${options.type} Secret takes only the keys ${keys.allowed.join(' and ')}`,
+      fix: `map the certificate's file to ${keys.allowed.join(' and ')}`,
+    });
+  }
+  for (const anyOf of keys.required) {
+    rules.check(scope, `${field}.data`, options.data.map(d => d.key), anyOf.some(k => seen.has(k)) ? undefined : {
+      rule: `a ${options.type} Secret needs the key ${anyOf.join(' or ')}`,
+      fix: `add { key: "${anyOf[0]}", objectName: <file> }`,
+    });
+  }
+}

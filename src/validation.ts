@@ -1,0 +1,136 @@
+import { IConstruct } from 'constructs';
+
+/**
+ * Validation rules: pure functions that return `undefined` for a valid value or the rule it
+ * breaks and how to fix it. Constructs turn a violation into an error that names the construct
+ * path, the field and the value (`fail`, `problem`). Property tests exercise the rules directly.
+ */
+export interface Violation {
+  readonly rule: string;
+  readonly fix: string;
+}
+
+/** The message for a violation, without the construct path (cdk8s adds it to `addValidation` messages). */
+export function describeViolation(field: string, value: unknown, violation: Violation): string {
+  return `${field} ${JSON.stringify(value)} is invalid: ${violation.rule}. Fix: ${violation.fix}.`;
+}
+
+/** The message for a violation with the construct path, in the `[path] message` shape cdk8s uses. */
+export function problem(scope: IConstruct, field: string, value: unknown, violation: Violation): string {
+  return `[${scope.node.path}] ${describeViolation(field, value, violation)}`;
+}
+
+/** Throws when `violation` is set: eager validation of a single value. */
+export function check(scope: IConstruct, field: string, value: unknown, violation: Violation | undefined): void {
+  if (violation) {
+    throw new Error(problem(scope, field, value, violation));
+  }
+}
+
+const KEY_VAULT_NAME = /^[A-Za-z](?!.*--)[A-Za-z0-9-]{1,22}[A-Za-z0-9]$/;
+const GUID = /^[0-9a-fA-F]{8}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{12}$/;
+const OBJECT_NAME = /^[A-Za-z0-9-]{1,127}$/;
+const DNS1123_LABEL = /^[a-z0-9]([-a-z0-9]*[a-z0-9])?$/;
+const DNS1123_SUBDOMAIN = /^[a-z0-9]([-a-z0-9]*[a-z0-9])?(\.[a-z0-9]([-a-z0-9]*[a-z0-9])?)*$/;
+const LABEL_VALUE = /^[A-Za-z0-9]([-A-Za-z0-9_.]*[A-Za-z0-9])?$/;
+const OCTAL_PERMISSION = /^[0-7]{3,4}$/;
+const GO_DURATION = /^([0-9]+(\.[0-9]+)?(ns|us|µs|ms|s|m|h))+$/;
+const INT32_MAX = 2147483647;
+
+export function keyVaultName(value: string): Violation | undefined {
+  if (KEY_VAULT_NAME.test(value)) return undefined;
+  return {
+    rule: 'a Key Vault name has 3-24 characters (letters, digits, hyphens), starts with a letter, ends with a letter or digit and has no consecutive hyphens',
+    fix: 'use the vault name exactly as in https://<name>.vault.azure.net',
+  };
+}
+
+export function guid(value: string): Violation | undefined {
+  if (GUID.test(value)) return undefined;
+  return {
+    rule: 'must be a GUID (xxxxxxxx-xxxx-xxxx-xxxx-xxxxxxxxxxxx)',
+    fix: 'copy the ID from `az identity show --query clientId` or `az account show --query tenantId`',
+  };
+}
+
+export function tenantId(value: string, adfsAllowed: boolean): Violation | undefined {
+  if (adfsAllowed && value === 'adfs') return undefined;
+  if (GUID.test(value)) return undefined;
+  return {
+    rule: adfsAllowed ? 'must be a GUID, or "adfs" for Azure Stack Hub with AD FS' : 'must be a GUID ("adfs" is only valid with AzureCloud.stack)',
+    fix: 'use the directory (tenant) ID from `az account show --query tenantId`',
+  };
+}
+
+export function objectName(value: string): Violation | undefined {
+  if (OBJECT_NAME.test(value)) return undefined;
+  return {
+    rule: 'a Key Vault object name has 1-127 characters: letters, digits and hyphens',
+    fix: 'use the secret, key or certificate name as shown in the vault; rename files with `alias`',
+  };
+}
+
+/** A file path the driver writes under the mount: the provider's and the driver's checks together. */
+export function filePath(value: string): Violation | undefined {
+  const rule = (r: string): Violation => ({ rule: `the file name ${r}`, fix: 'set `alias` to a relative path like "db/password"' });
+  if (value.length === 0) return rule('must not be empty');
+  if (value.startsWith('/') || /^[A-Za-z]:/.test(value) || value.startsWith('\\')) return rule('must be relative');
+  if (value.includes('\\')) return rule('must use "/" as the separator');
+  if (value.length > 4096) return rule('must be at most 4096 characters');
+  if (/[\u0000-\u001f\u007f]/.test(value)) return rule('must not contain control characters');
+  for (const segment of value.split('/')) {
+    if (segment === '' || segment === '.' || segment === '..') return rule('must not contain empty, "." or ".." segments');
+    if (segment.length > 255) return rule('must have segments of at most 255 characters');
+  }
+  return undefined;
+}
+
+export function objectVersion(value: string): Violation | undefined {
+  if (/^[A-Za-z0-9-]{1,127}$/.test(value)) return undefined;
+  return { rule: 'an object version is a Key Vault version ID (32 hex digits) or "latest"', fix: 'copy the version from `az keyvault secret list-versions`, or omit it for the latest' };
+}
+
+export function versionHistory(value: number): Violation | undefined {
+  if (Number.isInteger(value) && value >= 1 && value <= INT32_MAX) return undefined;
+  return { rule: 'must be an integer from 1 to 2147483647', fix: 'set the number of versions to write, e.g. 5' };
+}
+
+export function filePermission(value: string): Violation | undefined {
+  if (OCTAL_PERMISSION.test(value)) return undefined;
+  return { rule: 'must be 3 or 4 octal digits (the provider silently writes mode 0 otherwise)', fix: 'use e.g. "0644" or "0440"' };
+}
+
+export function dns1123Subdomain(value: string): Violation | undefined {
+  if (value.length <= 253 && DNS1123_SUBDOMAIN.test(value)) return undefined;
+  return {
+    rule: 'a Kubernetes object name is a DNS-1123 subdomain: at most 253 lowercase letters, digits, "-" and ".", starting and ending with a letter or digit',
+    fix: 'use a name like "app-secrets"',
+  };
+}
+
+export function dns1123Label(value: string): Violation | undefined {
+  if (value.length <= 63 && DNS1123_LABEL.test(value)) return undefined;
+  return {
+    rule: 'must be a DNS-1123 label: at most 63 lowercase letters, digits and "-", starting and ending with a letter or digit',
+    fix: 'use a name like "secrets-store"',
+  };
+}
+
+export function labelValue(value: string): Violation | undefined {
+  if (value.length <= 63 && LABEL_VALUE.test(value)) return undefined;
+  return {
+    rule: 'a non-empty label value has at most 63 letters, digits, "-", "_" and ".", starting and ending with a letter or digit',
+    fix: 'use the AzureIdentityBinding selector exactly',
+  };
+}
+
+export function goDuration(value: string): Violation | undefined {
+  if (GO_DURATION.test(value)) return undefined;
+  return { rule: 'must be a Go duration', fix: 'use e.g. "2m", "90s" or "1h30m"' };
+}
+
+/** A container path for a mount: absolute, Linux or Windows. */
+export function mountPath(value: string): Violation | undefined {
+  if (value.startsWith('/') || /^[A-Za-z]:[\\/]/.test(value)) return undefined;
+  return { rule: 'must be an absolute path', fix: 'use e.g. "/mnt/secrets-store"' };
+}

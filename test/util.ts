@@ -1,0 +1,113 @@
+/**
+ * Shared test helpers: synthesize, validate every object with maintained schemas, and read the
+ * provider's `objects` string back with a real YAML parser.
+ */
+import * as fs from 'fs';
+import * as path from 'path';
+import Ajv from 'ajv';
+import { Chart, Testing } from 'cdk8s';
+import * as YAML from 'yaml';
+
+/** The SecretProviderClass CRD the SPC schema is read from (pinned upstream copy; CI has ../shared). */
+export const SHARED_REFERENCE = path.resolve(__dirname, '..', '..', 'shared', 'reference');
+
+/** Synthesizes a chart and validates every object (kubernetes-models, CRD schema). */
+export function synth(chart: Chart): any[] {
+  const manifests = Testing.synth(chart);
+  validateManifests(manifests);
+  return manifests;
+}
+
+/** Objects of one kind (optionally one name) in synthesized output. */
+export function ofKind(manifests: any[], kind: string, name?: string): any[] {
+  return manifests.filter(m => m.kind === kind && (name === undefined || m.metadata?.name === name));
+}
+
+/** The single object of a kind (and name); fails the test when there is not exactly one. */
+export function only(manifests: any[], kind: string, name?: string): any {
+  const found = ofKind(manifests, kind, name);
+  if (found.length !== 1) throw new Error(`expected one ${kind}${name ? ` ${name}` : ''}, found ${found.length}`);
+  return found[0];
+}
+
+/** The `objects` parameter of a SecretProviderClass, parsed the way the provider does: outer YAML, then each entry. */
+export function parseObjects(spc: any): Record<string, unknown>[] {
+  const outer = YAML.parse(spc.spec.parameters.objects);
+  expect(Object.keys(outer)).toEqual(['array']);
+  expect(Array.isArray(outer.array)).toBe(true);
+  return outer.array.map((entry: unknown) => {
+    expect(typeof entry).toBe('string'); // a list of strings, not of mappings
+    return YAML.parse(entry as string);
+  });
+}
+
+/** The pod spec inside any workload kind. */
+export function podSpecOf(workload: any): any {
+  switch (workload.kind) {
+    case 'Pod': return workload.spec;
+    case 'CronJob': return workload.spec.jobTemplate.spec.template.spec;
+    default: return workload.spec.template.spec;
+  }
+}
+
+/** Validates built-in kinds with kubernetes-models and SecretProviderClasses with the CRD's own schema. */
+export function validateManifests(manifests: any[]): void {
+  for (const manifest of manifests) {
+    if (manifest.apiVersion.startsWith('secrets-store.csi.x-k8s.io/')) {
+      validateCustomResource(manifest);
+    } else {
+      validateBuiltIn(manifest);
+    }
+  }
+}
+
+function validateBuiltIn(manifest: any): void {
+  const module = `kubernetes-models/${manifest.apiVersion}/${manifest.kind}`;
+  // eslint-disable-next-line @typescript-eslint/no-require-imports
+  const Model = require(module)[manifest.kind];
+  try {
+    new Model(manifest).validate();
+  } catch (e) {
+    throw new Error(`${manifest.kind} ${manifest.metadata?.name} fails ${module}: ${(e as Error).message}`);
+  }
+}
+
+const crdValidators = new Map<string, (doc: unknown) => boolean>();
+
+function validateCustomResource(manifest: any): void {
+  const [group, version] = manifest.apiVersion.split('/');
+  const key = `${group}/${version}/${manifest.kind}`;
+  let validate = crdValidators.get(key);
+  if (!validate) {
+    const crd = findCrd(group, manifest.kind);
+    const schema = crd.spec.versions.find((v: any) => v.name === version)?.schema.openAPIV3Schema;
+    if (!schema) throw new Error(`CRD ${crd.metadata.name} has no version ${version}`);
+    const ajv = new Ajv({ strict: false, allErrors: true });
+    validate = ajv.compile(closeSchema(schema));
+    crdValidators.set(key, validate);
+  }
+  if (!validate(manifest)) {
+    throw new Error(`${manifest.kind} ${manifest.metadata?.name} fails its CRD schema: ${JSON.stringify((validate as any).errors)}`);
+  }
+}
+
+/** The API server prunes unknown fields; fail on them instead, so a typo is caught here. */
+function closeSchema(schema: any): any {
+  if (schema?.type === 'object' && schema.properties && !schema['x-kubernetes-preserve-unknown-fields']) {
+    const properties: Record<string, unknown> = {};
+    for (const [name, property] of Object.entries(schema.properties)) properties[name] = closeSchema(property);
+    const meta = schema.properties.metadata ? {} : undefined;
+    return { ...schema, properties: meta ? { ...properties, metadata: { type: 'object' } } : properties, additionalProperties: false };
+  }
+  if (schema?.type === 'array' && schema.items) return { ...schema, items: closeSchema(schema.items) };
+  return schema;
+}
+
+function findCrd(group: string, kind: string): any {
+  const dir = path.join(SHARED_REFERENCE, 'secrets-store-csi-driver', 'crds');
+  for (const file of fs.readdirSync(dir)) {
+    const crd = YAML.parse(fs.readFileSync(path.join(dir, file), 'utf-8'));
+    if (crd.spec.group === group && crd.spec.names.kind === kind) return crd;
+  }
+  throw new Error(`no CRD for ${group} ${kind} in ${dir}`);
+}
