@@ -74,11 +74,11 @@ project.addTask('example', {
 });
 project.addTask('examples', {
   description: 'Synthesize every example into examples/<name>/dist',
-  exec: 'ts-node --transpile-only --project tsconfig.dev.json examples/synth-all.ts',
+  exec: 'ts-node --transpile-only --project examples/tsconfig.json examples/synth-all.ts',
 });
 project.addTask('bench', {
   description: 'Benchmark synth time and memory: library vs hand-written cdk8s-plus/ApiObject manifests',
-  exec: 'ts-node --transpile-only --project tsconfig.dev.json bench/run.ts',
+  exec: 'ts-node --transpile-only --project bench/tsconfig.json bench/run.ts',
 });
 
 project.synth();

@@ -1,6 +1,6 @@
 import { IConstruct } from 'constructs';
 import { AppRegistry } from './app-registry';
-import { Audience, Param, POD_IDENTITY_LABEL } from './constants';
+import { Audience, FEDERATED_CREDENTIAL_LIMIT, Param, POD_IDENTITY_LABEL } from './constants';
 import * as rules from './validation';
 import { MountedWorkload } from './workload';
 
@@ -192,18 +192,29 @@ class WorkloadIdentity extends KeyVaultIdentity {
     return { [Param.CLIENT_ID]: this.clientId! };
   }
 
-  /** Records the federated credential subject for the credential budget and `FederatedCredentials`. */
+  /** Records the federated credential subject; the first mount of a client ID checks its budget at synth. */
   public _bind(workload: MountedWorkload): void {
     const namespace = workload.namespace;
     rules.check(workload.scope, 'metadata.namespace', namespace, namespace ? undefined : {
       rule: 'workload identity needs the pod\'s namespace: the federated credential subject is system:serviceaccount:<namespace>:<serviceaccount>',
       fix: 'set the chart\'s or the workload\'s namespace',
     });
-    AppRegistry.of(workload.scope).addFederatedSubject(this.clientId!, {
+    const registry = AppRegistry.of(workload.scope);
+    const first = registry.addFederatedSubject(this.clientId!, {
       cluster: AppRegistry.clusterOf(workload.scope),
       namespace: namespace!,
       serviceAccount: workload.serviceAccountName ?? 'default',
     });
+    if (first) workload.classScope.node.addValidation({ validate: () => this.checkCredentialBudget(registry) });
+  }
+
+  private checkCredentialBudget(registry: AppRegistry): string[] {
+    const needed = registry.federatedSubjects.get(this.clientId!)!.size;
+    if (needed <= FEDERATED_CREDENTIAL_LIMIT) return [];
+    return [rules.describeViolation('identity.clientId', this.clientId, {
+      rule: `workload identity needs one federated identity credential per cluster, namespace and ServiceAccount that mounts it: ${needed} here, and Entra ID allows ${FEDERATED_CREDENTIAL_LIMIT} per identity (FederatedCredentials.of(app) lists them)`,
+      fix: 'use AKS identity binding (new AksIdentityBinding(chart, id, { clientId }) and its `identity`): one credential serves every workload and cluster',
+    })];
   }
 }
 

@@ -10,3 +10,4 @@ export {
 } from './object';
 export { KeyVaultSecretProviderClass, KeyVaultSecretProviderClassProps } from './secret-provider-class';
 export { SyncedSecret, SyncedSecretData, SyncedSecretType, SyncSecretOptions } from './synced-secret';
+export { FederatedCredential, FederatedCredentials } from './federated-credentials';

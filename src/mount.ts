@@ -118,6 +118,7 @@ export function mountIntoPod(source: MountSource, pod: kplus.AbstractPod, option
   }
   source.identity._bind({
     scope: pod,
+    classScope: source.scope,
     namespace: pod.metadata.namespace,
     serviceAccountName: pod.serviceAccount?.name,
     addPodLabel: (key, value) => pod.podMetadata.addLabel(key, value),
@@ -173,6 +174,7 @@ export function mountIntoApiObject(source: MountSource, workload: ApiObject, opt
 
   source.identity._bind({
     scope: workload,
+    classScope: source.scope,
     namespace: workload.metadata.namespace,
     serviceAccountName: spec.serviceAccountName ?? spec.serviceAccount,
     addPodLabel: (key, value) => {

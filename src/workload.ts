@@ -8,6 +8,8 @@ import { IConstruct } from 'constructs';
 export interface MountedWorkload {
   /** The workload construct: error messages name its path; the cluster context is read from it. */
   readonly scope: IConstruct;
+  /** The class being mounted: app-wide checks about its identity are reported on it. */
+  readonly classScope: IConstruct;
   /** Namespace of the pods, if known at synth. */
   readonly namespace?: string;
   /** `serviceAccountName` of the pod template, if set. */
