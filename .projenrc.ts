@@ -51,6 +51,7 @@ project.eslint?.addLintPattern('examples');
 project.eslint?.addLintPattern('bench');
 
 project.packageTask.reset(); // no jsii-pacmak / npm pack on every build
+project.npmignore?.exclude('/examples/', '/bench/', '/.ci/');
 project.tasks.addEnvironment('JSII_SILENCE_SUPPORT_WARNING', '1');
 project.tasks.addEnvironment('JSII_SILENCE_WARNING_END_OF_LIFE_NODE_VERSION', '20');
 

@@ -17,6 +17,42 @@ export interface RegisteredClass {
   readonly cloudEnvironmentFile?: string;
 }
 
+/**
+ * @internal
+ * What the app-wide checks need to know about a `SecretsStoreCsiDriver`.
+ */
+export interface RegisteredDriver {
+  readonly node: IConstruct['node'];
+  /** The cluster the driver installs into (see `AppRegistry.clusterOf`). */
+  readonly cluster: string;
+  /** Directories the Linux driver searches for provider sockets; none when it installs no Linux DaemonSet. */
+  readonly linuxProvidersDirs?: string[];
+  /** Directories the Windows driver searches for provider sockets; none when it installs no Windows DaemonSet. */
+  readonly windowsProvidersDirs?: string[];
+}
+
+/**
+ * @internal
+ * What the app-wide checks need to know about an `AzureKeyVaultProvider`.
+ */
+export interface RegisteredProvider {
+  readonly node: IConstruct['node'];
+  /** The cluster the provider installs into (see `AppRegistry.clusterOf`). */
+  readonly cluster: string;
+  /** Provider release, e.g. `v1.8.2`. */
+  readonly version: string;
+  /** Host directory of the Linux provider socket; none when it installs no Linux DaemonSet. */
+  readonly linuxProvidersDir?: string;
+  /** Host directory of the Windows provider socket; none when it installs no Windows DaemonSet. */
+  readonly windowsProvidersDir?: string;
+  /** In-container path of the mounted custom cloud environment file, if any. */
+  readonly cloudEnvironmentFile?: string;
+  /** `dnsPolicy` of the Linux pod, if set. */
+  readonly dnsPolicy?: string;
+  /** Whether the Linux pod uses the host network. */
+  readonly hostNetwork: boolean;
+}
+
 /** @internal A federated identity credential subject a workload identity needs. */
 export interface FederatedSubject {
   readonly cluster: string;
@@ -43,12 +79,23 @@ export class AppRegistry {
 
   /** The cluster a construct deploys to: the context key, or one unnamed cluster per app. */
   public static clusterOf(scope: IConstruct): string {
-    const cluster = scope.node.tryGetContext(CLUSTER_CONTEXT_KEY);
+    return AppRegistry.clusterOfNode(scope.node);
+  }
+
+  /** The cluster of a construct, from its node (for registered entries that keep only the node). */
+  public static clusterOfNode(node: IConstruct['node']): string {
+    const cluster = node.tryGetContext(CLUSTER_CONTEXT_KEY);
     return cluster === undefined ? '' : String(cluster);
   }
 
   /** Every `KeyVaultSecretProviderClass` in the app, in creation order. */
   public readonly classes: RegisteredClass[] = [];
+
+  /** Every `SecretsStoreCsiDriver` in the app, in creation order. */
+  public readonly drivers: RegisteredDriver[] = [];
+
+  /** Every `AzureKeyVaultProvider` in the app, in creation order. */
+  public readonly providers: RegisteredProvider[] = [];
 
   /** Federated subjects per workload-identity client ID, keyed by cluster/namespace/ServiceAccount. */
   public readonly federatedSubjects = new Map<string, Map<string, FederatedSubject>>();

@@ -11,3 +11,5 @@ export {
 export { KeyVaultSecretProviderClass, KeyVaultSecretProviderClassProps } from './secret-provider-class';
 export { SyncedSecret, SyncedSecretData, SyncedSecretType, SyncSecretOptions } from './synced-secret';
 export { FederatedCredential, FederatedCredentials } from './federated-credentials';
+export { SecretsStoreCsiDriver, SecretsStoreCsiDriverProps, SecretRotationOptions } from './install/secrets-store-csi-driver';
+export { AzureKeyVaultProvider, AzureKeyVaultProviderProps, CloudEnvironmentFile, ProviderVolumeMount } from './install/azure-key-vault-provider';

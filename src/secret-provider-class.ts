@@ -105,7 +105,10 @@ export class KeyVaultSecretProviderClass extends Construct {
     });
     this.name = this.apiObject.name;
     this.namespace = this.apiObject.metadata.namespace;
-    rules.check(this, 'metadata.name', this.name, rules.dns1123Subdomain(this.name));
+    const nameViolation = rules.dns1123Subdomain(this.name);
+    rules.check(this, 'metadata.name', this.name, nameViolation && props.metadata?.name === undefined
+      ? { ...nameViolation, fix: 'set `metadata.name`, or use a construct id of lowercase letters, digits and hyphens (the name is generated from it)' }
+      : nameViolation);
 
     this.addObject(...props.objects ?? []);
     this.node.addValidation({ validate: () => this.validateContents() });

@@ -34,7 +34,7 @@ const DNS1123_LABEL = /^[a-z0-9]([-a-z0-9]*[a-z0-9])?$/;
 const DNS1123_SUBDOMAIN = /^[a-z0-9]([-a-z0-9]*[a-z0-9])?(\.[a-z0-9]([-a-z0-9]*[a-z0-9])?)*$/;
 const LABEL_VALUE = /^[A-Za-z0-9]([-A-Za-z0-9_.]*[A-Za-z0-9])?$/;
 const OCTAL_PERMISSION = /^[0-7]{3,4}$/;
-const GO_DURATION = /^([0-9]+(\.[0-9]+)?(ns|us|µs|ms|s|m|h))+$/;
+const GO_DURATION = /^(0|(([0-9]+(\.[0-9]*)?|\.[0-9]+)(ns|us|µs|μs|ms|s|m|h))+)$/; // time.ParseDuration, unsigned
 const INT32_MAX = 2147483647;
 
 export function keyVaultName(value: string): Violation | undefined {
@@ -74,13 +74,17 @@ export function objectName(value: string): Violation | undefined {
 export function filePath(value: string): Violation | undefined {
   const rule = (r: string): Violation => ({ rule: `the file name ${r}`, fix: 'set `alias` to a relative path like "db/password"' });
   if (value.length === 0) return rule('must not be empty');
-  if (value.startsWith('/') || /^[A-Za-z]:/.test(value) || value.startsWith('\\')) return rule('must be relative');
+  // Absolute as Go's filepath.IsAbs sees it on Linux or Windows nodes ("C:/x", "C:\\x", "\\x"; not "a: b").
+  if (value.startsWith('/') || /^[A-Za-z]:[\\/]/.test(value) || value.startsWith('\\')) return rule('must be relative');
   if (value.includes('\\')) return rule('must use "/" as the separator');
-  if (value.length > 4096) return rule('must be at most 4096 characters');
-  if (/[\u0000-\u001f\u007f]/.test(value)) return rule('must not contain control characters');
+  if (Buffer.byteLength(value) > 4096) return rule('must be at most 4096 bytes');
+  // NEL, LS and PS are line breaks to the provider's YAML parser (yaml.v3), as are C0 controls.
+  if (/[\u0000-\u001f\u007f\u0085\u2028\u2029]/.test(value)) return rule('must not contain control characters or line breaks');
+  // The provider TrimSpaces every field: " a" would be written to "a" and could clash unseen.
+  if (value.trim() !== value) return rule('must not start or end with whitespace (the provider trims it)');
   for (const segment of value.split('/')) {
     if (segment === '' || segment === '.' || segment === '..') return rule('must not contain empty, "." or ".." segments');
-    if (segment.length > 255) return rule('must have segments of at most 255 characters');
+    if (Buffer.byteLength(segment) > 255) return rule('must have segments of at most 255 bytes');
   }
   return undefined;
 }

@@ -2,13 +2,13 @@
  * Shared test helpers: synthesize, validate every object with maintained schemas, and read the
  * provider's `objects` string back with a real YAML parser.
  */
-import * as fs from 'fs';
 import * as path from 'path';
 import Ajv from 'ajv';
 import { Chart, Testing } from 'cdk8s';
 import * as YAML from 'yaml';
+import { secretProviderClassCrd, secretProviderClassPodStatusCrd } from '../src/install/crds';
 
-/** The SecretProviderClass CRD the SPC schema is read from (pinned upstream copy; CI has ../shared). */
+/** Pinned upstream manifests for parity tests (CI has ../shared; tests that need it skip without it). */
 export const SHARED_REFERENCE = path.resolve(__dirname, '..', '..', 'shared', 'reference');
 
 /** Synthesizes a chart and validates every object (kubernetes-models, CRD schema). */
@@ -74,12 +74,18 @@ function validateBuiltIn(manifest: any): void {
 
 const crdValidators = new Map<string, (doc: unknown) => boolean>();
 
+/**
+ * Validates a custom resource against the CRD the library installs (SecretsStoreCsiDriver), whose
+ * equality with the pinned upstream CRD the driver's parity tests prove.
+ */
 function validateCustomResource(manifest: any): void {
   const [group, version] = manifest.apiVersion.split('/');
   const key = `${group}/${version}/${manifest.kind}`;
   let validate = crdValidators.get(key);
   if (!validate) {
-    const crd = findCrd(group, manifest.kind);
+    const crd = [secretProviderClassCrd(), secretProviderClassPodStatusCrd()]
+      .find(c => c.spec.group === group && c.spec.names.kind === manifest.kind);
+    if (!crd) throw new Error(`no CRD for ${group} ${manifest.kind}`);
     const schema = crd.spec.versions.find((v: any) => v.name === version)?.schema.openAPIV3Schema;
     if (!schema) throw new Error(`CRD ${crd.metadata.name} has no version ${version}`);
     const ajv = new Ajv({ strict: false, allErrors: true });
@@ -96,18 +102,47 @@ function closeSchema(schema: any): any {
   if (schema?.type === 'object' && schema.properties && !schema['x-kubernetes-preserve-unknown-fields']) {
     const properties: Record<string, unknown> = {};
     for (const [name, property] of Object.entries(schema.properties)) properties[name] = closeSchema(property);
-    const meta = schema.properties.metadata ? {} : undefined;
-    return { ...schema, properties: meta ? { ...properties, metadata: { type: 'object' } } : properties, additionalProperties: false };
+    if (schema.properties.metadata) properties.metadata = { type: 'object' };
+    return { ...schema, properties, additionalProperties: false };
   }
   if (schema?.type === 'array' && schema.items) return { ...schema, items: closeSchema(schema.items) };
   return schema;
 }
 
-function findCrd(group: string, kind: string): any {
-  const dir = path.join(SHARED_REFERENCE, 'secrets-store-csi-driver', 'crds');
-  for (const file of fs.readdirSync(dir)) {
-    const crd = YAML.parse(fs.readFileSync(path.join(dir, file), 'utf-8'));
-    if (crd.spec.group === group && crd.spec.names.kind === kind) return crd;
+/** The message `fn` throws; fails the test when it does not throw. */
+export function errorOf(fn: () => unknown): string {
+  try {
+    fn();
+  } catch (e) {
+    return (e as Error).message;
   }
-  throw new Error(`no CRD for ${group} ${kind} in ${dir}`);
+  throw new Error('expected an error, but none was thrown');
+}
+
+/** What a validation message must say (../shared/DESIGN.md "Validation"). */
+export interface ExpectedProblem {
+  /** Path of the construct the problem is reported on. */
+  readonly path: string;
+  /** The field, e.g. "keyVaultName" or "objects[0].alias". */
+  readonly field: string;
+  /** The bad value, rendered as JSON in the message. */
+  readonly value: unknown;
+  /** The rule that is broken (matched before "Fix:"). */
+  readonly rule: RegExp;
+  /** How to fix it (matched after "Fix:"). */
+  readonly fix: RegExp;
+}
+
+/**
+ * Asserts that `message` (an eager error or cdk8s's "Validation failed" list) has a line naming
+ * the construct path, the field with the bad value, the rule and a fix.
+ */
+export function expectProblem(message: string, expected: ExpectedProblem): void {
+  const subject = `[${expected.path}] ${expected.field} ${JSON.stringify(expected.value)}`;
+  const line = message.split('\n').map(l => l.trim()).find(l => l.startsWith(subject));
+  if (line === undefined) throw new Error(`no problem line starting with ${subject} in:\n${message}`);
+  const [rule, fix, ...rest] = line.slice(subject.length).split(' Fix: ');
+  expect(rest).toEqual([]);
+  expect(rule).toMatch(expected.rule);
+  expect(fix ?? '').toMatch(expected.fix);
 }

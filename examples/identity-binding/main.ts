@@ -1,9 +1,13 @@
 // The provider's identity-binding page as a cdk8s app: a SecretProviderClass that reads secret1 and
 // key1 through AKS identity binding, and a busybox pod that mounts it with its own ServiceAccount.
 // The ClusterRole/ClusterRoleBinding that let the ServiceAccount use the identity come with it.
+// A second chart, `install`, installs the driver and the provider: the AKS add-on (provider v1.7.2)
+// predates identity binding (v1.8.0+).
 import { App, Chart } from 'cdk8s';
 import * as kplus from 'cdk8s-plus-27';
-import { AksIdentityBinding, KeyVaultObject, KeyVaultSecretProviderClass } from '../../src';
+import {
+  AksIdentityBinding, AzureKeyVaultProvider, KeyVaultObject, KeyVaultSecretProviderClass, SecretsStoreCsiDriver,
+} from '../../src';
 
 // Replace with your managed identity's client ID and your tenant ID.
 const CLIENT_ID = '00000000-0000-0000-0000-000000000001';
@@ -32,8 +36,17 @@ const pod = new kplus.Pod(chart, 'busybox', {
     name: 'busybox',
     image: 'registry.k8s.io/e2e-test-images/busybox:1.29-4',
     command: ['/bin/sleep', '10000'],
+    // cdk8s-plus requires a non-root user; busybox's image runs as root unless told otherwise.
+    securityContext: { user: 1000, group: 1000 },
   }],
 });
 secrets.mount(pod, { volumeName: 'secrets-store01-inline' });
+
+// Once per cluster, in kube-system. The CSIDriver's tokenRequests (api://AKSIdentityBinding) are
+// derived from the class above; the Linux provider uses dnsPolicy ClusterFirstWithHostNet to reach
+// the identity binding token proxy through the API server.
+const install = new Chart(app, 'install', { disableResourceNameHashes: true });
+new SecretsStoreCsiDriver(install, 'driver');
+new AzureKeyVaultProvider(install, 'provider');
 
 app.synth();

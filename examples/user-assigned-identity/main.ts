@@ -1,0 +1,35 @@
+// The provider's user-assigned managed identity page as a cdk8s app: a SecretProviderClass that reads
+// secret1 and key1 with a user-assigned identity on the node pool (useVMManagedIdentity +
+// userAssignedIdentityID), e.g. the AKS kubelet identity or the add-on's identity, and a busybox pod
+// that mounts it. Every pod on those nodes can use the identity: prefer identity binding on AKS.
+import { App, Chart } from 'cdk8s';
+import * as kplus from 'cdk8s-plus-27';
+import { KeyVaultIdentity, KeyVaultObject, KeyVaultSecretProviderClass } from '../../src';
+
+// Replace with the client ID of the identity assigned to the node VMSS, and your tenant ID.
+const CLIENT_ID = '00000000-0000-0000-0000-000000000001';
+const TENANT_ID = '00000000-0000-0000-0000-000000000002';
+
+const app = new App();
+const chart = new Chart(app, 'user-assigned-identity', { namespace: 'default', disableResourceNameHashes: true });
+
+const secrets = new KeyVaultSecretProviderClass(chart, 'azure-kvname-user-msi', {
+  metadata: { name: 'azure-kvname-user-msi' },
+  keyVaultName: 'kvname',
+  tenantId: TENANT_ID,
+  identity: KeyVaultIdentity.vmManagedIdentity({ userAssignedClientId: CLIENT_ID }),
+  objects: [KeyVaultObject.secret('secret1'), KeyVaultObject.key('key1')],
+});
+
+const pod = new kplus.Pod(chart, 'busybox', {
+  metadata: { name: 'busybox-secrets-store-inline-user-msi' },
+  containers: [{
+    name: 'busybox',
+    image: 'registry.k8s.io/e2e-test-images/busybox:1.29-4',
+    command: ['/bin/sleep', '10000'],
+    securityContext: { user: 1000, group: 1000 },
+  }],
+});
+secrets.mount(pod, { volumeName: 'secrets-store01-inline' });
+
+app.synth();

@@ -1,0 +1,60 @@
+// The provider's workload-identity page as a cdk8s app: a SecretProviderClass that reads secret1 and
+// key1 with Microsoft Entra Workload ID, and a busybox pod that mounts it with its own ServiceAccount.
+// Workload identity needs one federated identity credential per cluster, namespace and ServiceAccount:
+// FederatedCredentials.of(app) lists them, written to dist/federated-credentials.json and printed (on
+// stderr, so `cdk8s synth --stdout` stays clean) as `az identity federated-credential create` commands.
+import * as fs from 'fs';
+import * as path from 'path';
+import { App, Chart } from 'cdk8s';
+import * as kplus from 'cdk8s-plus-27';
+import { FederatedCredentials, KeyVaultIdentity, KeyVaultObject, KeyVaultSecretProviderClass } from '../../src';
+
+// Replace with your managed identity's (or Entra application's) client ID and your tenant ID.
+const CLIENT_ID = '00000000-0000-0000-0000-000000000001';
+const TENANT_ID = '00000000-0000-0000-0000-000000000002';
+const AUDIENCE = 'api://AzureADTokenExchange';
+
+const app = new App();
+const chart = new Chart(app, 'workload-identity', { namespace: 'default', disableResourceNameHashes: true });
+
+const serviceAccount = new kplus.ServiceAccount(chart, 'service-account', {
+  metadata: { name: 'workload-identity-sa' },
+});
+
+const secrets = new KeyVaultSecretProviderClass(chart, 'azure-kvname-wi', {
+  metadata: { name: 'azure-kvname-wi' },
+  keyVaultName: 'kvname',
+  tenantId: TENANT_ID,
+  identity: KeyVaultIdentity.workloadIdentity({ clientId: CLIENT_ID }),
+  objects: [KeyVaultObject.secret('secret1'), KeyVaultObject.key('key1')],
+});
+
+const pod = new kplus.Pod(chart, 'busybox', {
+  metadata: { name: 'busybox-secrets-store-inline-wi' },
+  serviceAccount,
+  containers: [{
+    name: 'busybox',
+    image: 'registry.k8s.io/e2e-test-images/busybox:1.29-4',
+    command: ['/bin/sleep', '10000'],
+    securityContext: { user: 1000, group: 1000 },
+  }],
+});
+secrets.mount(pod, { volumeName: 'secrets-store01-inline' });
+
+// Read the subjects after every workload is mounted; synth fails first if an identity needs more than 20.
+const credentials = FederatedCredentials.of(app);
+app.synth();
+
+fs.writeFileSync(path.join(app.outdir, 'federated-credentials.json'), `${JSON.stringify(credentials, undefined, 2)}\n`);
+for (const credential of credentials) {
+  for (const subject of credential.subjects) {
+    const name = subject.replace(/^system:serviceaccount:/, '').replace(/[^A-Za-z0-9-]/g, '-');
+    process.stderr.write([
+      `# identity ${credential.clientId}${credential.cluster ? `, cluster ${credential.cluster}` : ''}`,
+      `az identity federated-credential create --name ${name} \\`,
+      '  --identity-name "$USER_ASSIGNED_IDENTITY_NAME" --resource-group "$RESOURCE_GROUP" \\',
+      `  --issuer "$AKS_OIDC_ISSUER" --subject ${subject} --audience ${AUDIENCE}`,
+      '',
+    ].join('\n'));
+  }
+}

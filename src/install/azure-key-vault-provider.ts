@@ -1,0 +1,483 @@
+import { ApiObject } from 'cdk8s';
+import * as kplus from 'cdk8s-plus-27';
+import { Construct } from 'constructs';
+import { AppRegistry, RegisteredProvider } from '../app-registry';
+import * as rules from '../validation';
+import { providerErrors } from './cross-checks';
+import { INSTALL_NAMESPACE, Provider, ProvidersDir } from './defaults';
+import { OperatingSystem, paths } from './os';
+import * as pod from './pod-options';
+import { addProviderDaemonSet } from './provider-daemonset';
+import * as installRules from './rules';
+import { versionRule } from './version';
+
+/** A custom cloud environment file (Azure Stack Hub) on the nodes, mounted read-only into the Linux provider. */
+export interface CloudEnvironmentFile {
+  /** Path of the JSON file on the nodes, e.g. "/etc/kubernetes/custom_environment.json". */
+  readonly hostPath: string;
+
+  /**
+   * Path of the file in the provider container: what `AzureCloud.stack({ environmentFile })` of the
+   * classes must name.
+   *
+   * @default - the host path
+   */
+  readonly mountPath?: string;
+}
+
+/** An extra volume mounted into the Linux provider container (e.g. CA certificates). */
+export interface ProviderVolumeMount {
+  /** The volume (any cdk8s-plus volume: host path, ConfigMap, Secret…). */
+  readonly volume: kplus.Volume;
+
+  /** Path in the container. */
+  readonly path: string;
+
+  /**
+   * Whether the mount is read-only.
+   *
+   * @default true
+   */
+  readonly readOnly?: boolean;
+
+  /**
+   * Path within the volume to mount.
+   *
+   * @default - the volume's root
+   */
+  readonly subPath?: string;
+}
+
+/** Properties of an `AzureKeyVaultProvider`. */
+export interface AzureKeyVaultProviderProps {
+  /**
+   * Namespace of the ServiceAccount and the DaemonSets.
+   *
+   * @default "kube-system"
+   */
+  readonly namespace?: string;
+
+  /**
+   * Whether to install the Linux DaemonSet `csi-secrets-store-provider-azure`.
+   *
+   * @default true
+   */
+  readonly linux?: boolean;
+
+  /**
+   * Whether to install the Windows DaemonSet `csi-secrets-store-provider-azure-windows`.
+   *
+   * @default false
+   */
+  readonly windows?: boolean;
+
+  /**
+   * Provider release: the image tag, and what the app-wide checks compare (identity binding needs v1.8.0+).
+   *
+   * @default "v1.8.2"
+   */
+  readonly version?: string;
+
+  /**
+   * Image repository (a mirror of the MCR image).
+   *
+   * @default "mcr.microsoft.com/oss/v2/azure/secrets-store/provider-azure"
+   */
+  readonly imageRepository?: string;
+
+  /**
+   * Full image reference (replaces `imageRepository` and `version` for the image; set `version`
+   * to the release it contains).
+   *
+   * @default - "<imageRepository>:<version>"
+   */
+  readonly image?: string;
+
+  /**
+   * Names of Secrets (in `namespace`) to pull the image with.
+   *
+   * @default - none
+   */
+  readonly imagePullSecrets?: string[];
+
+  /**
+   * Whether a certificate's `secret` object is written with its full chain (`--construct-pem-chain`).
+   * False is passed explicitly (the binary's default is true).
+   *
+   * @default true
+   */
+  readonly constructPemChain?: boolean;
+
+  /**
+   * Whether a certificate's `secret` object is written as two files, `<name>.crt` and `<name>.key`
+   * (`--write-cert-and-key-in-separate-files`).
+   *
+   * @default false
+   */
+  readonly writeCertAndKeyInSeparateFiles?: boolean;
+
+  /**
+   * klog verbosity (`-v`, omitted when 0).
+   *
+   * @default 0
+   */
+  readonly logVerbosity?: number;
+
+  /**
+   * Whether the provider logs JSON (`--log-format-json=true`).
+   *
+   * @default false
+   */
+  readonly logFormatJson?: boolean;
+
+  /**
+   * Appended to the provider's user agent on Azure requests (`--custom-user-agent`).
+   *
+   * @default - none
+   */
+  readonly customUserAgent?: string;
+
+  /**
+   * Port of the health endpoint (`--healthz-port`, liveness probe). On the host network.
+   *
+   * @default 8989
+   */
+  readonly healthzPort?: number;
+
+  /**
+   * Path of the health endpoint (`--healthz-path`, liveness probe).
+   *
+   * @default "/healthz"
+   */
+  readonly healthzPath?: string;
+
+  /**
+   * Timeout of the provider's gRPC health check behind the endpoint (`--healthz-timeout`, a Go duration).
+   *
+   * @default "5s"
+   */
+  readonly healthzTimeout?: string;
+
+  /**
+   * Prometheus port: the `metrics` containerPort and, when set, `--prometheus-port` (the Helm
+   * chart changes only the containerPort). On the host network.
+   *
+   * @default 8898
+   */
+  readonly metricsPort?: number;
+
+  /**
+   * Resources of the Linux container (replace the default entirely).
+   *
+   * @default - requests and limits 50m / 100Mi
+   */
+  readonly resources?: kplus.ContainerResources;
+
+  /**
+   * Resources of the Windows container.
+   *
+   * @default - requests and limits 100m / 200Mi
+   */
+  readonly windowsResources?: kplus.ContainerResources;
+
+  /**
+   * Runs the Linux container privileged (needed on OpenShift/ARO), dropping
+   * `allowPrivilegeEscalation: false`, as the Helm chart's `linux.privileged`. The ServiceAccounts
+   * then need the `privileged` SCC (`oc adm policy add-scc-to-user privileged`).
+   *
+   * @default false
+   */
+  readonly privileged?: boolean;
+
+  /**
+   * Whether the Linux pods use the host network (needed by pod identity, which calls NMI on the node).
+   *
+   * @default true
+   */
+  readonly hostNetwork?: boolean;
+
+  /**
+   * DNS policy of the Linux pods. Identity binding needs `ClusterFirstWithHostNet` on the host network.
+   *
+   * @default - DnsPolicy.CLUSTER_FIRST_WITH_HOST_NET with the host network (the Helm chart's), else the Kubernetes default
+   */
+  readonly dnsPolicy?: kplus.DnsPolicy;
+
+  /**
+   * PriorityClass of the provider pods (e.g. "system-node-critical").
+   *
+   * @default - none
+   */
+  readonly priorityClassName?: string;
+
+  /**
+   * Node labels the pods require, besides `kubernetes.io/os` (set per DaemonSet).
+   *
+   * @default - only `kubernetes.io/os`
+   */
+  readonly nodeSelector?: { [key: string]: string };
+
+  /**
+   * Taints the pods tolerate.
+   *
+   * @default [NodeTaintQuery.any()] (every taint, as upstream)
+   */
+  readonly tolerations?: kplus.NodeTaintQuery[];
+
+  /**
+   * Node labels the pods require, as one required node-affinity term; `[]` for none.
+   *
+   * @default [NodeLabelQuery.notIn("type", ["virtual-kubelet"])] (as upstream)
+   */
+  readonly requiredNodeAffinity?: kplus.NodeLabelQuery[];
+
+  /**
+   * Extra volumes mounted into the Linux provider container.
+   *
+   * @default - none
+   */
+  readonly volumeMounts?: ProviderVolumeMount[];
+
+  /**
+   * Custom cloud environment file for classes using `AzureCloud.stack` (Linux).
+   *
+   * @default - none
+   */
+  readonly cloudEnvironmentFile?: CloudEnvironmentFile;
+
+  /**
+   * Host directory of the Linux provider socket; must be one the driver searches.
+   *
+   * @default "/var/run/secrets-store-csi-providers"
+   */
+  readonly providersDir?: string;
+
+  /**
+   * Host directory of the Windows provider socket; must be the driver's `windowsProvidersDir`.
+   *
+   * @default "C:\\k\\secrets-store-csi-providers"
+   */
+  readonly windowsProvidersDir?: string;
+}
+
+/**
+ * The Azure Key Vault provider install (v1.8.2 by default), as upstream `deployment/`: the
+ * ServiceAccount and the Linux (and optionally Windows) DaemonSet, with the Helm chart's
+ * `dnsPolicy: ClusterFirstWithHostNet` (identity binding) and RollingUpdate `maxUnavailable: 1`.
+ * At synth it checks the classes and the driver of the same app against it.
+ */
+export class AzureKeyVaultProvider extends Construct {
+  /** Provider release. */
+  public readonly version: string;
+  /** Namespace of the ServiceAccount and DaemonSets. */
+  public readonly namespace: string;
+  /** Host directory of the Linux provider socket. */
+  public readonly providersDir: string;
+  /** Host directory of the Windows provider socket. */
+  public readonly windowsProvidersDir: string;
+  /**
+   * In-container path of the custom cloud environment file.
+   *
+   * @default - none
+   */
+  public readonly cloudEnvironmentFile?: string;
+  /** The ServiceAccount `csi-secrets-store-provider-azure`. */
+  public readonly serviceAccount: ApiObject;
+  /**
+   * The Linux DaemonSet.
+   *
+   * @default - none when `linux` is false
+   */
+  public readonly linuxDaemonSet?: ApiObject;
+  /**
+   * The Windows DaemonSet.
+   *
+   * @default - none unless `windows` is true
+   */
+  public readonly windowsDaemonSet?: ApiObject;
+
+  /** What the app-wide checks know about this provider. */
+  private registered!: RegisteredProvider;
+
+  constructor(scope: Construct, id: string, props: AzureKeyVaultProviderProps = {}) {
+    super(scope, id);
+    const linuxPaths = paths(OperatingSystem.LINUX);
+    const windowsPaths = paths(OperatingSystem.WINDOWS);
+    this.version = props.version ?? Provider.VERSION;
+    this.namespace = props.namespace ?? INSTALL_NAMESPACE;
+    this.providersDir = linuxPaths.trim(props.providersDir ?? ProvidersDir.LINUX);
+    this.windowsProvidersDir = windowsPaths.trim(props.windowsProvidersDir ?? ProvidersDir.WINDOWS);
+    const linux = props.linux ?? true;
+    const windows = props.windows ?? false;
+    const image = props.image ?? `${props.imageRepository ?? Provider.IMAGE_REPOSITORY}:${this.version}`;
+    const healthzPort = props.healthzPort ?? Provider.HEALTHZ_PORT;
+    const healthzPath = props.healthzPath ?? Provider.HEALTHZ_PATH;
+    const healthzTimeout = props.healthzTimeout ?? Provider.HEALTHZ_TIMEOUT;
+    const metricsPort = props.metricsPort ?? Provider.METRICS_PORT;
+    const hostNetwork = props.hostNetwork ?? true;
+    const dnsPolicy: string | undefined = props.dnsPolicy ?? (hostNetwork ? Provider.DNS_POLICY : undefined);
+    const nodeSelector = props.nodeSelector ?? {};
+    const imagePullSecrets = props.imagePullSecrets ?? [];
+    const volumeMounts = props.volumeMounts ?? [];
+    const envFile = props.cloudEnvironmentFile;
+    this.cloudEnvironmentFile = envFile ? envFile.mountPath ?? envFile.hostPath : undefined;
+
+    // Eager checks of single values.
+    rules.check(this, 'version', this.version, versionRule(this.version));
+    rules.check(this, 'linux', linux, linux || windows ? undefined : {
+      rule: 'the provider installs no DaemonSet when both `linux` and `windows` are false',
+      fix: 'keep `linux` (the default) or set `windows: true`',
+    });
+    pod.checkPodOptions(this, { namespace: this.namespace, imagePullSecrets, priorityClassName: props.priorityClassName, nodeSelector });
+    if (props.imageRepository !== undefined) rules.check(this, 'imageRepository', props.imageRepository, installRules.imageRepository(props.imageRepository));
+    rules.check(this, 'image', image, installRules.image(image));
+    rules.check(this, 'healthzPort', healthzPort, installRules.port(healthzPort));
+    rules.check(this, 'healthzPath', healthzPath, installRules.httpPath(healthzPath));
+    rules.check(this, 'healthzTimeout', healthzTimeout, rules.goDuration(healthzTimeout));
+    rules.check(this, 'metricsPort', metricsPort, installRules.port(metricsPort));
+    rules.check(this, 'metricsPort', metricsPort, metricsPort === healthzPort ? {
+      rule: `the health endpoint already listens on port ${healthzPort}`,
+      fix: `use different ports (defaults: healthz ${Provider.HEALTHZ_PORT}, metrics ${Provider.METRICS_PORT})`,
+    } : undefined);
+    if (props.logVerbosity !== undefined) rules.check(this, 'logVerbosity', props.logVerbosity, installRules.logVerbosity(props.logVerbosity));
+    if (props.customUserAgent !== undefined) rules.check(this, 'customUserAgent', props.customUserAgent, installRules.singleLine(props.customUserAgent));
+    rules.check(this, 'providersDir', this.providersDir, installRules.linuxPath(this.providersDir));
+    rules.check(this, 'windowsProvidersDir', this.windowsProvidersDir, installRules.windowsPath(this.windowsProvidersDir));
+    rules.check(this, 'dnsPolicy', dnsPolicy, linux || props.dnsPolicy === undefined ? undefined : {
+      rule: 'dnsPolicy applies to the Linux DaemonSet, which is not installed',
+      fix: 'remove dnsPolicy or keep `linux`',
+    });
+    const mountPaths = new Map<string, string>([[Provider.LINUX_SOCKET_DIR, 'the provider socket directory']]);
+    const claimPath = (field: string, path: string, what: string) => {
+      rules.check(this, field, path, installRules.linuxPath(path));
+      const clash = [...mountPaths.entries()].find(([p]) => p === path || path.startsWith(`${p}/`) || p.startsWith(`${path}/`));
+      rules.check(this, field, path, clash ? {
+        rule: `it overlaps ${clash[1]} mounted at ${clash[0]}`,
+        fix: 'mount it at another path',
+      } : undefined);
+      mountPaths.set(path, what);
+    };
+    if (envFile) {
+      rules.check(this, 'cloudEnvironmentFile.hostPath', envFile.hostPath, installRules.linuxPath(envFile.hostPath));
+      claimPath('cloudEnvironmentFile.mountPath', this.cloudEnvironmentFile!, 'the cloud environment file');
+    }
+    volumeMounts.forEach((m, i) => claimPath(`volumeMounts[${i}].path`, m.path, `volumeMounts[${i}]`));
+    rules.check(this, 'volumeMounts', volumeMounts.length, volumeMounts.length && !linux ? {
+      rule: 'extra volumes are mounted into the Linux DaemonSet, which is not installed',
+      fix: 'remove volumeMounts or keep `linux`',
+    } : undefined);
+    rules.check(this, 'cloudEnvironmentFile', this.cloudEnvironmentFile, envFile && !linux ? {
+      rule: 'the environment file is mounted into the Linux DaemonSet, which is not installed',
+      fix: 'remove cloudEnvironmentFile or keep `linux`',
+    } : undefined);
+    const { volumes, mounts } = this.extraVolumes(volumeMounts, envFile);
+
+    this.register(linux, windows, hostNetwork, dnsPolicy);
+
+    // Objects.
+    this.serviceAccount = new kplus.k8s.KubeServiceAccount(this, 'ServiceAccount', {
+      metadata: { name: Provider.NAME, namespace: this.namespace },
+    });
+    const args = (endpoint: string) => [
+      `--endpoint=${endpoint}`,
+      ...props.logFormatJson ? ['--log-format-json=true'] : [],
+      ...props.logVerbosity ? [`-v=${props.logVerbosity}`] : [],
+      `--construct-pem-chain=${props.constructPemChain ?? true}`,
+      ...props.customUserAgent !== undefined ? [`--custom-user-agent=${props.customUserAgent}`] : [],
+      `--healthz-port=${healthzPort}`,
+      `--healthz-path=${healthzPath}`,
+      `--healthz-timeout=${healthzTimeout}`,
+      ...props.writeCertAndKeyInSeparateFiles ? ['--write-cert-and-key-in-separate-files=true'] : [],
+      ...props.metricsPort !== undefined ? [`--prometheus-port=${metricsPort}`] : [],
+    ];
+    const common = {
+      namespace: this.namespace,
+      image,
+      healthzPort,
+      healthzPath,
+      metricsPort,
+      imagePullSecrets: pod.imagePullSecrets(imagePullSecrets),
+      priorityClassName: props.priorityClassName,
+      nodeSelector,
+      tolerations: pod.tolerations(props.tolerations ?? [kplus.NodeTaintQuery.any()]),
+      affinity: pod.requiredNodeAffinity(props.requiredNodeAffinity
+        ?? [kplus.NodeLabelQuery.notIn(Provider.EXCLUDED_NODE_TYPE.key, [...Provider.EXCLUDED_NODE_TYPE.values])]),
+    };
+    if (linux) {
+      this.linuxDaemonSet = addProviderDaemonSet(this, 'DaemonSet', {
+        ...common,
+        os: OperatingSystem.LINUX,
+        name: Provider.NAME,
+        args: args(Provider.LINUX_ENDPOINT),
+        resources: pod.resources(props.resources, Provider.LINUX_RESOURCES),
+        // Read-only root, no capabilities; root only to create the socket in the host directory.
+        securityContext: {
+          allowPrivilegeEscalation: props.privileged ? undefined : false,
+          readOnlyRootFilesystem: true,
+          runAsUser: 0,
+          capabilities: { drop: ['ALL'] },
+          privileged: props.privileged ? true : undefined,
+        },
+        hostNetwork,
+        dnsPolicy,
+        providersDir: this.providersDir,
+        volumeMounts: mounts,
+        volumes,
+      });
+    }
+    if (windows) {
+      this.windowsDaemonSet = addProviderDaemonSet(this, 'WindowsDaemonSet', {
+        ...common,
+        os: OperatingSystem.WINDOWS,
+        name: Provider.WINDOWS_DAEMONSET,
+        args: args(Provider.WINDOWS_ENDPOINT),
+        resources: pod.resources(props.windowsResources, Provider.WINDOWS_RESOURCES),
+        providersDir: this.windowsProvidersDir,
+        providersDirType: 'DirectoryOrCreate',
+        volumeMounts: [],
+        volumes: [],
+      });
+    }
+
+    this.node.addValidation({ validate: () => providerErrors(this, this.registered) });
+  }
+
+  /** The extra volumes and mounts of the Linux pod (each volume once, by name). */
+  private extraVolumes(volumeMounts: ProviderVolumeMount[], envFile?: CloudEnvironmentFile) {
+    const volumes: kplus.k8s.Volume[] = [];
+    const mounts: kplus.k8s.VolumeMount[] = [];
+    if (envFile) {
+      volumes.push({ name: Provider.CLOUD_ENV_VOLUME, hostPath: { path: envFile.hostPath, type: 'File' } });
+      mounts.push({ name: Provider.CLOUD_ENV_VOLUME, mountPath: this.cloudEnvironmentFile!, readOnly: true });
+    }
+    const reserved = new Set<string>([Provider.VOLUME, Provider.CLOUD_ENV_VOLUME]);
+    const byName = new Map<string, kplus.Volume>();
+    volumeMounts.forEach((m, i) => {
+      const name = m.volume.name;
+      rules.check(this, `volumeMounts[${i}].volume`, name, reserved.has(name) || (byName.has(name) && byName.get(name) !== m.volume) ? {
+        rule: 'another volume of the provider pod has this name',
+        fix: 'give the volume another name',
+      } : undefined);
+      if (!byName.has(name)) {
+        byName.set(name, m.volume);
+        volumes.push(m.volume._toKube());
+      }
+      mounts.push({ name, mountPath: m.path, readOnly: m.readOnly ?? true, subPath: m.subPath });
+    });
+    return { volumes, mounts };
+  }
+
+  private register(linux: boolean, windows: boolean, hostNetwork: boolean, dnsPolicy?: string): void {
+    this.registered = {
+      node: this.node,
+      cluster: AppRegistry.clusterOf(this),
+      version: this.version,
+      linuxProvidersDir: linux ? this.providersDir : undefined,
+      windowsProvidersDir: windows ? this.windowsProvidersDir : undefined,
+      cloudEnvironmentFile: this.cloudEnvironmentFile,
+      dnsPolicy: linux ? dnsPolicy : undefined,
+      hostNetwork: linux && hostNetwork,
+    };
+    AppRegistry.of(this).providers.push(this.registered);
+  }
+}

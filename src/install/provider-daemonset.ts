@@ -1,0 +1,84 @@
+import * as kplus from 'cdk8s-plus-27';
+import { Construct } from 'constructs';
+import { IMAGE_PULL_POLICY, Provider } from './defaults';
+import { OperatingSystem } from './os';
+import { nodeSelector } from './pod-options';
+
+/**
+ * The provider DaemonSets, field for field as upstream `deployment/provider-azure-installer.yaml`
+ * and `provider-azure-installer-windows.yaml` v1.8.2 plus the Helm chart's updateStrategy and
+ * (Linux) dnsPolicy, built on the typed `KubeDaemonSet`.
+ */
+
+const { IntOrString } = kplus.k8s;
+
+/** @internal Settings of one provider DaemonSet, resolved by the construct. */
+export interface ProviderDaemonSetSettings {
+  readonly os: OperatingSystem;
+  readonly name: string;
+  readonly namespace: string;
+  readonly image: string;
+  readonly args: string[];
+  readonly healthzPort: number;
+  readonly healthzPath: string;
+  readonly metricsPort: number;
+  readonly resources?: kplus.k8s.ResourceRequirements;
+  readonly securityContext?: kplus.k8s.SecurityContext;
+  readonly hostNetwork?: boolean;
+  readonly dnsPolicy?: string;
+  /** Host directory of the socket. */
+  readonly providersDir: string;
+  /** Upstream sets `type: DirectoryOrCreate` on Windows only. */
+  readonly providersDirType?: string;
+  readonly volumeMounts: kplus.k8s.VolumeMount[];
+  readonly volumes: kplus.k8s.Volume[];
+  readonly imagePullSecrets?: kplus.k8s.LocalObjectReference[];
+  readonly priorityClassName?: string;
+  readonly nodeSelector: { [key: string]: string };
+  readonly tolerations?: kplus.k8s.Toleration[];
+  readonly affinity?: kplus.k8s.Affinity;
+}
+
+/** @internal The Linux or Windows provider DaemonSet. */
+export function addProviderDaemonSet(scope: Construct, id: string, settings: ProviderDaemonSetSettings): kplus.k8s.KubeDaemonSet {
+  const labels = { app: Provider.NAME };
+  const socketDir = settings.os === OperatingSystem.LINUX ? Provider.LINUX_SOCKET_DIR : Provider.WINDOWS_SOCKET_DIR;
+  return new kplus.k8s.KubeDaemonSet(scope, id, {
+    metadata: { name: settings.name, namespace: settings.namespace, labels },
+    spec: {
+      updateStrategy: { type: 'RollingUpdate', rollingUpdate: { maxUnavailable: IntOrString.fromNumber(Provider.MAX_UNAVAILABLE) } },
+      selector: { matchLabels: labels },
+      template: {
+        metadata: { labels },
+        spec: {
+          serviceAccountName: Provider.NAME,
+          hostNetwork: settings.hostNetwork,
+          dnsPolicy: settings.dnsPolicy,
+          imagePullSecrets: settings.imagePullSecrets,
+          priorityClassName: settings.priorityClassName,
+          containers: [{
+            name: Provider.CONTAINER,
+            image: settings.image,
+            imagePullPolicy: IMAGE_PULL_POLICY,
+            args: settings.args,
+            livenessProbe: {
+              httpGet: { path: settings.healthzPath, port: IntOrString.fromNumber(settings.healthzPort) },
+              ...Provider.PROBE,
+            },
+            resources: settings.resources,
+            ports: [{ containerPort: settings.metricsPort, name: Provider.METRICS_PORT_NAME, protocol: 'TCP' }],
+            securityContext: settings.securityContext,
+            volumeMounts: [{ mountPath: socketDir, name: Provider.VOLUME }, ...settings.volumeMounts],
+          }],
+          affinity: settings.affinity,
+          volumes: [
+            { name: Provider.VOLUME, hostPath: { path: settings.providersDir, type: settings.providersDirType } },
+            ...settings.volumes,
+          ],
+          tolerations: settings.tolerations,
+          nodeSelector: nodeSelector(settings.os, settings.nodeSelector),
+        },
+      },
+    },
+  });
+}
