@@ -1,7 +1,8 @@
-import { ApiObject, JsonPatch, Lazy } from 'cdk8s';
+import { ApiObject, Lazy } from 'cdk8s';
 import * as kplus from 'cdk8s-plus-27';
 import { Construct } from 'constructs';
 import { AppRegistry } from './app-registry';
+import { clusterScoped } from './cluster-scoped';
 import { CLIENT_ID_ANNOTATION, IDENTITY_BINDING_API_GROUP, IDENTITY_BINDING_VERB } from './constants';
 import { IdentityBindingIdentity, IIdentityBindingGrantor, KeyVaultIdentity } from './identity';
 import * as rules from './validation';
@@ -47,18 +48,14 @@ export class AksIdentityBinding extends Construct implements IIdentityBindingGra
     this.clientId = props.clientId;
 
     this.clusterRole = new kplus.k8s.KubeClusterRole(this, 'ClusterRole', {
-      metadata: { name },
+      metadata: clusterScoped({ name }),
       rules: [{ apiGroups: [IDENTITY_BINDING_API_GROUP], resources: [props.clientId], verbs: [IDENTITY_BINDING_VERB] }],
     });
     this.clusterRoleBinding = new kplus.k8s.KubeClusterRoleBinding(this, 'ClusterRoleBinding', {
-      metadata: { name },
+      metadata: clusterScoped({ name }),
       roleRef: { apiGroup: 'rbac.authorization.k8s.io', kind: 'ClusterRole', name },
       subjects: Lazy.any({ produce: () => this.subjects.size ? [...this.subjects.values()] : undefined }),
     });
-    for (const clusterScoped of [this.clusterRole, this.clusterRoleBinding]) {
-      // cdk8s gives every object the chart's namespace; cluster-scoped objects have none.
-      if (clusterScoped.metadata.namespace !== undefined) clusterScoped.addJsonPatch(JsonPatch.remove('/metadata/namespace'));
-    }
     this.identity = new IdentityBindingIdentity(props.clientId, false, this);
     this.register();
   }

@@ -7,33 +7,21 @@ import {
   AzureCloud, AzureKeyVaultProvider, AzureKeyVaultProviderProps, KeyVaultIdentity, KeyVaultObject,
   KeyVaultSecretProviderClass, SecretsStoreCsiDriver,
 } from '../src';
-import { errorOf, expectProblem, ofKind, only, synth } from './util';
+import { describeIfReference, errorOf, expectProblem, ofKind, only, readYamlDocuments, SHARED_REFERENCE, synth } from './util';
 import { CLUSTER_CONTEXT_KEY } from '../src/constants';
 import { compareVersions } from '../src/install/version';
 
 // Upstream facts: ../shared/spec/provider-azure.md §6; manifests in
 // ../shared/reference/provider-azure/deployment (v1.8.2) and the chart.
 
-const REFERENCE = path.resolve(__dirname, '..', '..', 'shared', 'reference');
-const DEPLOYMENT = path.join(REFERENCE, 'provider-azure', 'deployment');
+const DEPLOYMENT = path.join(SHARED_REFERENCE, 'provider-azure', 'deployment');
 const CLIENT_ID = '11111111-2222-3333-4444-555555555555';
 const TENANT_ID = '72f988bf-86f1-41af-91ab-2d7cd011db47';
 const ENV_FILE = '/etc/kubernetes/custom_environment.json';
 
-/** Parity tests need the upstream copies in ../shared; without them they are skipped, saying why. */
-function describeIfReference(name: string, fn: () => void): void {
-  if (fs.existsSync(DEPLOYMENT)) {
-    describe(name, fn);
-  } else {
-    // eslint-disable-next-line no-console
-    console.log(`skipping "${name}": no upstream reference manifests at ${DEPLOYMENT}`);
-    describe.skip(name, fn);
-  }
-}
-
 /** Every document of an upstream file. */
 function upstream(file: string): any[] {
-  return YAML.parseAllDocuments(fs.readFileSync(path.join(DEPLOYMENT, file), 'utf-8')).map(d => d.toJS()).filter(d => d);
+  return readYamlDocuments(path.join(DEPLOYMENT, file));
 }
 
 function providerChart(props: AzureKeyVaultProviderProps = {}, namespace?: string) {
@@ -58,7 +46,7 @@ function addClass(chart: Chart, id: string, identity: KeyVaultIdentity, cloud?: 
 
 const identityBinding = () => KeyVaultIdentity.identityBinding({ clientId: CLIENT_ID, externallyManagedRbac: true });
 
-describeIfReference('parity with upstream deployment/ v1.8.2', () => {
+describeIfReference(DEPLOYMENT, 'parity with upstream deployment/ v1.8.2', () => {
   /*
    * Normalizations of the upstream objects, each deliberate:
    * 1. metadata.namespace kube-system on the ServiceAccount and DaemonSets: the raw files carry

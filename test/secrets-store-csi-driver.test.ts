@@ -8,34 +8,22 @@ import {
   AzureKeyVaultProvider, KeyVaultIdentity, KeyVaultObject, KeyVaultSecretProviderClass, SecretsStoreCsiDriver,
   SecretsStoreCsiDriverProps, SyncedSecretType,
 } from '../src';
-import { errorOf, expectProblem, ofKind, only, synth } from './util';
+import { describeIfReference, errorOf, expectProblem, ofKind, only, readYamlDocuments, SHARED_REFERENCE, synth } from './util';
 import { CLUSTER_CONTEXT_KEY } from '../src/constants';
 import { secretProviderClassCrd, secretProviderClassPodStatusCrd } from '../src/install/crds';
 
 // Upstream facts: ../shared/spec/secrets-store-csi-driver.md §2-4; manifests in
 // ../shared/reference/secrets-store-csi-driver/deploy (v1.6.0).
 
-const REFERENCE = path.resolve(__dirname, '..', '..', 'shared', 'reference');
-const DEPLOY = path.join(REFERENCE, 'secrets-store-csi-driver', 'deploy');
+const DEPLOY = path.join(SHARED_REFERENCE, 'secrets-store-csi-driver', 'deploy');
 const CLIENT_ID = '11111111-2222-3333-4444-555555555555';
 const TENANT_ID = '72f988bf-86f1-41af-91ab-2d7cd011db47';
 const IDENTITY_BINDING = 'api://AKSIdentityBinding';
 const WORKLOAD_IDENTITY = 'api://AzureADTokenExchange';
 
-/** Parity tests need the upstream copies in ../shared; without them they are skipped, saying why. */
-function describeIfReference(name: string, fn: () => void): void {
-  if (fs.existsSync(DEPLOY)) {
-    describe(name, fn);
-  } else {
-    // eslint-disable-next-line no-console
-    console.log(`skipping "${name}": no upstream reference manifests at ${DEPLOY}`);
-    describe.skip(name, fn);
-  }
-}
-
 /** Every document of an upstream file. */
 function upstream(file: string): any[] {
-  return YAML.parseAllDocuments(fs.readFileSync(path.join(DEPLOY, file), 'utf-8')).map(d => d.toJS()).filter(d => d);
+  return readYamlDocuments(path.join(DEPLOY, file));
 }
 
 /** Objects ordered by kind and name, for order-independent comparison. */
@@ -77,7 +65,7 @@ function driverChart(props: SecretsStoreCsiDriverProps = {}, namespace?: string)
   return { chart, driver };
 }
 
-describeIfReference('parity with upstream deploy/ v1.6.0', () => {
+describeIfReference(DEPLOY, 'parity with upstream deploy/ v1.6.0', () => {
   // No normalization: every upstream object is compared as written, whole.
   const DEFAULT_FILES = [
     'csidriver.yaml',
@@ -121,7 +109,7 @@ describeIfReference('parity with upstream deploy/ v1.6.0', () => {
   });
 
   test('secretProviderClassCrd() and secretProviderClassPodStatusCrd() return the upstream CRDs (deploy/ and crds/)', () => {
-    const crds = path.join(REFERENCE, 'secrets-store-csi-driver', 'crds');
+    const crds = path.join(SHARED_REFERENCE, 'secrets-store-csi-driver', 'crds');
     expect(secretProviderClassCrd()).toEqual(upstream('secrets-store.csi.x-k8s.io_secretproviderclasses.yaml')[0]);
     expect(secretProviderClassPodStatusCrd()).toEqual(upstream('secrets-store.csi.x-k8s.io_secretproviderclasspodstatuses.yaml')[0]);
     expect(secretProviderClassCrd()).toEqual(YAML.parse(fs.readFileSync(path.join(crds, 'secrets-store.csi.x-k8s.io_secretproviderclasses.yaml'), 'utf-8')));

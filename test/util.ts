@@ -2,6 +2,7 @@
  * Shared test helpers: synthesize, validate every object with maintained schemas, and read the
  * provider's `objects` string back with a real YAML parser.
  */
+import * as fs from 'fs';
 import * as path from 'path';
 import Ajv from 'ajv';
 import { Chart, Testing } from 'cdk8s';
@@ -10,6 +11,22 @@ import { secretProviderClassCrd, secretProviderClassPodStatusCrd } from '../src/
 
 /** Pinned upstream manifests for parity tests (CI has ../shared; tests that need it skip without it). */
 export const SHARED_REFERENCE = path.resolve(__dirname, '..', '..', 'shared', 'reference');
+
+/** Parity tests need the upstream copies in `dir`; without them they are skipped, saying why. */
+export function describeIfReference(dir: string, name: string, fn: () => void): void {
+  if (fs.existsSync(dir)) {
+    describe(name, fn);
+  } else {
+    // eslint-disable-next-line no-console
+    console.log(`skipping "${name}": no upstream reference manifests at ${dir}`);
+    describe.skip(name, fn);
+  }
+}
+
+/** Every document of an upstream YAML file. */
+export function readYamlDocuments(file: string): any[] {
+  return YAML.parseAllDocuments(fs.readFileSync(file, 'utf-8')).map(d => d.toJS()).filter(d => d);
+}
 
 /** Synthesizes a chart and validates every object (kubernetes-models, CRD schema). */
 export function synth(chart: Chart): any[] {

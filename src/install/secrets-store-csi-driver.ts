@@ -4,7 +4,7 @@ import { Construct } from 'constructs';
 import { AppRegistry, RegisteredClass } from '../app-registry';
 import { CLUSTER_CONTEXT_KEY, CSI_DRIVER_NAME } from '../constants';
 import * as rules from '../validation';
-import { clusterScoped } from './cluster-scoped';
+import { clusterScoped } from '../cluster-scoped';
 import { addCrds } from './crds';
 import { driverErrors } from './cross-checks';
 import { Driver, INSTALL_NAMESPACE, ProvidersDir } from './defaults';
