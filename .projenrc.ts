@@ -49,6 +49,8 @@ project.eslint?.addIgnorePattern('imports/');
 project.eslint?.addIgnorePattern('examples/*/dist/');
 project.eslint?.addLintPattern('examples');
 project.eslint?.addLintPattern('bench');
+project.eslint?.allowDevDeps('bench/**');
+project.eslint?.allowDevDeps('examples/**');
 
 project.packageTask.reset(); // no jsii-pacmak / npm pack on every build
 project.npmignore?.exclude('/examples/', '/bench/', '/.ci/');
@@ -80,6 +82,7 @@ project.addTask('examples', {
 project.addTask('bench', {
   description: 'Benchmark synth time and memory: library vs hand-written cdk8s-plus/ApiObject manifests',
   exec: 'ts-node --transpile-only --project bench/tsconfig.json bench/run.ts',
+  receiveArgs: true,
 });
 
 project.synth();

@@ -93,8 +93,10 @@ function resolveOptions(source: MountSource, workload: IConstruct, options: { pa
   const path = options.path ?? DEFAULT_MOUNT_PATH;
   rules.check(workload, 'path', path, rules.mountPath(path));
   const volumeName = options.volumeName ?? source.name;
-  const field = options.volumeName === undefined ? 'volumeName (defaults to the class name)' : 'volumeName';
-  rules.check(workload, field, volumeName, rules.dns1123Label(volumeName));
+  const violation = rules.dns1123Label(volumeName);
+  rules.check(workload, 'volumeName', volumeName, violation && options.volumeName === undefined
+    ? { ...violation, fix: 'pass `volumeName` (it defaults to the class name, which is not a DNS-1123 label)' }
+    : violation);
   return { path, volumeName };
 }
 

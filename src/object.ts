@@ -154,7 +154,10 @@ export class KeyVaultObject {
   /** @internal Checks every field; `field` names the object in messages (e.g. "objects[2]"). */
   public _validate(scope: IConstruct, field: string): void {
     rules.check(scope, `${field}.objectName`, this.objectName, rules.objectName(this.objectName));
-    rules.check(scope, this.alias === undefined ? `${field}.objectName` : `${field}.alias`, this.fileName, rules.filePath(this.fileName));
+    const fileField = this.alias === undefined ? `${field}.objectName` : `${field}.alias`;
+    rules.check(scope, fileField, this.fileName, rules.filePath(this.fileName));
+    // A version directory's files too: "a:" alone is fine, "a:/0" is absolute on Windows nodes.
+    if (this.writesVersionDirectory) rules.check(scope, fileField, this.fileName, rules.filePath(`${this.fileName}/0`));
     if (this.version !== undefined) rules.check(scope, `${field}.version`, this.version, rules.objectVersion(this.version));
     if (this.versionHistory !== undefined) rules.check(scope, `${field}.versionHistory`, this.versionHistory, rules.versionHistory(this.versionHistory));
     if (this.filePermission !== undefined) rules.check(scope, `${field}.filePermission`, this.filePermission, rules.filePermission(this.filePermission));

@@ -1,7 +1,6 @@
 import { ApiObject, ApiObjectMetadata, Lazy } from 'cdk8s';
 import * as kplus from 'cdk8s-plus-27';
 import { Construct } from 'constructs';
-import { SecretProviderClass } from '../imports/secretproviderclass-secrets-store.csi.x-k8s.io';
 import { AppRegistry } from './app-registry';
 import { AzureCloud } from './cloud';
 import { Param, PROVIDER_NAME } from './constants';
@@ -10,6 +9,7 @@ import { ApiObjectMountOptions, MountOptions, MountSource, mountIntoApiObject, m
 import { KeyVaultObject, renderObjects } from './object';
 import { SyncedSecret, SyncSecretOptions } from './synced-secret';
 import * as rules from './validation';
+import { SecretProviderClass } from '../imports/secretproviderclass-secrets-store.csi.x-k8s.io';
 
 /** Properties of a `KeyVaultSecretProviderClass`. */
 export interface KeyVaultSecretProviderClassProps {

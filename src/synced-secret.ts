@@ -57,13 +57,21 @@ const KEYS_BY_TYPE: Record<string, { required: string[][]; allowed?: string[] }>
   [SyncedSecretType.SSH_AUTH]: { required: [['ssh-privatekey']] },
 };
 
-const SECRET_KEY = /^[-._a-zA-Z0-9]+$/;
+/** Kubernetes' rule for Secret and ConfigMap data keys (IsConfigMapKey). */
+function isSecretKey(key: string): boolean {
+  return /^[-._a-zA-Z0-9]{1,253}$/.test(key) && key !== '.' && key !== '..' && !key.startsWith('..');
+}
 
 /**
  * A Kubernetes Secret the driver keeps in sync with files of a mounted class (a `secretObjects`
  * entry). The Secret exists only while a pod mounts the class, in that pod's namespace.
  */
 export class SyncedSecret {
+  /** @internal Created by `KeyVaultSecretProviderClass.syncSecret`. */
+  public static _create(scope: Construct, field: string, options: SyncSecretOptions): SyncedSecret {
+    return new SyncedSecret(scope, field, options);
+  }
+
   /** Name of the Kubernetes Secret. */
   public readonly secretName: string;
   /** Type of the Kubernetes Secret. */
@@ -72,11 +80,6 @@ export class SyncedSecret {
   public readonly secret: kplus.ISecret;
 
   private readonly options: SyncSecretOptions;
-
-  /** @internal Created by `KeyVaultSecretProviderClass.syncSecret`. */
-  public static _create(scope: Construct, field: string, options: SyncSecretOptions): SyncedSecret {
-    return new SyncedSecret(scope, field, options);
-  }
 
   private constructor(scope: Construct, field: string, options: SyncSecretOptions) {
     rules.check(scope, `${field}.secretName`, options.secretName, rules.dns1123Subdomain(options.secretName));
@@ -128,8 +131,8 @@ function validateKeys(scope: Construct, field: string, options: SyncSecretOption
   });
   const seen = new Set<string>();
   options.data.forEach((d, i) => {
-    rules.check(scope, `${field}.data[${i}].key`, d.key, SECRET_KEY.test(d.key) && d.key.length <= 253 && !seen.has(d.key) ? undefined : {
-      rule: seen.has(d.key) ? 'each key of a Secret appears once' : 'a Secret key has at most 253 letters, digits, "-", "_" and "."',
+    rules.check(scope, `${field}.data[${i}].key`, d.key, isSecretKey(d.key) && !seen.has(d.key) ? undefined : {
+      rule: seen.has(d.key) ? 'each key of a Secret appears once' : 'a Secret key has at most 253 letters, digits, "-", "_" and ".", and is not "." or ".." and does not start with ".."',
       fix: 'use a distinct key such as "password" or "tls.crt"',
     });
     rules.check(scope, `${field}.data[${i}].objectName`, d.objectName, rules.filePath(d.objectName));

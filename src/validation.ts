@@ -78,20 +78,23 @@ export function filePath(value: string): Violation | undefined {
   if (value.startsWith('/') || /^[A-Za-z]:[\\/]/.test(value) || value.startsWith('\\')) return rule('must be relative');
   if (value.includes('\\')) return rule('must use "/" as the separator');
   if (Buffer.byteLength(value) > 4096) return rule('must be at most 4096 bytes');
-  // NEL, LS and PS are line breaks to the provider's YAML parser (yaml.v3), as are C0 controls.
-  if (/[\u0000-\u001f\u007f\u0085\u2028\u2029]/.test(value)) return rule('must not contain control characters or line breaks');
+  // The provider's YAML parser (yaml.v3) refuses C0/C1 controls and U+FFFE/U+FFFF, reads NEL, LS
+  // and PS as line breaks, and needs valid UTF-8 (no lone surrogates).
+  if (/[\u0000-\u001f\u007f-\u009f\u2028\u2029\ufffe\uffff]|\p{Cs}/u.test(value)) return rule('must not contain control characters or line breaks');
   // The provider TrimSpaces every field: " a" would be written to "a" and could clash unseen.
   if (value.trim() !== value) return rule('must not start or end with whitespace (the provider trims it)');
   for (const segment of value.split('/')) {
     if (segment === '' || segment === '.' || segment === '..') return rule('must not contain empty, "." or ".." segments');
     if (Buffer.byteLength(segment) > 255) return rule('must have segments of at most 255 bytes');
   }
+  // The provider rejects ".." anywhere in the name (strings.Contains), not only as a segment.
+  if (value.includes('..')) return rule('must not contain ".." (the provider rejects it anywhere)');
   return undefined;
 }
 
 export function objectVersion(value: string): Violation | undefined {
   if (/^[A-Za-z0-9-]{1,127}$/.test(value)) return undefined;
-  return { rule: 'an object version is a Key Vault version ID (32 hex digits) or "latest"', fix: 'copy the version from `az keyvault secret list-versions`, or omit it for the latest' };
+  return { rule: 'an object version has 1-127 letters, digits and hyphens (a Key Vault version ID, or "latest")', fix: 'copy the version from `az keyvault secret list-versions`, or omit it for the latest' };
 }
 
 export function versionHistory(value: number): Violation | undefined {

@@ -174,7 +174,7 @@ describe('mount (cdk8s-plus workloads)', () => {
     const { chart } = setup();
     const dotted = newClass(chart, 'dotted', 'azure.kv');
     expectProblem(errorOf(() => dotted.mount(new kplus.Pod(chart, 'pod', { containers: [CONTAINERS[0]] }))), {
-      path: 'kv/pod', field: 'volumeName (defaults to the class name)', value: 'azure.kv', rule: /DNS-1123 label/, fix: /"secrets-store"/,
+      path: 'kv/pod', field: 'volumeName', value: 'azure.kv', rule: /DNS-1123 label/, fix: /pass `volumeName` \(it defaults to the class name/,
     });
     const pod = new kplus.Pod(chart, 'pod2', { containers: [CONTAINERS[0]] });
     dotted.mount(pod, { volumeName: 'azure-kv' });

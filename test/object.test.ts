@@ -224,6 +224,15 @@ describe('KeyVaultObject validation', () => {
     expectInvalid(KeyVaultObject.secret('s', { alias }), 'alias', alias, /control characters or line breaks/, FILE_FIX);
   });
 
+  test.each(['a..b', '...', 'a/b..'])('fails with the alias %j: the provider rejects ".." anywhere', (alias) => {
+    expectInvalid(KeyVaultObject.secret('s', { alias }), 'alias', alias, /must not contain "\.\." \(the provider rejects it anywhere\)/, FILE_FIX);
+  });
+
+  test('fails with a drive-like alias and a version directory: "C:/0" is absolute on Windows nodes', () => {
+    expect(() => classWith(KeyVaultObject.secret('s', { alias: 'C:' }))).not.toThrow();
+    expectInvalid(KeyVaultObject.secret('s', { alias: 'C:', versionHistory: 2 }), 'alias', 'C:', /file name must be relative/, FILE_FIX);
+  });
+
   test('accepts spaces inside an alias', () => {
     expect(() => classWith(KeyVaultObject.secret('s', { alias: 'my secrets/db password' }))).not.toThrow();
   });

@@ -1,7 +1,7 @@
 import * as kplus from 'cdk8s-plus-27';
 import { Construct } from 'constructs';
-import { CSI_DRIVER_NAME } from '../constants';
 import { clusterScoped } from '../cluster-scoped';
+import { CSI_DRIVER_NAME } from '../constants';
 import { Driver } from './defaults';
 
 /**

@@ -1,0 +1,146 @@
+/**
+ * The two variants the benchmark compares. Both build N identity-binding workloads in one chart:
+ * a ServiceAccount, a cdk8s-plus Deployment and a SecretProviderClass with five objects mounted
+ * into it, every ServiceAccount granted through one ClusterRole/ClusterRoleBinding pair.
+ *
+ * - `library`: the constructs of this package.
+ * - `hand`: the same manifests written by hand with cdk8s-plus-27 and raw `ApiObject`s.
+ *
+ * Both must synthesize byte-identical YAML (run.ts checks it), or the comparison means nothing.
+ */
+import { ApiObject, App, Chart, JsonPatch } from 'cdk8s';
+import * as kplus from 'cdk8s-plus-27';
+import { Construct } from 'constructs';
+import { AksIdentityBinding, KeyVaultObject, KeyVaultSecretProviderClass, ObjectEncoding, ObjectFormat } from '../src';
+
+export type Variant = 'library' | 'hand';
+export const VARIANTS: readonly Variant[] = ['library', 'hand'];
+
+const CLIENT_ID = '00000000-0000-0000-0000-000000000001';
+const TENANT_ID = '00000000-0000-0000-0000-000000000002';
+const IMAGE = 'registry.k8s.io/e2e-test-images/busybox:1.29-4';
+const NAMESPACE = 'bench';
+const MOUNT_PATH = '/mnt/secrets-store';
+const CSI_DRIVER = 'secrets-store.csi.k8s.io';
+
+const vaultName = (i: number) => `kv-bench-${i % 100}`;
+const workloadName = (i: number) => `workload-${i}`;
+const className = (i: number) => `kv-${i}`;
+
+/** Builds the app (constructs only; nothing is synthesized yet). */
+export function build(variant: Variant, n: number, outdir?: string): App {
+  const app = new App({ outdir });
+  const chart = new Chart(app, 'bench', { namespace: NAMESPACE, disableResourceNameHashes: true });
+  if (variant === 'library') buildLibrary(chart, n);
+  else buildHand(chart, n);
+  return app;
+}
+
+function deployment(chart: Chart, i: number, serviceAccount: kplus.IServiceAccount): kplus.Deployment {
+  return new kplus.Deployment(chart, `deploy-${i}`, {
+    metadata: { name: workloadName(i) },
+    serviceAccount,
+    containers: [{ name: 'app', image: IMAGE, command: ['/bin/sleep', '10000'] }],
+  });
+}
+
+function buildLibrary(chart: Chart, n: number): void {
+  const binding = new AksIdentityBinding(chart, 'mi', { clientId: CLIENT_ID });
+  for (let i = 0; i < n; i++) {
+    const serviceAccount = binding.addServiceAccount(chart, `sa-${i}`, { metadata: { name: workloadName(i) } });
+    const spc = new KeyVaultSecretProviderClass(chart, `spc-${i}`, {
+      metadata: { name: className(i) },
+      keyVaultName: vaultName(i),
+      tenantId: TENANT_ID,
+      identity: binding.identity,
+      objects: [
+        KeyVaultObject.secret('db-password'),
+        KeyVaultObject.secret('tls-cert', { alias: 'tls/cert.pfx', format: ObjectFormat.PFX, encoding: ObjectEncoding.BASE64 }),
+        KeyVaultObject.key('signing-key', { alias: 'keys/signing.pem' }),
+        KeyVaultObject.certificate('ca', { version: '0123456789abcdef0123456789abcdef' }),
+      ],
+    });
+    spc.addObject(KeyVaultObject.secret('api-token', { versionHistory: 3, filePermission: '0440' }));
+    spc.mount(deployment(chart, i, serviceAccount)); // grants the ServiceAccount again: de-duplicated
+  }
+}
+
+/** The `objects` parameter written by hand, as a provider README would show it. */
+const HAND_OBJECTS = [
+  'array:',
+  '  - |',
+  '    objectName: db-password',
+  '    objectType: secret',
+  '  - |',
+  '    objectName: tls-cert',
+  '    objectAlias: tls/cert.pfx',
+  '    objectType: secret',
+  '    objectFormat: pfx',
+  '    objectEncoding: base64',
+  '  - |',
+  '    objectName: signing-key',
+  '    objectAlias: keys/signing.pem',
+  '    objectType: key',
+  '  - |',
+  '    objectName: ca',
+  '    objectType: cert',
+  '    objectVersion: "0123456789abcdef0123456789abcdef"',
+  '  - |',
+  '    objectName: api-token',
+  '    objectType: secret',
+  '    objectVersionHistory: 3',
+  '    filePermission: "0440"',
+  '',
+].join('\n');
+
+function buildHand(chart: Chart, n: number): void {
+  const roleName = `use-mi-${CLIENT_ID}`;
+  const subjects: { kind: string; name: string; namespace: string }[] = [];
+  const mi = new Construct(chart, 'mi');
+  const clusterScoped = [
+    new ApiObject(mi, 'ClusterRole', {
+      apiVersion: 'rbac.authorization.k8s.io/v1',
+      kind: 'ClusterRole',
+      metadata: { name: roleName },
+      rules: [{ apiGroups: ['cid.wi.aks.azure.com'], resources: [CLIENT_ID], verbs: ['use-managed-identity'] }],
+    }),
+    new ApiObject(mi, 'ClusterRoleBinding', {
+      apiVersion: 'rbac.authorization.k8s.io/v1',
+      kind: 'ClusterRoleBinding',
+      metadata: { name: roleName },
+      roleRef: { apiGroup: 'rbac.authorization.k8s.io', kind: 'ClusterRole', name: roleName },
+      subjects,
+    }),
+  ];
+  for (const o of clusterScoped) o.addJsonPatch(JsonPatch.remove('/metadata/namespace'));
+
+  for (let i = 0; i < n; i++) {
+    const serviceAccount = new kplus.ServiceAccount(chart, `sa-${i}`, {
+      metadata: { name: workloadName(i), annotations: { 'azure.workload.identity/client-id': CLIENT_ID } },
+    });
+    subjects.push({ kind: 'ServiceAccount', name: workloadName(i), namespace: NAMESPACE });
+    new ApiObject(new Construct(chart, `spc-${i}`), 'Resource', {
+      apiVersion: 'secrets-store.csi.x-k8s.io/v1',
+      kind: 'SecretProviderClass',
+      metadata: { name: className(i) },
+      spec: {
+        provider: 'azure',
+        parameters: {
+          keyvaultName: vaultName(i),
+          tenantID: TENANT_ID,
+          useAzureTokenProxy: 'true',
+          clientID: CLIENT_ID,
+          objects: HAND_OBJECTS,
+        },
+      },
+    });
+    const deploy = deployment(chart, i, serviceAccount);
+    const volume = kplus.Volume.fromCsi(deploy, `SecretsStore-${className(i)}`, CSI_DRIVER, {
+      name: className(i),
+      readOnly: true,
+      attributes: { secretProviderClass: className(i) },
+    });
+    deploy.addVolume(volume);
+    deploy.containers[0].mount(MOUNT_PATH, volume, { readOnly: true });
+  }
+}
