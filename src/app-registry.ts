@@ -1,5 +1,6 @@
 import { IConstruct } from 'constructs';
 import { CLUSTER_CONTEXT_KEY } from './constants';
+import type { IdentityMode } from './identity';
 
 /**
  * @internal
@@ -11,8 +12,8 @@ export interface RegisteredClass {
   readonly tokenAudience?: string;
   /** Whether the class syncs at least one Kubernetes Secret. */
   readonly syncsSecrets: boolean;
-  /** Whether the class uses identity binding (provider v1.8.0+). */
-  readonly usesIdentityBinding: boolean;
+  /** How the class signs in (identity binding needs provider v1.8.0+, pod identity the host network). */
+  readonly identityMode: IdentityMode;
   /** In-provider path of the custom cloud environment file, if any. */
   readonly cloudEnvironmentFile?: string;
 }

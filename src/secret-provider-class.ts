@@ -4,7 +4,7 @@ import { Construct } from 'constructs';
 import { AppRegistry } from './app-registry';
 import { AzureCloud } from './cloud';
 import { Param, PROVIDER_NAME } from './constants';
-import { IdentityMode, KeyVaultIdentity } from './identity';
+import { KeyVaultIdentity } from './identity';
 import { ApiObjectMountOptions, MountOptions, MountSource, mountIntoApiObject, mountIntoPod } from './mount';
 import { KeyVaultObject, renderObjects } from './object';
 import { SyncedSecret, SyncSecretOptions } from './synced-secret';
@@ -213,7 +213,7 @@ export class KeyVaultSecretProviderClass extends Construct {
     AppRegistry.of(this).classes.push({
       node: this.node,
       tokenAudience: this.identity.tokenAudience,
-      usesIdentityBinding: this.identity.mode === IdentityMode.IDENTITY_BINDING,
+      identityMode: this.identity.mode,
       cloudEnvironmentFile: this.cloud.environmentFile,
       get syncsSecrets() { return self._syncedSecrets.length > 0; },
     });

@@ -253,6 +253,39 @@ describe('identity binding needs provider v1.8.0+', () => {
   });
 });
 
+describe('pod identity needs the Linux provider on the host network', () => {
+  const podIdentity = () => KeyVaultIdentity.podIdentity({ selector: 'demo' });
+
+  test('fails without the host network', () => {
+    const { chart } = providerChart({ hostNetwork: false });
+    addClass(chart, 'spc', podIdentity());
+    expectProblem(errorOf(() => synth(chart)), {
+      path: 'test/provider',
+      field: 'hostNetwork',
+      value: false,
+      rule: /pod identity .* needs the Linux provider on the host network to reach NMI at localhost:2579, and test\/spc uses it/,
+      fix: /keep `linux` and `hostNetwork` at their defaults/,
+    });
+  });
+
+  test('fails with only the Windows DaemonSet', () => {
+    const { chart } = providerChart({ linux: false, windows: true });
+    addClass(chart, 'spc', podIdentity());
+    expectProblem(errorOf(() => synth(chart)), {
+      path: 'test/provider', field: 'linux', value: false, rule: /Linux only/, fix: /keep `linux`/,
+    });
+  });
+
+  test('the default provider serves pod identity; other identities need no host network', () => {
+    let { chart } = providerChart();
+    addClass(chart, 'spc', podIdentity());
+    expect(() => synth(chart)).not.toThrow();
+    ({ chart } = providerChart({ hostNetwork: false }));
+    addClass(chart, 'spc', KeyVaultIdentity.workloadIdentity({ clientId: CLIENT_ID }));
+    expect(() => synth(chart)).not.toThrow();
+  });
+});
+
 describe('providers directory agreement with the driver', () => {
   test('fails when the Linux directories differ', () => {
     const chart = new Chart(Testing.app(), 'test');

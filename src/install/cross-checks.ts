@@ -1,6 +1,7 @@
 import { IConstruct } from 'constructs';
 import { AppRegistry, RegisteredClass, RegisteredProvider } from '../app-registry';
 import { IDENTITY_BINDING_MIN_PROVIDER_VERSION } from '../constants';
+import { IdentityMode } from '../identity';
 import { describeViolation } from '../validation';
 import { Provider } from './defaults';
 import { OperatingSystem, paths } from './os';
@@ -41,7 +42,7 @@ export function providerErrors(scope: IConstruct, provider: RegisteredProvider):
   const errors: string[] = [];
 
   // Identity binding (useAzureTokenProxy) exists from provider v1.8.0.
-  const binding = classes.filter(c => c.usesIdentityBinding);
+  const binding = classes.filter(c => c.identityMode === IdentityMode.IDENTITY_BINDING);
   if (binding.length && compareVersions(provider.version, IDENTITY_BINDING_MIN_PROVIDER_VERSION) < 0) {
     errors.push(describeViolation('version', provider.version, {
       rule: `identity binding (useAzureTokenProxy) needs provider ${IDENTITY_BINDING_MIN_PROVIDER_VERSION} or later, and ${describeClasses(binding)} use${binding.length === 1 ? 's' : ''} it`,
@@ -53,6 +54,16 @@ export function providerErrors(scope: IConstruct, provider: RegisteredProvider):
     errors.push(describeViolation('dnsPolicy', provider.dnsPolicy ?? 'ClusterFirst', {
       rule: `identity binding needs dnsPolicy "${Provider.DNS_POLICY}" on the host-network provider pods to resolve cluster DNS names, and ${describeClasses(binding)} use${binding.length === 1 ? 's' : ''} it`,
       fix: `leave dnsPolicy at its default (${Provider.DNS_POLICY})`,
+    }));
+  }
+
+  // Pod identity: the provider asks NMI on localhost:2579 of the node, so only the Linux DaemonSet
+  // on the host network serves it.
+  const podIdentity = classes.filter(c => c.identityMode === IdentityMode.POD_IDENTITY);
+  if (podIdentity.length && !provider.hostNetwork) {
+    errors.push(describeViolation(provider.linuxProvidersDir === undefined ? 'linux' : 'hostNetwork', false, {
+      rule: `pod identity (aad-pod-identity, Linux only) needs the Linux provider on the host network to reach NMI at localhost:2579, and ${describeClasses(podIdentity)} use${podIdentity.length === 1 ? 's' : ''} it`,
+      fix: 'keep `linux` and `hostNetwork` at their defaults (true), or move the classes to workload identity or identity binding',
     }));
   }
 
