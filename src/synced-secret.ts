@@ -57,10 +57,6 @@ const KEYS_BY_TYPE: Record<string, { required: string[][]; allowed?: string[] }>
   [SyncedSecretType.SSH_AUTH]: { required: [['ssh-privatekey']] },
 };
 
-/** Kubernetes' rule for Secret and ConfigMap data keys (IsConfigMapKey). */
-function isSecretKey(key: string): boolean {
-  return /^[-._a-zA-Z0-9]{1,253}$/.test(key) && key !== '.' && key !== '..' && !key.startsWith('..');
-}
 
 /**
  * A Kubernetes Secret the driver keeps in sync with files of a mounted class (a `secretObjects`
@@ -131,10 +127,9 @@ function validateKeys(scope: Construct, field: string, options: SyncSecretOption
   });
   const seen = new Set<string>();
   options.data.forEach((d, i) => {
-    rules.check(scope, `${field}.data[${i}].key`, d.key, isSecretKey(d.key) && !seen.has(d.key) ? undefined : {
-      rule: seen.has(d.key) ? 'each key of a Secret appears once' : 'a Secret key has at most 253 letters, digits, "-", "_" and ".", and is not "." or ".." and does not start with ".."',
-      fix: 'use a distinct key such as "password" or "tls.crt"',
-    });
+    rules.check(scope, `${field}.data[${i}].key`, d.key, rules.secretKey(d.key) ?? (seen.has(d.key)
+      ? { rule: 'each key of a Secret appears once', fix: 'use a distinct key, or sync the file once' }
+      : undefined));
     rules.check(scope, `${field}.data[${i}].objectName`, d.objectName, rules.filePath(d.objectName));
     seen.add(d.key);
   });

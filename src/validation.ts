@@ -123,6 +123,15 @@ export function dns1123Label(value: string): Violation | undefined {
   };
 }
 
+/** Kubernetes' rule for Secret and ConfigMap data keys (IsConfigMapKey). */
+export function secretKey(value: string): Violation | undefined {
+  if (/^[-._a-zA-Z0-9]{1,253}$/.test(value) && value !== '.' && value !== '..' && !value.startsWith('..')) return undefined;
+  return {
+    rule: 'a Secret key has at most 253 letters, digits, "-", "_" and ".", and is not "." or ".." and does not start with ".."',
+    fix: 'use a key such as "password" or "tls.crt"',
+  };
+}
+
 export function labelValue(value: string): Violation | undefined {
   if (value.length <= 63 && LABEL_VALUE.test(value)) return undefined;
   return {

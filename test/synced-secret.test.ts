@@ -219,7 +219,7 @@ describe('KeyVaultSecretProviderClass.syncSecret', () => {
     ])('fails with a Secret key with %s', (_case, key) => {
       const { spc } = setup();
       expectProblem(errorOf(() => spc.syncSecret({ secretName: 'db', type: SyncedSecretType.OPAQUE, data: [{ key, objectName: 'db-password' }] })), {
-        path: 'kv/spc', field: 'secretObjects[0].data[0].key', value: key, rule: /at most 253 letters, digits, "-", "_" and "\."/, fix: /distinct key/,
+        path: 'kv/spc', field: 'secretObjects[0].data[0].key', value: key, rule: /at most 253 letters, digits, "-", "_" and "\."/, fix: /use a key such as "password"/,
       });
     });
 
