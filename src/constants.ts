@@ -43,9 +43,6 @@ export const CLIENT_ID_ANNOTATION = 'azure.workload.identity/client-id';
 /** aad-pod-identity selector label on pods (pod identity mode). */
 export const POD_IDENTITY_LABEL = 'aadpodidbinding';
 
-/** Label driver ≤ v1.5 needs on nodePublishSecretRef Secrets to re-read them during rotation. */
-export const SECRET_USED_LABEL = 'secrets-store.csi.k8s.io/used';
-
 /** Default in-container mount path of the CSI volume (upstream examples). */
 export const DEFAULT_MOUNT_PATH = '/mnt/secrets-store';
 
