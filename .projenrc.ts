@@ -21,6 +21,7 @@ const project = new cdk8s.ConstructLibraryCdk8s({
     'ajv@^8', // validates SecretProviderClass against the CRD's own openAPIV3Schema
     'yaml@^2', // parses the `objects` string and synthesized manifests back in tests
     'fast-check@^4', // property-based tests of validators and renderers
+    'cdk8s-plus-33@^2.5.57', // mount() tests and the plus-33 example: any cdk8s-plus major, no casts
   ],
   keywords: ['cdk8s', 'kubernetes', 'azure', 'key-vault', 'secrets-store-csi-driver', 'aks', 'identity-binding'],
   github: false,
