@@ -72,7 +72,7 @@ export class AppRegistry {
     const root = scope.node.root;
     let registry = REGISTRIES.get(root);
     if (!registry) {
-      registry = new AppRegistry();
+      registry = new AppRegistry(root);
       REGISTRIES.set(root, registry);
     }
     return registry;
@@ -104,7 +104,32 @@ export class AppRegistry {
   /** Identity binding constructs per `cluster` + client ID (one ClusterRole name per cluster). */
   public readonly identityBindings = new Map<string, IConstruct>();
 
-  private constructor() {}
+  /** Work that needs the finished app (see `defer`), in the order it was deferred. */
+  private readonly deferred: (() => void)[] = [];
+  private settlesOnValidation = false;
+
+  private constructor(private readonly root: IConstruct) {}
+
+  /**
+   * Defers `work` until the app is complete: the first validation of `app.synth()` /
+   * `Testing.synth()`, or an earlier `settle()`. Mounts use it to read the pod template as it ends
+   * up (containers and ServiceAccounts set after `mount()`).
+   */
+  public defer(work: () => void): void {
+    this.deferred.push(work);
+    if (this.settlesOnValidation) return;
+    this.settlesOnValidation = true;
+    // On the root, because cdk8s validates the tree in pre-order: the root's validation runs before
+    // every other one, so those read settled mounts (grants, federated subjects). Validation is also
+    // the last moment constructs can still be added (grants may create RBAC objects), and cdk8s runs
+    // it before it serializes any chart.
+    this.root.node.addValidation({ validate: () => { this.settle(); return []; } });
+  }
+
+  /** Runs the deferred work (each item once); call it before reading what mounts record. */
+  public settle(): void {
+    for (const work of this.deferred.splice(0)) work();
+  }
 
   /** Records a federated subject; returns whether the client ID was seen for the first time. */
   public addFederatedSubject(clientId: string, subject: FederatedSubject): boolean {

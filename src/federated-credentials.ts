@@ -37,11 +37,12 @@ export class FederatedCredentials {
 
   /**
    * The credentials each workload identity in the app needs, per cluster, sorted by client ID,
-   * cluster and subject. Call it after the workloads are mounted (e.g. right before `app.synth()`).
+   * cluster and subject. Call it once the workloads are complete (e.g. right before or after `app.synth()`).
    */
   public static of(scope: IConstruct): FederatedCredential[] {
     const credentials: FederatedCredential[] = [];
     const registry = AppRegistry.of(scope);
+    registry.settle(); // subjects are recorded when mounts settle (the ServiceAccount may come after mount())
     for (const clientId of [...registry.federatedSubjects.keys()].sort()) {
       const byCluster = new Map<string, Set<string>>();
       for (const subject of registry.federatedSubjects.get(clientId)!.values()) {

@@ -2,7 +2,7 @@ import { IConstruct } from 'constructs';
 import { AppRegistry } from './app-registry';
 import { Audience, FEDERATED_CREDENTIAL_LIMIT, Param, POD_IDENTITY_LABEL } from './constants';
 import * as rules from './validation';
-import { MountedWorkload } from './workload';
+import { MountedWorkload, SynthesizedPod } from './workload';
 
 /**
  * How the provider signs in to Azure.
@@ -169,15 +169,20 @@ export class IdentityBindingIdentity extends KeyVaultIdentity {
   }
 
   public _bind(workload: MountedWorkload): void {
-    const { namespace, serviceAccount } = requireSubject(workload, 'identity binding grants the use of the managed identity to the pod\'s ServiceAccount');
+    // Externally managed RBAC: nothing to grant, so the namespace's default ServiceAccount is fine.
     if (this.externallyManagedRbac) return;
-    const cluster = AppRegistry.clusterOf(workload.scope);
-    const grantor = this.grantor ?? AppRegistry.of(workload.scope).identityBindings.get(`${cluster}\u0000${this.clientId}`) as IIdentityBindingGrantor | undefined;
-    rules.check(workload.scope, 'identity', this.clientId, grantor ? undefined : {
-      rule: `no AksIdentityBinding for this client ID${cluster ? ` in cluster "${cluster}"` : ''} grants the pod's ServiceAccount the use of the managed identity`,
-      fix: 'create `new AksIdentityBinding(chart, id, { clientId })` and use its `identity`, or set `externallyManagedRbac: true` if the ClusterRole and binding are managed elsewhere',
+    // At synth: the ServiceAccount and the AksIdentityBinding may both come after mount().
+    workload.atSynth(pod => {
+      const subject = requireSubject(workload, pod, 'identity binding grants the use of the managed identity to the pod\'s ServiceAccount');
+      if (!subject) return;
+      const cluster = AppRegistry.clusterOf(workload.scope);
+      const grantor = this.grantor ?? AppRegistry.of(workload.scope).identityBindings.get(`${cluster}\u0000${this.clientId}`) as IIdentityBindingGrantor | undefined;
+      if (!pod.check('identity', this.clientId, grantor ? undefined : {
+        rule: `no AksIdentityBinding for this client ID${cluster ? ` in cluster "${cluster}"` : ''} grants the pod's ServiceAccount the use of the managed identity`,
+        fix: 'create `new AksIdentityBinding(chart, id, { clientId })` and use its `identity`, or set `externallyManagedRbac: true` if the ClusterRole and binding are managed elsewhere',
+      })) return;
+      grantor!._grantSubject(subject.namespace, subject.serviceAccount);
     });
-    grantor!._grantSubject(namespace, serviceAccount);
   }
 }
 
@@ -192,7 +197,7 @@ class WorkloadIdentity extends KeyVaultIdentity {
     return { [Param.CLIENT_ID]: this.clientId! };
   }
 
-  /** Records the federated credential subject; the first mount of a client ID checks its budget at synth. */
+  /** Records the federated credential subject at synth; the first mount of a client ID checks its budget at synth. */
   public _bind(workload: MountedWorkload): void {
     const namespace = workload.namespace;
     rules.check(workload.scope, 'metadata.namespace', namespace, namespace ? undefined : {
@@ -200,15 +205,19 @@ class WorkloadIdentity extends KeyVaultIdentity {
       fix: 'set the chart\'s or the workload\'s namespace',
     });
     const registry = AppRegistry.of(workload.scope);
-    const first = registry.addFederatedSubject(this.clientId!, {
-      cluster: AppRegistry.clusterOf(workload.scope),
-      namespace: namespace!,
-      serviceAccount: workload.serviceAccountName ?? 'default',
-    });
-    if (first) workload.classScope.node.addValidation({ validate: () => this.checkCredentialBudget(registry) });
+    const cluster = AppRegistry.clusterOf(workload.scope);
+    // Registered now, not at synth: a validation added while cdk8s validates would run too late.
+    if (!registry.federatedSubjects.has(this.clientId!)) {
+      registry.federatedSubjects.set(this.clientId!, new Map());
+      workload.classScope.node.addValidation({ validate: () => this.checkCredentialBudget(registry) });
+    }
+    workload.atSynth(pod => registry.addFederatedSubject(this.clientId!, {
+      cluster, namespace: namespace!, serviceAccount: pod.serviceAccountName ?? 'default',
+    }));
   }
 
   private checkCredentialBudget(registry: AppRegistry): string[] {
+    registry.settle();
     const needed = registry.federatedSubjects.get(this.clientId!)!.size;
     if (needed <= FEDERATED_CREDENTIAL_LIMIT) return [];
     return [rules.describeViolation('identity.clientId', this.clientId, {
@@ -265,19 +274,20 @@ class PodIdentity extends KeyVaultIdentity {
   }
 
   public _bind(workload: MountedWorkload): void {
-    workload.addPodLabel(POD_IDENTITY_LABEL, this.selector);
+    workload.atSynth(pod => pod.addLabel(POD_IDENTITY_LABEL, this.selector));
   }
 }
 
-/** The namespace and ServiceAccount of a mounting workload, or an error naming why they are needed. */
-function requireSubject(workload: MountedWorkload, why: string): { namespace: string; serviceAccount: string } {
-  rules.check(workload.scope, 'serviceAccountName', workload.serviceAccountName, workload.serviceAccountName ? undefined : {
-    rule: `the pod names no ServiceAccount, and ${why}`,
-    fix: 'give the workload a ServiceAccount (e.g. `binding.addServiceAccount(chart, id)`)',
+/** The namespace and ServiceAccount of a mounting workload, or (reported at synth) why they are needed. */
+function requireSubject(workload: MountedWorkload, pod: SynthesizedPod, why: string): { namespace: string; serviceAccount: string } | undefined {
+  const serviceAccount = pod.serviceAccountName;
+  const hasAccount = pod.check('serviceAccountName', serviceAccount, serviceAccount ? undefined : {
+    rule: `the pod names no ServiceAccount, and ${why} (granting the namespace's "default" ServiceAccount would let every pod without one use the identity)`,
+    fix: 'give the workload a ServiceAccount (e.g. `serviceAccount: binding.addServiceAccount(chart, id)`), or set `externallyManagedRbac: true` if the RBAC is managed elsewhere',
   });
-  rules.check(workload.scope, 'metadata.namespace', workload.namespace, workload.namespace ? undefined : {
+  const hasNamespace = pod.check('metadata.namespace', workload.namespace, workload.namespace ? undefined : {
     rule: `the pod has no namespace, and ${why} (a ServiceAccount subject needs one)`,
     fix: 'set the chart\'s or the workload\'s namespace',
   });
-  return { namespace: workload.namespace!, serviceAccount: workload.serviceAccountName! };
+  return hasAccount && hasNamespace ? { namespace: workload.namespace!, serviceAccount: serviceAccount! } : undefined;
 }

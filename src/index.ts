@@ -4,7 +4,7 @@ export {
   VmManagedIdentityOptions, ServicePrincipalOptions, PodIdentityOptions,
 } from './identity';
 export { AksIdentityBinding, AksIdentityBindingProps } from './identity-binding';
-export { ApiObjectMountOptions, MountOptions } from './mount';
+export { MountOptions } from './mount';
 export {
   KeyVaultObject, KeyVaultObjectOptions, KeyVaultSecretOptions, ObjectEncoding, ObjectFormat, ObjectType,
 } from './object';

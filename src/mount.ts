@@ -1,11 +1,13 @@
 import { ApiObject, JsonPatch } from 'cdk8s';
-import * as kplus from 'cdk8s-plus-27';
 import { IConstruct } from 'constructs';
+import { AppRegistry } from './app-registry';
 import { CSI_DRIVER_NAME, DEFAULT_MOUNT_PATH, VOLUME_ATTRIBUTE_SECRET_PROVIDER_CLASS } from './constants';
 import { KeyVaultIdentity } from './identity';
+import { KeyVaultObject } from './object';
 import * as rules from './validation';
+import { SynthesizedPod } from './workload';
 
-/** Options for mounting a class into a cdk8s-plus workload. */
+/** Options for mounting a class into a workload. */
 export interface MountOptions {
   /**
    * Path of the mount in the containers.
@@ -15,33 +17,10 @@ export interface MountOptions {
   readonly path?: string;
 
   /**
-   * Containers to mount into.
+   * Names of the containers to mount into (as in the pod spec; cdk8s-plus names a single unnamed
+   * container "main").
    *
-   * @default - every container the workload has when `mount()` is called
-   */
-  readonly containers?: kplus.Container[];
-
-  /**
-   * Name of the pod volume.
-   *
-   * @default - the class name (must then be a DNS-1123 label)
-   */
-  readonly volumeName?: string;
-}
-
-/** Options for mounting a class into a workload that is a plain `ApiObject`. */
-export interface ApiObjectMountOptions {
-  /**
-   * Path of the mount in the containers.
-   *
-   * @default "/mnt/secrets-store"
-   */
-  readonly path?: string;
-
-  /**
-   * Names of the containers to mount into.
-   *
-   * @default - every container in the pod template when `mountApiObject()` is called
+   * @default - every container the pod template has at synth, including containers added after `mount()`
    */
   readonly containerNames?: string[];
 
@@ -59,6 +38,8 @@ export interface MountSource {
   readonly name: string;
   readonly namespace?: string;
   readonly identity: KeyVaultIdentity;
+  /** The objects the class writes, read at synth (objects may be added after `mount()`). */
+  readonly objects: () => KeyVaultObject[];
 }
 
 /** Kind → JSON path of the pod template (metadata + spec) in that kind. */
@@ -73,23 +54,141 @@ const POD_TEMPLATE_PATHS: Record<string, string[]> = {
   CronJob: ['spec', 'jobTemplate', 'spec', 'template'],
 };
 
-/** The CSI volume source every mount uses: the class, read-only, with the identity's secret ref. */
-function csiVolumeSource(source: MountSource) {
-  const secretName = source.identity._nodePublishSecretName;
-  return {
-    driver: CSI_DRIVER_NAME,
-    readOnly: true, // the driver refuses anything else ("Readonly is not true in request")
-    volumeAttributes: { [VOLUME_ATTRIBUTE_SECRET_PROVIDER_CLASS]: source.name },
-    ...(secretName ? { nodePublishSecretRef: { name: secretName } } : {}),
-  };
-}
-
-interface ResolvedMountOptions {
+/** One class mounted into one workload. */
+interface Mount {
+  readonly source: MountSource;
   readonly path: string;
   readonly volumeName: string;
+  readonly containerNames?: string[];
+  /** What the identity does at synth (grant, record, label). */
+  readonly atSynth: ((pod: SynthesizedPod) => void)[];
 }
 
-function resolveOptions(source: MountSource, workload: IConstruct, options: { path?: string; volumeName?: string }): ResolvedMountOptions {
+/**
+ * The mounts of one workload. They are applied at synth, from the workload's manifest as it is
+ * then, as JSON patches: that works the same for every cdk8s-plus major, imported `k8s` kinds and
+ * hand-written `ApiObject`s, and for containers and ServiceAccounts set after `mount()`.
+ */
+class WorkloadMounts {
+  /** The mounts of a workload's `ApiObject` (whichever construct the user passed). */
+  public static of(scope: IConstruct, apiObject: ApiObject, templatePath: string[]): WorkloadMounts {
+    let mounts = WORKLOADS.get(apiObject);
+    if (!mounts) {
+      mounts = new WorkloadMounts(scope, apiObject, templatePath);
+      WORKLOADS.set(apiObject, mounts);
+    }
+    return mounts;
+  }
+
+  public readonly mounts: Mount[] = [];
+  /** Synth errors, reported by the workload's validation. */
+  private readonly errors: string[] = [];
+  /** How many of `mounts` are applied. */
+  private settled = 0;
+
+  private constructor(private readonly scope: IConstruct, private readonly apiObject: ApiObject, private readonly templatePath: string[]) {
+    scope.node.addValidation({ validate: () => { AppRegistry.of(scope).settle(); return this.errors; } });
+  }
+
+  public add(mount: Mount): void {
+    this.mounts.push(mount);
+    AppRegistry.of(this.scope).defer(() => this.settle());
+  }
+
+  /** Applies the mounts added since the last call, reading the manifest once. */
+  private settle(): void {
+    const pending = this.mounts.slice(this.settled);
+    this.settled = this.mounts.length;
+    if (pending.length === 0) return;
+
+    const manifest = this.apiObject.toJson();
+    const template = at(manifest, this.templatePath);
+    const spec = template?.spec;
+    const containers: any[] = spec?.containers ?? [];
+    const check = (field: string, value: unknown, violation: rules.Violation | undefined): boolean => {
+      if (violation) this.errors.push(rules.describeViolation(field, value, violation));
+      return violation === undefined;
+    };
+    if (!check('spec.containers', containers.length, containers.length > 0 ? undefined : {
+      rule: 'the pod template has no containers, so nothing can read the mounted files', fix: 'add the workload\'s containers',
+    })) return;
+
+    // The patches apply to the manifest as read here; `spec` is kept in step so that each patch
+    // knows whether the array it appends to exists.
+    const patches: JsonPatch[] = [];
+    const pointer = (...segments: (string | number)[]) => '/' + [...this.templatePath, ...segments].map(escapePointer).join('/');
+    const append = (owner: any, key: string, ownerPointer: string, value: unknown) => {
+      if (owner[key]) {
+        patches.push(JsonPatch.add(`${ownerPointer}/${key}/-`, value));
+        owner[key].push(value);
+      } else {
+        patches.push(JsonPatch.add(`${ownerPointer}/${key}`, [value]));
+        owner[key] = [value];
+      }
+    };
+    const pod: SynthesizedPod = {
+      serviceAccountName: spec.serviceAccountName ?? spec.serviceAccount,
+      check,
+      addLabel: (key, value) => {
+        const metadata = template.metadata ?? {};
+        if (metadata.labels?.[key] === value) return;
+        if (!template.metadata) {
+          patches.push(JsonPatch.add(pointer('metadata'), { labels: { [key]: value } }));
+        } else if (!metadata.labels) {
+          patches.push(JsonPatch.add(pointer('metadata', 'labels'), { [key]: value }));
+        } else {
+          patches.push(JsonPatch.add(pointer('metadata', 'labels', key), value));
+        }
+        template.metadata = { ...metadata, labels: { ...metadata.labels, [key]: value } };
+      },
+    };
+
+    for (const mount of pending) {
+      const { path, volumeName } = mount;
+      if (!check('volumeName', volumeName, (spec.volumes ?? []).some((v: any) => v.name === volumeName)
+        ? { rule: 'the pod already has a volume with this name', fix: 'pass a different `volumeName`' } : undefined)) continue;
+      const names = mount.containerNames ?? containers.map(c => c.name);
+      const targets = names.map(name => containers.findIndex(c => c.name === name));
+      const unknown = names.filter((_, i) => targets[i] < 0);
+      for (const name of unknown) {
+        check('containerNames', name, {
+          rule: `the pod template has no such container (containers: ${containers.map(c => c.name).join(', ')})`, fix: 'name an existing container',
+        });
+      }
+      if (unknown.length) continue;
+      const clash = targets.filter(i => (containers[i].volumeMounts ?? []).some((m: any) => m.mountPath === path));
+      if (clash.length) {
+        for (const i of clash) {
+          check(`containers[${containers[i].name}].path`, path, { rule: 'the container already mounts something at this path', fix: 'pass a different `path`' });
+        }
+        continue;
+      }
+      checkFilePermissions(mount.source, spec, targets.map(i => containers[i]), check);
+
+      append(spec, 'volumes', pointer('spec'), { csi: csiVolumeSource(mount.source), name: volumeName });
+      for (const i of targets) {
+        append(containers[i], 'volumeMounts', pointer('spec', 'containers', i), { mountPath: path, name: volumeName, readOnly: true });
+      }
+      for (const work of mount.atSynth) work(pod);
+    }
+    if (patches.length) this.apiObject.addJsonPatch(...patches);
+  }
+}
+
+const WORKLOADS = new WeakMap<ApiObject, WorkloadMounts>();
+
+/**
+ * Mounts a class into a workload: a read-only CSI volume and read-only mounts, plus what the
+ * identity needs. Values are checked now; what the workload ends up with (containers,
+ * ServiceAccount, other volumes) is read and applied at synth.
+ */
+export function mountClass(source: MountSource, workload: IConstruct, options: MountOptions = {}): void {
+  const apiObject = workloadObject(workload);
+  const templatePath = POD_TEMPLATE_PATHS[apiObject.kind];
+  rules.check(workload, 'kind', apiObject.kind, templatePath ? undefined : {
+    rule: `mount() mounts into ${Object.keys(POD_TEMPLATE_PATHS).join(', ')}`,
+    fix: 'mount into the workload that owns the pod template',
+  });
   const path = options.path ?? DEFAULT_MOUNT_PATH;
   rules.check(workload, 'path', path, rules.mountPath(path));
   const volumeName = options.volumeName ?? source.name;
@@ -97,100 +196,74 @@ function resolveOptions(source: MountSource, workload: IConstruct, options: { pa
   rules.check(workload, 'volumeName', volumeName, violation && options.volumeName === undefined
     ? { ...violation, fix: 'pass `volumeName` (it defaults to the class name, which is not a DNS-1123 label)' }
     : violation);
-  return { path, volumeName };
-}
-
-function checkNamespace(source: MountSource, workload: IConstruct, namespace: string | undefined): void {
+  const namespace = apiObject.metadata.namespace;
   rules.check(workload, 'metadata.namespace', namespace, namespace === source.namespace ? undefined : {
     rule: `the driver reads the SecretProviderClass "${source.name}" from the pod's namespace, and the class is in ${source.namespace === undefined ? 'no namespace' : `namespace "${source.namespace}"`}`,
-    fix: 'create the class in the same chart/namespace as the workload',
+    fix: `move the class to ${namespace === undefined ? 'no namespace' : `namespace "${namespace}"`} (create it in the workload's chart, or set its \`metadata.namespace\`), or move the workload to ${source.namespace === undefined ? 'no namespace' : `namespace "${source.namespace}"`}`,
   });
+  const mounts = WorkloadMounts.of(workload, apiObject, templatePath);
+  rules.check(workload, 'volumeName', volumeName, mounts.mounts.some(m => m.volumeName === volumeName)
+    ? { rule: 'the pod already has a volume with this name', fix: 'pass a different `volumeName`' } : undefined);
+  const atSynth: Mount['atSynth'] = [];
+  source.identity._bind({ scope: workload, classScope: source.scope, namespace, atSynth: work => atSynth.push(work) });
+  mounts.add({ source, path, volumeName, containerNames: options.containerNames, atSynth });
 }
 
-/** Mounts a class into a cdk8s-plus workload. */
-export function mountIntoPod(source: MountSource, pod: kplus.AbstractPod, options: MountOptions = {}): void {
-  const { path, volumeName } = resolveOptions(source, pod, options);
-  checkNamespace(source, pod, pod.metadata.namespace);
-  const existing = pod.volumes.map(v => v.name);
-  rules.check(pod, 'volumeName', volumeName, existing.includes(volumeName) ? { rule: 'the pod already has a volume with this name', fix: 'pass a different `volumeName`' } : undefined);
-  const containers = options.containers ?? pod.containers;
-  for (const container of containers) {
-    rules.check(pod, `containers[${container.name}].path`, path, container.mounts.some(m => m.path === path)
-      ? { rule: 'the container already mounts something at this path', fix: 'pass a different `path`' } : undefined);
-  }
-  source.identity._bind({
-    scope: pod,
-    classScope: source.scope,
-    namespace: pod.metadata.namespace,
-    serviceAccountName: pod.serviceAccount?.name,
-    addPodLabel: (key, value) => pod.podMetadata.addLabel(key, value),
+/** The `ApiObject` of a workload: the object itself, or a construct's default child (cdk8s-plus, any major). */
+function workloadObject(workload: IConstruct): ApiObject {
+  const candidate = ApiObject.isApiObject(workload) ? workload : workload.node.defaultChild;
+  rules.check(workload, 'workload', workload.node.path, candidate && ApiObject.isApiObject(candidate) ? undefined : {
+    rule: 'a workload is an ApiObject (an imported `k8s` kind, or hand-written) or a construct whose default child is one (any cdk8s-plus workload)',
+    fix: 'pass the Pod, Deployment, StatefulSet, DaemonSet, ReplicaSet, ReplicationController, Job or CronJob itself',
   });
-
-  const volume = kplus.Volume.fromCsi(pod, `SecretsStore-${volumeName}`, CSI_DRIVER_NAME, { name: volumeName });
-  // cdk8s-plus-27 cannot express nodePublishSecretRef (and its line is frozen at 2.9.5): render
-  // the whole CSI source ourselves so every mount has the same shape as mountApiObject's.
-  const csi = csiVolumeSource(source);
-  (volume as unknown as { _toKube(): object })._toKube = () => ({ name: volumeName, csi });
-  pod.addVolume(volume);
-  for (const container of containers) {
-    container.mount(path, volume, { readOnly: true });
-  }
+  return candidate as ApiObject;
 }
 
-/** Mounts a class into any workload that is a plain `ApiObject` (Pod, Deployment, ..., CronJob). */
-export function mountIntoApiObject(source: MountSource, workload: ApiObject, options: ApiObjectMountOptions = {}): void {
-  const templatePath = POD_TEMPLATE_PATHS[workload.kind];
-  rules.check(workload, 'kind', workload.kind, templatePath ? undefined : {
-    rule: `mountApiObject() mounts into ${Object.keys(POD_TEMPLATE_PATHS).join(', ')}`,
-    fix: 'mount into the workload that owns the pod template',
-  });
-  const { path, volumeName } = resolveOptions(source, workload, options);
-  checkNamespace(source, workload, workload.metadata.namespace);
+/** The CSI volume source every mount uses: the class, read-only, with the identity's secret ref. */
+function csiVolumeSource(source: MountSource) {
+  const secretName = source.identity._nodePublishSecretName;
+  return {
+    driver: CSI_DRIVER_NAME,
+    ...(secretName ? { nodePublishSecretRef: { name: secretName } } : {}),
+    readOnly: true, // the driver refuses anything else ("Readonly is not true in request")
+    volumeAttributes: { [VOLUME_ATTRIBUTE_SECRET_PROVIDER_CLASS]: source.name },
+  };
+}
 
-  // Read the manifest as it is now: JSON patches need to know which arrays already exist.
-  const manifest = workload.toJson();
-  const template = at(manifest, templatePath);
-  const spec = template?.spec;
-  const containers: any[] = spec?.containers ?? [];
-  rules.check(workload, 'spec.containers', containers.length, containers.length > 0 ? undefined : {
-    rule: 'the pod template has no containers yet', fix: 'call mountApiObject() after the containers are defined',
-  });
-  const names = options.containerNames ?? containers.map(c => c.name);
-  const pointer = (...segments: (string | number)[]) => '/' + [...templatePath, ...segments].map(escapePointer).join('/');
-  const patches: JsonPatch[] = [];
-  const append = (array: unknown[] | undefined, arrayPointer: string, value: unknown) =>
-    patches.push(array ? JsonPatch.add(`${arrayPointer}/-`, value) : JsonPatch.add(arrayPointer, [value]));
+/** Whether an octal mode's digit `fromEnd` (0 = other, 1 = group) grants read (4, 5, 6 or 7). */
+function canRead(mode: string, fromEnd: number): boolean {
+  return Number(mode[mode.length - 1 - fromEnd]) >= 4;
+}
 
-  const volumes: any[] | undefined = spec.volumes;
-  rules.check(workload, 'volumeName', volumeName, volumes?.some(v => v.name === volumeName) ? { rule: 'the pod already has a volume with this name', fix: 'pass a different `volumeName`' } : undefined);
-  append(volumes, pointer('spec', 'volumes'), { name: volumeName, csi: csiVolumeSource(source) });
-  for (const name of names) {
-    const index = containers.findIndex(c => c.name === name);
-    rules.check(workload, 'containerNames', name, index >= 0 ? undefined : {
-      rule: `the pod template has no such container (containers: ${containers.map(c => c.name).join(', ')})`, fix: 'name an existing container',
-    });
-    const mounts: any[] | undefined = containers[index].volumeMounts;
-    rules.check(workload, `containers[${name}].path`, path, mounts?.some(m => m.mountPath === path) ? { rule: 'the container already mounts something at this path', fix: 'pass a different `path`' } : undefined);
-    append(mounts, pointer('spec', 'containers', index, 'volumeMounts'), { name: volumeName, mountPath: path, readOnly: true });
+/** The mode with read added for user, group and other (e.g. "0440" → "0444"). */
+function withReadForAll(mode: string): string {
+  const digits = mode.padStart(4, '0').split('').map(Number);
+  return digits.map((d, i) => i === 0 || d >= 4 ? d : d + 4).join('');
+}
+
+/**
+ * The driver writes every file as root:root, and fsGroup does not apply to inline CSI volumes
+ * (https://github.com/kubernetes-sigs/secrets-store-csi-driver/issues/858): a file without read
+ * for "other" is unreadable by a container known to run as a non-root user outside group 0.
+ */
+function checkFilePermissions(source: MountSource, spec: any, containers: any[], check: SynthesizedPod['check']): void {
+  const restricted = source.objects().filter(o => o.filePermission !== undefined && !canRead(o.filePermission, 0));
+  if (restricted.length === 0) return;
+  for (const container of containers) {
+    const user = container.securityContext?.runAsUser ?? spec.securityContext?.runAsUser;
+    const nonRoot = user !== undefined ? user !== 0 : (container.securityContext?.runAsNonRoot ?? spec.securityContext?.runAsNonRoot) === true;
+    if (!nonRoot) continue;
+    const group = container.securityContext?.runAsGroup ?? spec.securityContext?.runAsGroup;
+    const inRootGroup = group === 0 || (spec.securityContext?.supplementalGroups ?? []).includes(0);
+    for (const object of restricted) {
+      if (inRootGroup && canRead(object.filePermission!, 1)) continue;
+      const readable = withReadForAll(object.filePermission!);
+      check('filePermission', object.filePermission, {
+        rule: `${object.objectType} "${object.objectName}" of the class "${source.name}" is written as root:root with mode ${object.filePermission}, and container "${container.name}" runs as a non-root user (${user !== undefined ? `runAsUser ${user}` : 'runAsNonRoot'}), so it cannot read it (fsGroup does not apply to inline CSI volumes: kubernetes-sigs/secrets-store-csi-driver#858)`,
+        fix: `give "other" read: \`filePermission: "${readable}"\``,
+      });
+    }
   }
-
-  source.identity._bind({
-    scope: workload,
-    classScope: source.scope,
-    namespace: workload.metadata.namespace,
-    serviceAccountName: spec.serviceAccountName ?? spec.serviceAccount,
-    addPodLabel: (key, value) => {
-      const labels = templatePath.length === 0 ? manifest.metadata?.labels : template.metadata?.labels;
-      if (templatePath.length === 0) {
-        workload.metadata.addLabel(key, value);
-      } else if (labels) {
-        patches.push(JsonPatch.add(pointer('metadata', 'labels', key), value));
-      } else {
-        patches.push(JsonPatch.add(pointer('metadata'), { ...template.metadata, labels: { [key]: value } }));
-      }
-    },
-  });
-  workload.addJsonPatch(...patches);
 }
 
 function at(json: any, path: string[]): any {

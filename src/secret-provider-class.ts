@@ -1,11 +1,10 @@
 import { ApiObject, ApiObjectMetadata, Lazy } from 'cdk8s';
-import * as kplus from 'cdk8s-plus-27';
-import { Construct } from 'constructs';
+import { Construct, IConstruct } from 'constructs';
 import { AppRegistry } from './app-registry';
 import { AzureCloud } from './cloud';
 import { Param, PROVIDER_NAME } from './constants';
 import { KeyVaultIdentity } from './identity';
-import { ApiObjectMountOptions, MountOptions, MountSource, mountIntoApiObject, mountIntoPod } from './mount';
+import { mountClass, MountOptions, MountSource } from './mount';
 import { KeyVaultObject, renderObjects } from './object';
 import { SyncedSecret, SyncSecretOptions } from './synced-secret';
 import * as rules from './validation';
@@ -47,7 +46,7 @@ export interface KeyVaultSecretProviderClassProps {
 /**
  * A SecretProviderClass for the Azure Key Vault provider: what to read from which vault with
  * which identity, and which Kubernetes Secrets to sync from it. Mount it into workloads with
- * `mount()` (cdk8s-plus) or `mountApiObject()` (any `ApiObject`).
+ * `mount()`.
  */
 export class KeyVaultSecretProviderClass extends Construct {
   /** The SecretProviderClass L1 (the imported CRD type): escape hatch for anything not modelled. */
@@ -74,6 +73,8 @@ export class KeyVaultSecretProviderClass extends Construct {
   /** Written file → owning object, and directory → object writing below it: unique paths in O(depth). */
   private readonly files = new Map<string, KeyVaultObject>();
   private readonly directories = new Map<string, KeyVaultObject>();
+  /** Whether a workload mounts the class: the driver syncs Secrets only then. */
+  private _mounted = false;
 
   constructor(scope: Construct, id: string, props: KeyVaultSecretProviderClassProps) {
     super(scope, id);
@@ -112,6 +113,7 @@ export class KeyVaultSecretProviderClass extends Construct {
 
     this.addObject(...props.objects ?? []);
     this.node.addValidation({ validate: () => this.validateContents() });
+    this.node.addValidation({ validate: () => this.validateSyncedSecretUse() });
     this.register();
   }
 
@@ -152,25 +154,39 @@ export class KeyVaultSecretProviderClass extends Construct {
   }
 
   /**
-   * Mounts the class into a cdk8s-plus workload (Pod, Deployment, StatefulSet, DaemonSet, Job…):
-   * a read-only CSI volume and read-only mounts, plus what the identity needs (RBAC grant for
-   * identity binding, `nodePublishSecretRef` for a service principal, the pod label for pod identity).
+   * Mounts the class into a workload: a Pod, Deployment, StatefulSet, DaemonSet, ReplicaSet,
+   * ReplicationController, Job or CronJob from any cdk8s-plus major, an imported `k8s` kind
+   * (`KubeDeployment`…) or a hand-written `ApiObject`. Adds a read-only CSI volume and read-only
+   * mounts, plus what the identity needs (RBAC grant for identity binding, federated subject for
+   * workload identity, `nodePublishSecretRef` for a service principal, the pod label for pod
+   * identity). The options are checked now; containers, the ServiceAccount and the pod's other
+   * volumes are read at synth, so they may be set before or after `mount()`.
    */
-  public mount(pod: kplus.AbstractPod, options: MountOptions = {}): void {
-    mountIntoPod(this.mountSource(), pod, options);
+  public mount(workload: IConstruct, options: MountOptions = {}): void {
+    mountClass(this.mountSource(), workload, options);
+    this._mounted = true;
   }
 
   /**
-   * Mounts the class into a workload that is a plain `ApiObject` (imported `k8s` types, a newer
-   * cdk8s-plus via `ApiObject.of(...)`, or hand-written): Pod, Deployment, StatefulSet, DaemonSet,
-   * ReplicaSet, Job or CronJob. Call it after the pod template's containers are defined.
+   * Mounts the class into a workload that is a plain `ApiObject`.
+   *
+   * @deprecated use `mount()`, which takes every workload
    */
-  public mountApiObject(workload: ApiObject, options: ApiObjectMountOptions = {}): void {
-    mountIntoApiObject(this.mountSource(), workload, options);
+  public mountApiObject(workload: ApiObject, options: MountOptions = {}): void {
+    this.mount(workload, options);
+  }
+
+  /** A synced Secret that something reads exists only while a pod mounts the class. */
+  private validateSyncedSecretUse(): string[] {
+    if (this._mounted) return [];
+    return this._syncedSecrets.flatMap((synced, i) => synced._used ? [rules.describeViolation(`secretObjects[${i}].secretName`, synced.secretName, {
+      rule: `the Secret is used (envValue() or secret), but no workload mounts the class "${this.name}", and the driver creates a synced Secret only while a pod mounts the class`,
+      fix: `mount the class into the workload that reads the Secret (\`mount(workload)\`), in ${this.namespace === undefined ? 'the class\'s namespace' : `namespace "${this.namespace}"`}`,
+    })] : []);
   }
 
   private mountSource(): MountSource {
-    return { scope: this, name: this.name, namespace: this.namespace, identity: this.identity };
+    return { scope: this, name: this.name, namespace: this.namespace, identity: this.identity, objects: () => this._objects };
   }
 
   /** Claims the paths `object` writes, or throws naming the object that already writes there. */

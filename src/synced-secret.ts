@@ -72,10 +72,11 @@ export class SyncedSecret {
   public readonly secretName: string;
   /** Type of the Kubernetes Secret. */
   public readonly type: SyncedSecretType;
-  /** The Secret as a cdk8s-plus reference, for volumes, env and RBAC. */
-  public readonly secret: kplus.ISecret;
+  /** @internal Whether `secret` or `envValue()` was used: the Secret then needs a mount of the class. */
+  public _used = false;
 
   private readonly options: SyncSecretOptions;
+  private readonly _secret: kplus.ISecret;
 
   private constructor(scope: Construct, field: string, options: SyncSecretOptions) {
     rules.check(scope, `${field}.secretName`, options.secretName, rules.dns1123Subdomain(options.secretName));
@@ -83,7 +84,13 @@ export class SyncedSecret {
     this.options = options;
     this.secretName = options.secretName;
     this.type = options.type;
-    this.secret = kplus.Secret.fromSecretName(scope, `SyncedSecret-${options.secretName}`, options.secretName);
+    this._secret = kplus.Secret.fromSecretName(scope, `SyncedSecret-${options.secretName}`, options.secretName);
+  }
+
+  /** The Secret as a cdk8s-plus reference, for volumes, env and RBAC (mount the class too). */
+  public get secret(): kplus.ISecret {
+    this._used = true;
+    return this._secret;
   }
 
   /** The Secret's keys and the files they come from. */
@@ -97,12 +104,12 @@ export class SyncedSecret {
    */
   public envValue(key: string, options: kplus.EnvValueFromSecretOptions = {}): kplus.EnvValue {
     if (!this.options.data.some(d => d.key === key)) {
-      throw new Error(rules.problem(this.secret, 'key', key, {
+      throw new Error(rules.problem(this._secret, 'key', key, {
         rule: `the synced Secret "${this.secretName}" has no such key (keys: ${this.options.data.map(d => d.key).join(', ')})`,
         fix: 'use one of its keys, or add the key to the `data` of syncSecret()',
       }));
     }
-    return kplus.EnvValue.fromSecretValue({ secret: this.secret, key }, options);
+    return kplus.EnvValue.fromSecretValue({ secret: this.secret, key }, options); // marks the Secret used
   }
 
   /** @internal The `secretObjects` entry. */

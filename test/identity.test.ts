@@ -84,22 +84,32 @@ describe('KeyVaultIdentity.identityBinding', () => {
 
   test('fails to mount without an AksIdentityBinding for the client ID in the app', () => {
     const { chart, spc } = setup(KeyVaultIdentity.identityBinding({ clientId: CLIENT_ID }));
-    expectProblem(errorOf(() => spc.mount(deployment(chart))), {
+    spc.mount(deployment(chart));
+    expectProblem(errorOf(() => synth(chart)), {
       path: 'kv/app', field: 'identity', value: CLIENT_ID, rule: /no AksIdentityBinding for this client ID/, fix: /new AksIdentityBinding.*externallyManagedRbac/,
     });
   });
 
-  test.each([false, true])('fails to mount into a pod with no ServiceAccount (externallyManagedRbac %p)', (externallyManagedRbac) => {
-    const { chart, spc } = setup(KeyVaultIdentity.identityBinding({ clientId: CLIENT_ID, externallyManagedRbac }));
+  test('externallyManagedRbac: a pod without a ServiceAccount (the namespace\'s default) and without a namespace is fine', () => {
+    const { chart, spc } = setup(KeyVaultIdentity.identityBinding({ clientId: CLIENT_ID, externallyManagedRbac: true }), null);
+    spc.mount(deployment(chart, null));
+    expect(synth(chart).filter(m => m.kind.startsWith('ClusterRole'))).toEqual([]);
+  });
+
+  test('fails to mount into a pod with no ServiceAccount when the library grants', () => {
+    const { chart, spc } = setup(KeyVaultIdentity.identityBinding({ clientId: CLIENT_ID }));
     new AksIdentityBinding(chart, 'mi', { clientId: CLIENT_ID });
-    expectProblem(errorOf(() => spc.mount(deployment(chart, null))), {
+    spc.mount(deployment(chart, null));
+    expectProblem(errorOf(() => synth(chart)), {
       path: 'kv/app', field: 'serviceAccountName', value: undefined, rule: /the pod names no ServiceAccount/, fix: /give the workload a ServiceAccount/,
     });
   });
 
   test('fails to mount into a pod with no namespace (a ServiceAccount subject needs one)', () => {
-    const { chart, spc } = setup(KeyVaultIdentity.identityBinding({ clientId: CLIENT_ID, externallyManagedRbac: true }), null);
-    expectProblem(errorOf(() => spc.mount(deployment(chart))), {
+    const { chart, spc } = setup(KeyVaultIdentity.identityBinding({ clientId: CLIENT_ID }), null);
+    new AksIdentityBinding(chart, 'mi', { clientId: CLIENT_ID });
+    spc.mount(deployment(chart));
+    expectProblem(errorOf(() => synth(chart)), {
       path: 'kv/app', field: 'metadata.namespace', value: undefined, rule: /the pod has no namespace/, fix: /namespace/,
     });
   });

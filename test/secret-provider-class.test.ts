@@ -312,7 +312,7 @@ describe('determinism', () => {
       identity: binding.identity,
       cloud: AzureCloud.US_GOVERNMENT,
       objects: [
-        KeyVaultObject.secret('db', { alias: 'db/password', versionHistory: 2, filePermission: '0440' }),
+        KeyVaultObject.secret('db', { alias: 'db/password', versionHistory: 2, filePermission: '0444' }), // readable by non-root pods
         KeyVaultObject.secret('tls', { format: ObjectFormat.PEM, encoding: ObjectEncoding.UTF8 }),
         KeyVaultObject.key('signing'), KeyVaultObject.certificate('ca'),
       ],

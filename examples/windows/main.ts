@@ -1,7 +1,7 @@
 // Key Vault objects in a Windows pod. The driver and the provider install their Windows DaemonSets
 // (`windows: true`; both are needed) next to the Linux ones; the pod is an IIS container scheduled on
-// Windows nodes with nodeSelector kubernetes.io/os: windows. It is the imported L1 `KubePod`, mounted
-// with mountApiObject(): cdk8s-plus pods carry Linux-only security defaults (runAsNonRoot,
+// Windows nodes with nodeSelector kubernetes.io/os: windows. It is the imported L1 `KubePod` (mount()
+// takes any workload): cdk8s-plus pods carry Linux-only security defaults (runAsNonRoot,
 // readOnlyRootFilesystem) that Windows nodes do not support. Identity: AKS identity binding
 // (supported on Windows, as workload identity is; pod identity is Linux-only).
 import { App, Chart } from 'cdk8s';
@@ -37,7 +37,7 @@ const pod = new kplus.k8s.KubePod(chart, 'iis', {
   },
 });
 // C:\mnt\secrets-store in the container.
-secrets.mountApiObject(pod, { volumeName: 'secrets-store01-inline' });
+secrets.mount(pod, { volumeName: 'secrets-store01-inline' });
 
 // Once per cluster, in kube-system.
 const install = new Chart(app, 'install', { disableResourceNameHashes: true });
