@@ -17,7 +17,7 @@ const TENANT_ID = '00000000-0000-0000-0000-000000000002';
 const WORKLOAD_KINDS = ['Pod', 'Deployment', 'StatefulSet', 'DaemonSet', 'ReplicaSet', 'Job', 'CronJob'];
 
 const SCENARIOS = [
-  'custom-cloud', 'env-from-secret', 'identity-binding', 'ingress-tls', 'multi-cluster', 'multiple-versions',
+  'cdk8s-plus-33', 'custom-cloud', 'env-from-secret', 'identity-binding', 'ingress-tls', 'multi-cluster', 'multiple-versions',
   'openshift', 'pod-identity', 'rotation', 'service-principal', 'sync-secret', 'system-assigned-identity',
   'user-assigned-identity', 'windows', 'workload-identity',
 ];
@@ -213,6 +213,32 @@ describe('identity-binding', () => {
 
   test('the workload chart has no install objects (kept apart for the AKS add-on case)', () => {
     expect(workload().map(m => m.kind).sort()).toEqual(['ClusterRole', 'ClusterRoleBinding', 'Pod', 'SecretProviderClass', 'ServiceAccount']);
+  });
+});
+
+describe('cdk8s-plus-33', () => {
+  const plus33 = () => fileOf('cdk8s-plus-33', 'cdk8s-plus-33.k8s.yaml');
+  const plus27 = () => fileOf('identity-binding', 'identity-binding.k8s.yaml');
+
+  test('a cdk8s-plus-33 Deployment, mounted before its container was added, has the same volume and mount as the cdk8s-plus-27 pod', () => {
+    const deployment = podSpecOf(only(plus33(), 'Deployment', 'busybox-secrets-store-inline-idb'));
+    const pod = only(plus27(), 'Pod', 'busybox-secrets-store-inline-idb').spec;
+    expect(deployment.volumes).toEqual(pod.volumes);
+    expect(deployment.containers.map((c: any) => c.volumeMounts)).toEqual(pod.containers.map((c: any) => c.volumeMounts));
+    expect(deployment.volumes).toEqual([{ name: 'secrets-store01-inline', csi: { driver: 'secrets-store.csi.k8s.io', readOnly: true, volumeAttributes: { secretProviderClass: 'azure-kvname-idb' } } }]);
+  });
+
+  test('the same class, ClusterRole and ClusterRoleBinding (granting the Deployment\'s ServiceAccount) as the cdk8s-plus-27 example', () => {
+    const strip = (m: any) => ({ ...m, metadata: { ...m.metadata, labels: undefined } });
+    for (const kind of ['SecretProviderClass', 'ClusterRole', 'ClusterRoleBinding']) {
+      expect(strip(only(plus33(), kind))).toEqual(strip(only(plus27(), kind)));
+    }
+    const deployment = podSpecOf(only(plus33(), 'Deployment'));
+    expect(only(plus33(), 'ClusterRoleBinding').subjects).toEqual([{ kind: 'ServiceAccount', name: deployment.serviceAccountName, namespace: 'default' }]);
+  });
+
+  test('install.k8s.yaml is the identity-binding example\'s', () => {
+    expect(fileOf('cdk8s-plus-33', 'install.k8s.yaml')).toEqual(fileOf('identity-binding', 'install.k8s.yaml'));
   });
 });
 
