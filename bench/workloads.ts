@@ -60,7 +60,7 @@ function buildLibrary(chart: Chart, n: number): void {
         KeyVaultObject.certificate('ca', { version: '0123456789abcdef0123456789abcdef' }),
       ],
     });
-    spc.addObject(KeyVaultObject.secret('api-token', { versionHistory: 3, filePermission: '0440' }));
+    spc.addObject(KeyVaultObject.secret('api-token', { versionHistory: 3, filePermission: '0444' })); // readable by the non-root container
     spc.mount(deployment(chart, i, serviceAccount)); // grants the ServiceAccount again: de-duplicated
   }
 }
@@ -89,7 +89,7 @@ const HAND_OBJECTS = [
   '    objectName: api-token',
   '    objectType: secret',
   '    objectVersionHistory: 3',
-  '    filePermission: "0440"',
+  '    filePermission: "0444"',
   '',
 ].join('\n');
 
@@ -134,13 +134,13 @@ function buildHand(chart: Chart, n: number): void {
         },
       },
     });
-    const deploy = deployment(chart, i, serviceAccount);
-    const volume = kplus.Volume.fromCsi(deploy, `SecretsStore-${className(i)}`, CSI_DRIVER, {
-      name: className(i),
-      readOnly: true,
-      attributes: { secretProviderClass: className(i) },
-    });
-    deploy.addVolume(volume);
-    deploy.containers[0].mount(MOUNT_PATH, volume, { readOnly: true });
+    // What mount() writes: the CSI volume and the read-only mount, appended to the pod template.
+    ApiObject.of(deployment(chart, i, serviceAccount)).addJsonPatch(
+      JsonPatch.add('/spec/template/spec/volumes', [{
+        csi: { driver: CSI_DRIVER, readOnly: true, volumeAttributes: { secretProviderClass: className(i) } },
+        name: className(i),
+      }]),
+      JsonPatch.add('/spec/template/spec/containers/0/volumeMounts', [{ mountPath: MOUNT_PATH, name: className(i), readOnly: true }]),
+    );
   }
 }

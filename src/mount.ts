@@ -86,13 +86,17 @@ class WorkloadMounts {
   /** How many of `mounts` are applied. */
   private settled = 0;
 
-  private constructor(private readonly scope: IConstruct, private readonly apiObject: ApiObject, private readonly templatePath: string[]) {
-    scope.node.addValidation({ validate: () => { AppRegistry.of(scope).settle(); return this.errors; } });
+  private readonly registry: AppRegistry;
+
+  private constructor(scope: IConstruct, private readonly apiObject: ApiObject, private readonly templatePath: string[]) {
+    this.registry = AppRegistry.of(scope);
+    // cdk8s validates the app again for every chart it writes: settle() is a no-op after the first.
+    scope.node.addValidation({ validate: () => { this.registry.settle(); return this.errors; } });
   }
 
   public add(mount: Mount): void {
     this.mounts.push(mount);
-    AppRegistry.of(this.scope).defer(() => this.settle());
+    this.registry.defer(() => this.settle());
   }
 
   /** Applies the mounts added since the last call, reading the manifest once. */
