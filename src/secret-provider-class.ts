@@ -7,6 +7,7 @@ import { KeyVaultIdentity } from './identity';
 import { mountClass, MountOptions, MountSource } from './mount';
 import { KeyVaultObject, renderObjects } from './object';
 import { SyncedSecret, SyncSecretOptions } from './synced-secret';
+import { envValueConsumers } from './synced-secret-consumers';
 import * as rules from './validation';
 import { SecretProviderClass } from '../imports/secretproviderclass-secrets-store.csi.x-k8s.io';
 
@@ -176,13 +177,30 @@ export class KeyVaultSecretProviderClass extends Construct {
     this.mount(workload, options);
   }
 
-  /** A synced Secret that something reads exists only while a pod mounts the class. */
+  /**
+   * A synced Secret that something reads exists only while a pod mounts the class, and only in the
+   * class's namespace (the driver writes it in the namespace of the pods that mount the class).
+   */
   private validateSyncedSecretUse(): string[] {
-    if (this._mounted) return [];
-    return this._syncedSecrets.flatMap((synced, i) => synced._used ? [rules.describeViolation(`secretObjects[${i}].secretName`, synced.secretName, {
-      rule: `the Secret is used (envValue() or secret), but no workload mounts the class "${this.name}", and the driver creates a synced Secret only while a pod mounts the class`,
-      fix: `mount the class into the workload that reads the Secret (\`mount(workload)\`), in ${this.namespace === undefined ? 'the class\'s namespace' : `namespace "${this.namespace}"`}`,
-    })] : []);
+    const where = this.namespace === undefined ? 'no namespace' : `namespace "${this.namespace}"`;
+    return this._syncedSecrets.flatMap((synced, i) => {
+      const field = `secretObjects[${i}].secretName`;
+      if (!synced._used) return [];
+      if (!this._mounted) {
+        return [rules.describeViolation(field, synced.secretName, {
+          rule: `the Secret is used (envValue() or secret), but no workload mounts the class "${this.name}", and the driver creates a synced Secret only while a pod mounts the class`,
+          fix: `mount the class into the workload that reads the Secret (\`mount(workload)\`), in ${this.namespace === undefined ? 'the class\'s namespace' : where}`,
+        })];
+      }
+      if (synced._envValues.length === 0) return [];
+      const consumers = envValueConsumers(this);
+      return synced._envValues.flatMap(value => consumers.get(value) ?? [])
+        .filter(consumer => consumer.namespace !== this.namespace)
+        .map(consumer => rules.describeViolation(field, synced.secretName, {
+          rule: `${consumer.scope.node.path} (${consumer.namespace === undefined ? 'no namespace' : `namespace "${consumer.namespace}"`}) reads it through envValue(), but the driver creates it only in ${where}, where the class is mounted`,
+          fix: `sync it from a class in the workload's namespace and mount that class into the workload, or move the workload to ${where}`,
+        }));
+    });
   }
 
   private mountSource(): MountSource {

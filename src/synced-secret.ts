@@ -1,5 +1,6 @@
 import * as kplus from 'cdk8s-plus-27';
 import { Construct } from 'constructs';
+import { forgetEnvValueConsumers } from './synced-secret-consumers';
 import * as rules from './validation';
 
 /** Type of a Kubernetes Secret synced from mounted Key Vault objects. */
@@ -74,6 +75,8 @@ export class SyncedSecret {
   public readonly type: SyncedSecretType;
   /** @internal Whether `secret` or `envValue()` was used: the Secret then needs a mount of the class. */
   public _used = false;
+  /** @internal The values `envValue()` handed out: their workloads must be in the class's namespace. */
+  public readonly _envValues: kplus.EnvValue[] = [];
 
   private readonly options: SyncSecretOptions;
   private readonly _secret: kplus.ISecret;
@@ -109,7 +112,10 @@ export class SyncedSecret {
         fix: 'use one of its keys, or add the key to the `data` of syncSecret()',
       }));
     }
-    return kplus.EnvValue.fromSecretValue({ secret: this.secret, key }, options); // marks the Secret used
+    const value = kplus.EnvValue.fromSecretValue({ secret: this.secret, key }, options); // marks the Secret used
+    this._envValues.push(value);
+    forgetEnvValueConsumers(this._secret);
+    return value;
   }
 
   /** @internal The `secretObjects` entry. */

@@ -423,6 +423,22 @@ describe('synced Secrets need a mount', () => {
     });
   });
 
+  test('a workload in another namespace reading it through envValue() fails synth, naming the workload and both namespaces', () => {
+    // GIVEN the class in "demo", mounted there, and a consumer in "team-b"
+    const { app, chart, spc } = setup();
+    const synced = spc.syncSecret({ secretName: 'foosecret', type: SyncedSecretType.OPAQUE, data: [{ key: 'username', objectName: 'secret1' }] });
+    spc.mount(new kplus33.Deployment(chart, 'mounter', { containers: [{ image: 'app', securityContext: { user: 1000 } }] }));
+    const other = new Chart(app, 'other', { namespace: 'team-b' });
+    new kplus33.Deployment(other, 'reader', { containers: [{ image: 'app', envVariables: { USERNAME: synced.envValue('username') } }] });
+
+    // THEN
+    expectProblem(errorOf(() => synth(chart)), {
+      path: 'kv/spc', field: 'secretObjects[0].secretName', value: 'foosecret',
+      rule: /other\/reader \(namespace "team-b"\) reads it through envValue\(\), but the driver creates it only in namespace "demo", where the class is mounted/,
+      fix: /sync it from a class in the workload's namespace and mount that class into the workload, or move the workload to namespace "demo"/,
+    });
+  });
+
   test('mounting the class anywhere in its namespace satisfies it; an unused synced Secret needs no mount', () => {
     const { chart, spc } = setup();
     spc.syncSecret({ secretName: 'unused', type: SyncedSecretType.OPAQUE, data: [{ key: 'k', objectName: 'secret1' }] });
