@@ -433,7 +433,9 @@ describe('synced Secrets need a mount', () => {
 
     // THEN
     expectProblem(errorOf(() => synth(chart)), {
-      path: 'kv/spc', field: 'secretObjects[0].secretName', value: 'foosecret',
+      path: 'kv/spc',
+      field: 'secretObjects[0].secretName',
+      value: 'foosecret',
       rule: /other\/reader \(namespace "team-b"\) reads it through envValue\(\), but the driver creates it only in namespace "demo", where the class is mounted/,
       fix: /sync it from a class in the workload's namespace and mount that class into the workload, or move the workload to namespace "demo"/,
     });
