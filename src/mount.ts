@@ -136,14 +136,12 @@ class WorkloadMounts {
       addLabel: (key, value) => {
         const metadata = template.metadata ?? {};
         if (metadata.labels?.[key] === value) return;
-        if (!template.metadata) {
-          patches.push(JsonPatch.add(pointer('metadata'), { labels: { [key]: value } }));
-        } else if (!metadata.labels) {
-          patches.push(JsonPatch.add(pointer('metadata', 'labels'), { [key]: value }));
-        } else {
-          patches.push(JsonPatch.add(pointer('metadata', 'labels', key), value));
-        }
-        template.metadata = { ...metadata, labels: { ...metadata.labels, [key]: value } };
+        // The whole label map, keys sorted as cdk8s writes them (an added key would come last).
+        const labels = Object.fromEntries(Object.entries({ ...metadata.labels, [key]: value }).sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0)));
+        patches.push(template.metadata
+          ? JsonPatch.add(pointer('metadata', 'labels'), labels)
+          : JsonPatch.add(pointer('metadata'), { labels }));
+        template.metadata = { ...metadata, labels };
       },
     };
 
