@@ -52,6 +52,7 @@ export interface RegisteredProvider {
   readonly dnsPolicy?: string;
   /** Whether the Linux pod uses the host network. */
   readonly hostNetwork: boolean;
+  readonly writeCertAndKeyInSeparateFiles?: boolean;
 }
 
 /** @internal A federated identity credential subject a workload identity needs. */

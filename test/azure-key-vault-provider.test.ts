@@ -1,6 +1,6 @@
 import * as fs from 'fs';
 import * as path from 'path';
-import { Chart, Size, Testing } from 'cdk8s';
+import { Chart, Duration, Size, Testing } from 'cdk8s';
 import * as kplus from 'cdk8s-plus-27';
 import * as YAML from 'yaml';
 import {
@@ -336,13 +336,13 @@ describe('options', () => {
       customUserAgent: 'contoso/1.0',
       healthzPort: 8990,
       healthzPath: '/health',
-      healthzTimeout: '10s',
+      healthzTimeout: Duration.millis(1500),
       metricsPort: 8899,
     }).chart);
     const container = providerContainer(manifests);
     expect(container.args).toEqual([
       '--endpoint=unix:///provider/azure.sock', '--log-format-json=true', '-v=2', '--construct-pem-chain=false',
-      '--custom-user-agent=contoso/1.0', '--healthz-port=8990', '--healthz-path=/health', '--healthz-timeout=10s',
+      '--custom-user-agent=contoso/1.0', '--healthz-port=8990', '--healthz-path=/health', '--healthz-timeout=1s500ms',
       '--write-cert-and-key-in-separate-files=true', '--prometheus-port=8899',
     ]);
     expect(container.livenessProbe.httpGet).toEqual({ path: '/health', port: 8990 });
@@ -427,7 +427,10 @@ describe('validation', () => {
   test('image', () => fails({ image: 'repo:tag with space' }, 'image', 'repo:tag with space', /image reference/, /myregistry/));
   test('healthzPort', () => fails({ healthzPort: 70000 }, 'healthzPort', 70000, /port number/, /8898/));
   test('healthzPath', () => fails({ healthzPath: 'healthz' }, 'healthzPath', 'healthz', /starting with "\/"/, /\/healthz/));
-  test('healthzTimeout', () => fails({ healthzTimeout: '5' }, 'healthzTimeout', '5', /Go duration/, /2m/));
+  test('healthzTimeout', () => {
+    fails({ healthzTimeout: Duration.seconds(0) }, 'healthzTimeout', Duration.seconds(0).toHumanString(), /positive whole number of milliseconds/, /Duration\.seconds\(5\)/);
+    fails({ healthzTimeout: Duration.millis(0.5) }, 'healthzTimeout', Duration.millis(0.5).toHumanString(), /whole number of milliseconds/, /Duration\.millis\(500\)/);
+  });
   test('metricsPort', () => fails({ metricsPort: 0 }, 'metricsPort', 0, /port number/, /8898/));
   test('metricsPort on the healthz port', () => fails({ metricsPort: 8989 }, 'metricsPort', 8989, /health endpoint already listens on port 8989/, /different ports/));
   test('logVerbosity', () => fails({ logVerbosity: 11 }, 'logVerbosity', 11, /klog verbosity/, /0/));

@@ -1,14 +1,15 @@
 import * as fs from 'fs';
 import * as os from 'os';
 import * as path from 'path';
-import { App, Chart, Size, Testing } from 'cdk8s';
+import { App, Chart, Duration, Size, Testing } from 'cdk8s';
 import * as kplus from 'cdk8s-plus-27';
 import * as YAML from 'yaml';
 import {
-  AzureKeyVaultProvider, KeyVaultIdentity, KeyVaultObject, KeyVaultSecretProviderClass, SecretsStoreCsiDriver,
+  AzureKeyVaultProvider, IdentityMode, KeyVaultIdentity, KeyVaultObject, KeyVaultSecretProviderClass, SecretsStoreCsiDriver,
   SecretsStoreCsiDriverProps, SyncedSecretType,
 } from '../src';
 import { describeIfReference, errorOf, expectProblem, ofKind, only, readYamlDocuments, SHARED_REFERENCE, synth } from './util';
+import { AppRegistry } from '../src/app-registry';
 import { CLUSTER_CONTEXT_KEY } from '../src/constants';
 import { secretProviderClassCrd, secretProviderClassPodStatusCrd } from '../src/install/crds';
 
@@ -65,8 +66,18 @@ function driverChart(props: SecretsStoreCsiDriverProps = {}, namespace?: string)
   return { chart, driver };
 }
 
+/**
+ * The one deliberate difference from deploy/: the CSIDriver requests the two audiences the
+ * provider's Helm chart v1.8.2 requests (`secrets-store-csi-driver.tokenRequests`, in its order), so
+ * an install-only app serves workload identity and identity binding in any app.
+ */
+function withDefaultAudiences(object: any): any {
+  if (object.kind !== 'CSIDriver') return object;
+  return { ...object, spec: { ...object.spec, tokenRequests: [{ audience: WORKLOAD_IDENTITY }, { audience: IDENTITY_BINDING }] } };
+}
+
 describeIfReference(DEPLOY, 'parity with upstream deploy/ v1.6.0', () => {
-  // No normalization: every upstream object is compared as written, whole.
+  // Every upstream object is compared as written, whole, but for the CSIDriver's default audiences.
   const DEFAULT_FILES = [
     'csidriver.yaml',
     'rbac-secretproviderclass.yaml',
@@ -78,14 +89,18 @@ describeIfReference(DEPLOY, 'parity with upstream deploy/ v1.6.0', () => {
     'secrets-store.csi.x-k8s.io_secretproviderclasspodstatuses.yaml',
   ];
 
-  test('the default output is exactly deploy/ minus the optional Windows DaemonSet and secret-sync RBAC', () => {
-    const expected = sorted(DEFAULT_FILES.flatMap(upstream));
+  test('the default output is exactly deploy/ minus the optional Windows DaemonSet and secret-sync RBAC, plus the chart\'s audiences', () => {
+    const expected = sorted(DEFAULT_FILES.flatMap(upstream).map(withDefaultAudiences));
     expect(sorted(synth(driverChart().chart))).toEqual(expected);
+  });
+
+  test('with tokenAudiences: [] the CSIDriver is deploy/csidriver.yaml as written', () => {
+    expect(only(synth(driverChart({ tokenAudiences: [] }).chart), 'CSIDriver')).toEqual(upstream('csidriver.yaml')[0]);
   });
 
   test('inside a namespaced chart too: cluster-scoped objects get no namespace, namespaced ones kube-system', () => {
     const manifests = synth(driverChart({}, 'demo').chart);
-    expect(sorted(manifests)).toEqual(sorted(DEFAULT_FILES.flatMap(upstream)));
+    expect(sorted(manifests)).toEqual(sorted(DEFAULT_FILES.flatMap(upstream).map(withDefaultAudiences)));
     for (const kind of ['CSIDriver', 'ClusterRole', 'ClusterRoleBinding', 'CustomResourceDefinition']) {
       for (const object of ofKind(manifests, kind)) expect(object.metadata.namespace).toBeUndefined();
     }
@@ -136,7 +151,10 @@ describe('default (Linux)', () => {
     expect(manifests).toMatchSnapshot();
 
     const csiDriver = only(manifests, 'CSIDriver', 'secrets-store.csi.k8s.io');
-    expect(csiDriver.spec).toEqual({ attachRequired: false, podInfoOnMount: true, requiresRepublish: true, volumeLifecycleModes: ['Ephemeral'] });
+    expect(csiDriver.spec).toEqual({
+      attachRequired: false, podInfoOnMount: true, requiresRepublish: true, volumeLifecycleModes: ['Ephemeral'],
+      tokenRequests: [{ audience: WORKLOAD_IDENTITY }, { audience: IDENTITY_BINDING }],
+    });
     expect(ofKind(manifests, 'DaemonSet').map(d => d.metadata.name)).toEqual(['csi-secrets-store']);
     const pod = driverPod(manifests);
     expect(pod.nodeSelector).toEqual({ 'kubernetes.io/os': 'linux' });
@@ -147,7 +165,7 @@ describe('default (Linux)', () => {
       name: 'mountpoint-dir', mountPath: '/var/lib/kubelet/pods', mountPropagation: 'Bidirectional',
     });
     expect(driverArgs(manifests)).toEqual(expect.arrayContaining(['--enable-secret-rotation=false', '--rotation-poll-interval=2m']));
-    // No secret-sync or legacy RBAC, no token requests without classes.
+    // No secret-sync or legacy RBAC without classes.
     expect(ofKind(manifests, 'ClusterRole').map(r => r.metadata.name).sort()).toEqual([
       'secretproviderclasses-admin-role', 'secretproviderclasses-role', 'secretproviderclasses-viewer-role', 'secretproviderclasspodstatuses-viewer-role',
     ]);
@@ -205,76 +223,94 @@ describe('rotation', () => {
     expect(ofKind(manifests, 'ClusterRole').some(r => r.metadata.name === 'secretproviderrotation-role')).toBe(false);
   });
 
-  test('poll interval', () => {
-    const manifests = synth(driverChart({ rotation: { pollInterval: '90s' } }).chart);
-    expect(driverArgs(manifests)).toEqual(expect.arrayContaining(['--enable-secret-rotation=true', '--rotation-poll-interval=90s']));
+  test.each([
+    ['seconds(90)', Duration.seconds(90), '1m30s'],
+    ['minutes(2)', Duration.minutes(2), '2m'],
+    ['seconds(120)', Duration.seconds(120), '2m'],
+    ['hours(1)', Duration.hours(1), '1h'],
+    ['minutes(61)', Duration.minutes(61), '1h1m'],
+    ['seconds(3661)', Duration.seconds(3661), '1h1m1s'],
+    ['days(1)', Duration.days(1), '24h'],
+    ['seconds(30)', Duration.seconds(30), '30s'],
+  ])('poll interval Duration.%s is written as the Go duration %s', (_name, pollInterval, written) => {
+    const manifests = synth(driverChart({ rotation: { pollInterval } }).chart);
+    expect(driverArgs(manifests)).toEqual(expect.arrayContaining(['--enable-secret-rotation=true', `--rotation-poll-interval=${written}`]));
   });
 
   test('enabled: false keeps it off', () => {
-    const manifests = synth(driverChart({ rotation: { enabled: false, pollInterval: '5m' } }).chart);
+    const manifests = synth(driverChart({ rotation: { enabled: false, pollInterval: Duration.minutes(5) } }).chart);
     expect(driverArgs(manifests)).toEqual(expect.arrayContaining(['--enable-secret-rotation=false', '--rotation-poll-interval=5m']));
   });
 
-  test('fails on a poll interval that is not a Go duration', () => {
-    expectProblem(errorOf(() => driverChart({ rotation: { pollInterval: '2 minutes' } })), {
-      path: 'test/driver', field: 'rotation.pollInterval', value: '2 minutes', rule: /Go duration/, fix: /"2m"/,
+  test('fails on a poll interval that is not a positive whole number of seconds', () => {
+    expectProblem(errorOf(() => driverChart({ rotation: { pollInterval: Duration.millis(1500) } })), {
+      path: 'test/driver', field: 'rotation.pollInterval', value: Duration.millis(1500).toHumanString(), rule: /positive whole number of seconds/, fix: /Duration\.minutes\(2\)/,
+    });
+    expectProblem(errorOf(() => driverChart({ rotation: { pollInterval: Duration.seconds(0) } })), {
+      path: 'test/driver', field: 'rotation.pollInterval', value: Duration.seconds(0).toHumanString(), rule: /positive/, fix: /Duration/,
     });
   });
 });
 
-describe('token audiences derived from the classes', () => {
-  test('identity binding: api://AKSIdentityBinding (snapshot)', () => {
+describe('token audiences', () => {
+  const DEFAULT = [{ audience: WORKLOAD_IDENTITY }, { audience: IDENTITY_BINDING }];
+
+  /** A registered class needing `audience` (no identity of the library needs a third one today). */
+  function classNeeding(chart: Chart, id: string, audience: string) {
+    const node = new Chart(chart, id).node;
+    AppRegistry.of(chart).classes.push({ node, tokenAudience: audience, syncsSecrets: false, identityMode: IdentityMode.WORKLOAD_IDENTITY });
+  }
+
+  test('default: the provider chart\'s two audiences, in its order, without any class (snapshot)', () => {
     const { chart, driver } = driverChart();
-    addClass(chart, 'spc', identityBinding());
-    const manifests = synth(chart);
-    expect(withoutCrds(manifests)).toMatchSnapshot();
-    expect(only(manifests, 'CSIDriver').spec.tokenRequests).toEqual([{ audience: IDENTITY_BINDING }]);
-    expect(driver.tokenAudiences).toEqual([IDENTITY_BINDING]);
+    const csiDriver = only(synth(chart), 'CSIDriver');
+    expect(csiDriver).toMatchSnapshot();
+    expect(csiDriver.spec.tokenRequests).toEqual(DEFAULT);
+    expect(driver.tokenAudiences).toEqual([WORKLOAD_IDENTITY, IDENTITY_BINDING]);
   });
 
-  test('workload identity: api://AzureADTokenExchange (snapshot)', () => {
-    const { chart } = driverChart();
-    addClass(chart, 'spc', workloadIdentity());
-    const manifests = synth(chart);
-    expect(only(manifests, 'CSIDriver')).toMatchSnapshot();
-    expect(only(manifests, 'CSIDriver').spec.tokenRequests).toEqual([{ audience: WORKLOAD_IDENTITY }]);
+  test('an install-only app serves identity binding and workload identity in other apps', () => {
+    const install = new Chart(Testing.app(), 'install');
+    new SecretsStoreCsiDriver(install, 'driver');
+    const workloads = new Chart(Testing.app(), 'workloads', { namespace: 'demo' });
+    addClass(workloads, 'ib', identityBinding());
+    addClass(workloads, 'wi', workloadIdentity());
+    const requested = only(synth(install), 'CSIDriver').spec.tokenRequests.map((r: any) => r.audience);
+    expect(requested).toEqual(expect.arrayContaining([IDENTITY_BINDING, WORKLOAD_IDENTITY]));
   });
 
   test.each([
+    ['identity binding', identityBinding],
+    ['workload identity', workloadIdentity],
     ['VM managed identity', () => KeyVaultIdentity.vmManagedIdentity()],
     ['service principal', () => KeyVaultIdentity.servicePrincipal({ secretName: 'creds' })],
     ['pod identity', () => KeyVaultIdentity.podIdentity({ selector: 'app' })],
-  ])('%s: none', (_name, identity) => {
+  ])('a class using %s changes nothing', (_name, identity) => {
     const { chart } = driverChart();
     addClass(chart, 'spc', identity());
-    const csiDriver = only(synth(chart), 'CSIDriver');
-    expect(csiDriver.spec.tokenRequests).toBeUndefined();
-    expect(csiDriver).toMatchSnapshot();
+    expect(only(synth(chart), 'CSIDriver').spec.tokenRequests).toEqual(DEFAULT);
   });
 
-  test('several classes, created before and after the driver, in other charts: de-duplicated and sorted', () => {
+  test('another audience a class of the cluster needs is added after the two, de-duplicated and sorted', () => {
     const app = Testing.app();
-    const before = new Chart(app, 'before', { namespace: 'a' });
-    addClass(before, 'wi1', workloadIdentity());
     const install = new Chart(app, 'install');
     const driver = new SecretsStoreCsiDriver(install, 'driver');
-    const after = new Chart(app, 'after', { namespace: 'b' });
-    addClass(after, 'wi2', workloadIdentity());
-    addClass(after, 'ib', identityBinding());
-    addClass(after, 'vm', KeyVaultIdentity.vmManagedIdentity());
-    expect(only(synth(install), 'CSIDriver').spec.tokenRequests).toEqual([{ audience: IDENTITY_BINDING }, { audience: WORKLOAD_IDENTITY }]);
-    expect(driver.tokenAudiences).toEqual([IDENTITY_BINDING, WORKLOAD_IDENTITY]);
+    const other = new Chart(app, 'other');
+    classNeeding(other, 'b', 'api://b');
+    classNeeding(other, 'a', 'api://a');
+    classNeeding(other, 'b2', 'api://b');
+    addClass(other, 'wi', workloadIdentity());
+    const west = new Chart(app, 'west');
+    west.node.setContext(CLUSTER_CONTEXT_KEY, 'west');
+    classNeeding(west, 'c', 'api://c');
+    expect(only(synth(install), 'CSIDriver').spec.tokenRequests).toEqual([...DEFAULT, { audience: 'api://a' }, { audience: 'api://b' }]);
+    expect(driver.tokenAudiences).toEqual([WORKLOAD_IDENTITY, IDENTITY_BINDING, 'api://a', 'api://b']);
   });
 
-  test('classes of another cluster (context key) do not count', () => {
-    const app = Testing.app();
-    const a = new Chart(app, 'a');
-    a.node.setContext(CLUSTER_CONTEXT_KEY, 'east');
-    new SecretsStoreCsiDriver(a, 'driver');
-    const b = new Chart(app, 'b', { namespace: 'b' });
-    b.node.setContext(CLUSTER_CONTEXT_KEY, 'west');
-    addClass(b, 'spc', workloadIdentity());
-    expect(only(synth(a), 'CSIDriver').spec.tokenRequests).toBeUndefined();
+  test('tokenAudiences: [] requests none', () => {
+    const { chart, driver } = driverChart({ tokenAudiences: [] });
+    expect(only(synth(chart), 'CSIDriver').spec.tokenRequests).toBeUndefined();
+    expect(driver.tokenAudiences).toEqual([]);
   });
 
   test('tokenAudiences overrides the derived list', () => {
@@ -283,13 +319,12 @@ describe('token audiences derived from the classes', () => {
     expect(only(synth(chart), 'CSIDriver').spec.tokenRequests).toEqual([{ audience: WORKLOAD_IDENTITY }, { audience: 'vault' }]);
   });
 
-  test('serviceAccountTokenInSecrets: set only when there are audiences', () => {
-    const { chart } = driverChart({ serviceAccountTokenInSecrets: true });
-    expect(only(synth(chart), 'CSIDriver').spec.serviceAccountTokenInSecrets).toBeUndefined();
-    addClass(chart, 'spc', identityBinding());
-    const spec = only(synth(chart), 'CSIDriver').spec;
+  test('serviceAccountTokenInSecrets: set only when there are audiences (by default there are)', () => {
+    const spec = only(synth(driverChart({ serviceAccountTokenInSecrets: true }).chart), 'CSIDriver').spec;
     expect(spec.serviceAccountTokenInSecrets).toBe(true);
     expect(Object.keys(spec)).toEqual([...Object.keys(spec)].sort());
+    const none = only(synth(driverChart({ serviceAccountTokenInSecrets: true, tokenAudiences: [] }).chart), 'CSIDriver').spec;
+    expect(none.serviceAccountTokenInSecrets).toBeUndefined();
   });
 
   test('fails when an override leaves out an audience a class needs', () => {
@@ -403,12 +438,12 @@ describe('driver v1.5.x compatibility (legacyRbac)', () => {
   });
 
   test('only what is needed: rotation role with rotation, token-request role with audiences', () => {
-    expect(legacyObjects(synth(driverChart({ version: 'v1.5.6' }).chart))).toEqual([]);
-    expect(legacyObjects(synth(driverChart({ legacyRbac: true, rotation: {} }).chart)).map(m => m.metadata.name))
-      .toEqual(['secretproviderrotation-role', 'secretproviderrotation-rolebinding']);
-    const { chart } = driverChart({ legacyRbac: true });
-    addClass(chart, 'spc', workloadIdentity());
-    expect(legacyObjects(synth(chart)).map(m => m.metadata.name)).toEqual(['secretprovidertokenrequest-role', 'secretprovidertokenrequest-rolebinding']);
+    const names = (props: SecretsStoreCsiDriverProps) => legacyObjects(synth(driverChart(props).chart)).map(m => m.metadata.name);
+    // The default audiences are token requests: v1.5.x drivers need the role without any class (as the provider chart renders it).
+    expect(names({ version: 'v1.5.6' })).toEqual(['secretprovidertokenrequest-role', 'secretprovidertokenrequest-rolebinding']);
+    expect(names({ version: 'v1.5.6', tokenAudiences: [] })).toEqual([]);
+    expect(names({ legacyRbac: true, rotation: {}, tokenAudiences: [] })).toEqual(['secretproviderrotation-role', 'secretproviderrotation-rolebinding']);
+    expect(names({ legacyRbac: true, tokenAudiences: ['vault'] })).toEqual(['secretprovidertokenrequest-role', 'secretprovidertokenrequest-rolebinding']);
   });
 
   test('legacyRbac: false overrides the version default; v1.6.0 has none', () => {
@@ -512,7 +547,7 @@ describe('options', () => {
       logFormatJson: true,
       metricsAddress: '0.0.0.0:9090',
       providerHealthCheck: true,
-      providerHealthCheckInterval: '1m',
+      providerHealthCheckInterval: Duration.seconds(75),
       maxCallRecvMsgSize: 8388608,
     }).chart);
     expect(driverArgs(manifests)).toEqual([
@@ -521,7 +556,7 @@ describe('options', () => {
       '--provider-volume=/var/run/secrets-store-csi-providers',
       '--additional-provider-volume-paths=/etc/kubernetes/secrets-store-csi-providers',
       '--metrics-addr=0.0.0.0:9090', '--enable-secret-rotation=false', '--rotation-poll-interval=2m',
-      '--provider-health-check=true', '--provider-health-check-interval=1m', '--max-call-recv-msg-size=8388608',
+      '--provider-health-check=true', '--provider-health-check-interval=1m15s', '--max-call-recv-msg-size=8388608',
     ]);
     expect(container(manifests, 'secrets-store').ports).toContainEqual({ containerPort: 9090, name: 'metrics', protocol: 'TCP' });
   });
@@ -554,7 +589,7 @@ describe('validation', () => {
   test('registrarImage', () => fails({ registrarImage: 'a b' }, 'registrarImage', 'a b', /image reference/, /myregistry/));
   test('livenessProbeImage', () => fails({ livenessProbeImage: '' }, 'livenessProbeImage', '', /image reference/, /myregistry/));
   test('imagePullSecrets', () => fails({ imagePullSecrets: ['Pull'] }, 'imagePullSecrets[0]', 'Pull', /DNS-1123 subdomain/, /app-secrets/));
-  test('providerHealthCheckInterval', () => fails({ providerHealthCheckInterval: '2' }, 'providerHealthCheckInterval', '2', /Go duration/, /2m/));
+  test('providerHealthCheckInterval', () => fails({ providerHealthCheckInterval: Duration.millis(500) }, 'providerHealthCheckInterval', Duration.millis(500).toHumanString(), /positive whole number of seconds/, /Duration\.minutes\(2\)/));
   test('metricsAddress format', () => fails({ metricsAddress: '8095' }, 'metricsAddress', '8095', /\[host\]:port/, /":8095"/));
   test('metricsAddress on the healthz port', () => fails({ metricsAddress: ':9808' }, 'metricsAddress', ':9808', /liveness-probe sidecar/, /another port/));
   test('logVerbosity', () => fails({ logVerbosity: -1 }, 'logVerbosity', -1, /klog verbosity/, /0/));

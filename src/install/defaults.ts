@@ -60,8 +60,12 @@ export const Driver = {
   /** livenessProbe of the driver container. */
   PROBE: { failureThreshold: 5, initialDelaySeconds: 30, timeoutSeconds: 10, periodSeconds: 15 },
 
-  ROTATION_POLL_INTERVAL: '2m',
-  PROVIDER_HEALTH_CHECK_INTERVAL: '2m',
+  /** `--rotation-poll-interval` (written "2m"). */
+  ROTATION_POLL_INTERVAL_MINUTES: 2,
+  /** `--provider-health-check-interval` (written "2m"). */
+  PROVIDER_HEALTH_CHECK_INTERVAL_MINUTES: 2,
+  /** Environment variables the driver container sets itself. */
+  ENV_NAMES: ['CSI_ENDPOINT', 'KUBE_NODE_NAME'] as string[],
 
   /** Volume names of the pod. */
   Volume: {
@@ -139,7 +143,8 @@ export const Provider = {
 
   HEALTHZ_PORT: 8989,
   HEALTHZ_PATH: '/healthz',
-  HEALTHZ_TIMEOUT: '5s',
+  /** `--healthz-timeout` (written "5s"). */
+  HEALTHZ_TIMEOUT_SECONDS: 5,
   METRICS_PORT: 8898,
   METRICS_PORT_NAME: 'metrics',
   PROBE: { failureThreshold: 3, initialDelaySeconds: 5, timeoutSeconds: 10, periodSeconds: 30 },

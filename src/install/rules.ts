@@ -101,3 +101,43 @@ export function singleLine(value: string): Violation | undefined {
   if (value.length > 0 && !/[\r\n\u0000]/.test(value)) return undefined;
   return { rule: 'must be a non-empty single line', fix: 'remove line breaks' };
 }
+
+/** @internal An annotation key (`[prefix/]name`, the label-key syntax). */
+export function annotationKey(value: string): Violation | undefined {
+  const prefix = value.includes('/') ? value.slice(0, value.indexOf('/')) : '';
+  if (QUALIFIED_NAME.test(value) && prefix.length <= 253) return undefined;
+  return { rule: 'must be an annotation key "[prefix/]name": name up to 63 letters, digits, "-", "_" and ".", prefix a DNS subdomain', fix: 'use e.g. "prometheus.io/scrape"' };
+}
+
+/** @internal An environment variable name (the portable C-identifier-like form Kubernetes has always accepted). */
+export function envName(value: string): Violation | undefined {
+  if (/^[-._a-zA-Z][-._a-zA-Z0-9]*$/.test(value)) return undefined;
+  return { rule: 'must be an environment variable name: letters, digits, "_", "-" and ".", not starting with a digit', fix: 'use e.g. "HTTPS_PROXY"' };
+}
+
+/** @internal A scheduling preference weight. */
+export function weight(value: number): Violation | undefined {
+  if (Number.isInteger(value) && value >= 1 && value <= 100) return undefined;
+  return { rule: 'must be an integer weight from 1 to 100', fix: 'use e.g. 50' };
+}
+
+/** @internal A DaemonSet `maxUnavailable`: a positive count or a percentage from 1% to 100%. */
+export function maxUnavailable(value: number | string): Violation | undefined {
+  if (typeof value === 'number' && Number.isInteger(value) && value >= 1 && value <= 2147483647) return undefined;
+  if (typeof value === 'string') {
+    const match = /^(\d+)%$/.exec(value);
+    if (match && Number(match[1]) >= 1 && Number(match[1]) <= 100) return undefined;
+  }
+  return { rule: 'must be a positive whole number of pods or a whole percentage from 1 to 100 (a DaemonSet with 0 cannot roll)', fix: 'use PercentOrAbsolute.absolute(1) (the charts\' default) or PercentOrAbsolute.percent(10)' };
+}
+
+/**
+ * @internal
+ * An interval rendered as a Go duration: positive and a whole multiple of `unitMillis` (1000 for
+ * intervals of minutes, where a fraction of a second is a unit mistake; 1 for timeouts).
+ */
+export function interval(millis: number, unitMillis: number): Violation | undefined {
+  if (Number.isFinite(millis) && millis > 0 && Number.isSafeInteger(millis / unitMillis)) return undefined;
+  const unit = unitMillis === 1000 ? 'seconds' : 'milliseconds';
+  return { rule: `must be a positive whole number of ${unit}`, fix: unitMillis === 1000 ? 'use e.g. Duration.minutes(2) or Duration.seconds(90)' : 'use e.g. Duration.seconds(5) or Duration.millis(500)' };
+}
