@@ -8,6 +8,7 @@ import {
   KeyVaultSecretProviderClass, SecretsStoreCsiDriver,
 } from '../src';
 import { describeIfReference, errorOf, expectProblem, ofKind, only, readYamlDocuments, SHARED_REFERENCE, synth } from './util';
+import { AppRegistry } from '../src/app-registry';
 import { CLUSTER_CONTEXT_KEY } from '../src/constants';
 import { compareVersions } from '../src/install/version';
 
@@ -117,7 +118,7 @@ describe('default (Linux)', () => {
     expect(provider.cloudEnvironmentFile).toBeUndefined();
     expect(provider.linuxDaemonSet?.name).toBe('csi-secrets-store-provider-azure');
     expect(provider.windowsDaemonSet).toBeUndefined();
-    expect(provider.serviceAccount.name).toBe('csi-secrets-store-provider-azure');
+    expect(provider.serviceAccount?.name).toBe('csi-secrets-store-provider-azure');
   });
 });
 
@@ -413,6 +414,161 @@ describe('options', () => {
     expect(only(manifests, 'DaemonSet').metadata.namespace).toBe('csi');
     expect(providerPod(manifests).volumes[0].hostPath.path).toBe('/run/providers');
   });
+});
+
+describe('Helm chart values', () => {
+  const DAEMONSETS = ['csi-secrets-store-provider-azure', 'csi-secrets-store-provider-azure-windows'];
+
+  test('every knob at once (snapshot)', () => {
+    const chart = new Chart(Testing.app(), 'test');
+    const ca = kplus.Volume.fromConfigMap(chart, 'ca', kplus.ConfigMap.fromConfigMapName(chart, 'ca-map', 'ca-bundle'), { name: 'ca' });
+    new AzureKeyVaultProvider(chart, 'provider', {
+      windows: true,
+      commonLabels: { team: 'platform' },
+      podLabels: { tier: 'node' },
+      podAnnotations: { 'prometheus.io/scrape': 'true' },
+      daemonSetAnnotations: { 'deployed-by': 'cdk8s' },
+      maxUnavailable: kplus.PercentOrAbsolute.percent(20),
+      imagePullPolicy: kplus.ImagePullPolicy.ALWAYS,
+      preferredNodeAffinity: [{ weight: 10, labels: [kplus.NodeLabelQuery.is('agentpool', 'system')] }],
+      windowsNodeSelector: { pool: 'win' },
+      windowsTolerations: [],
+      windowsPriorityClassName: 'windows-critical',
+      windowsVolumeMounts: [{ volume: ca, path: 'C:\\ca' }],
+      healthzTimeout: Duration.seconds(10),
+      installRbac: false,
+      serviceAccountName: 'akv-provider',
+    });
+    expect(synth(chart)).toMatchSnapshot();
+  });
+
+  test('commonLabels on every object and the pod templates, not the selectors; podLabels, annotations on both DaemonSets', () => {
+    const manifests = synth(providerChart({
+      windows: true,
+      commonLabels: { team: 'platform' },
+      podLabels: { tier: 'node' },
+      podAnnotations: { 'prometheus.io/scrape': 'true' },
+      daemonSetAnnotations: { 'deployed-by': 'cdk8s' },
+    }).chart);
+    expect(only(manifests, 'ServiceAccount').metadata.labels).toEqual({ team: 'platform' });
+    for (const name of DAEMONSETS) {
+      const ds = only(manifests, 'DaemonSet', name);
+      expect(ds.metadata.labels).toEqual({ app: 'csi-secrets-store-provider-azure', team: 'platform' });
+      expect(ds.metadata.annotations).toEqual({ 'deployed-by': 'cdk8s' });
+      expect(ds.spec.selector).toEqual({ matchLabels: { app: 'csi-secrets-store-provider-azure' } });
+      expect(ds.spec.template.metadata).toEqual({
+        labels: { app: 'csi-secrets-store-provider-azure', team: 'platform', tier: 'node' },
+        annotations: { 'prometheus.io/scrape': 'true' },
+      });
+    }
+  });
+
+  test('maxUnavailable (default 1, the chart\'s) and imagePullPolicy on both DaemonSets', () => {
+    const manifests = synth(providerChart({
+      windows: true, maxUnavailable: kplus.PercentOrAbsolute.percent(20), imagePullPolicy: kplus.ImagePullPolicy.NEVER,
+    }).chart);
+    for (const name of DAEMONSETS) {
+      expect(only(manifests, 'DaemonSet', name).spec.updateStrategy).toEqual({ type: 'RollingUpdate', rollingUpdate: { maxUnavailable: '20%' } });
+      expect(providerContainer(manifests, name).imagePullPolicy).toBe('Never');
+    }
+  });
+
+  test('healthzTimeout is a Duration written as a Go duration (default "5s")', () => {
+    const timeout = (healthzTimeout?: Duration) => providerContainer(synth(providerChart({ healthzTimeout }).chart)).args.find((a: string) => a.startsWith('--healthz-timeout'));
+    expect(timeout()).toBe('--healthz-timeout=5s');
+    expect(timeout(Duration.millis(500))).toBe('--healthz-timeout=500ms');
+    expect(timeout(Duration.minutes(1))).toBe('--healthz-timeout=1m');
+  });
+
+  test('affinity: preferred node affinity and pod anti-affinity next to the default required term', () => {
+    const pod = providerPod(synth(providerChart({
+      preferredNodeAffinity: [{ weight: 10, labels: [kplus.NodeLabelQuery.is('agentpool', 'system')] }],
+      podAntiAffinity: [{ labels: { app: 'other-provider' }, weight: 100, topology: kplus.Topology.custom('example.com/rack') }],
+    }).chart));
+    expect(pod.affinity).toEqual({
+      nodeAffinity: {
+        requiredDuringSchedulingIgnoredDuringExecution: { nodeSelectorTerms: [{ matchExpressions: [{ key: 'type', operator: 'NotIn', values: ['virtual-kubelet'] }] }] },
+        preferredDuringSchedulingIgnoredDuringExecution: [{ weight: 10, preference: { matchExpressions: [{ key: 'agentpool', operator: 'In', values: ['system'] }] } }],
+      },
+      podAntiAffinity: {
+        preferredDuringSchedulingIgnoredDuringExecution: [{
+          weight: 100, podAffinityTerm: { labelSelector: { matchLabels: { app: 'other-provider' } }, topologyKey: 'example.com/rack' },
+        }],
+      },
+    });
+  });
+
+  test('Windows scheduling: own node selector, tolerations and priority class', () => {
+    const manifests = synth(providerChart({
+      windows: true,
+      nodeSelector: { pool: 'linux' },
+      priorityClassName: 'system-node-critical',
+      windowsNodeSelector: { pool: 'win' },
+      windowsTolerations: [],
+      windowsPriorityClassName: 'windows-critical',
+    }).chart);
+    const linux = providerPod(manifests);
+    const windows = providerPod(manifests, DAEMONSETS[1]);
+    expect([linux.nodeSelector, linux.tolerations, linux.priorityClassName]).toEqual([{ 'kubernetes.io/os': 'linux', 'pool': 'linux' }, [{ operator: 'Exists' }], 'system-node-critical']);
+    expect([windows.nodeSelector, windows.tolerations, windows.priorityClassName]).toEqual([{ 'kubernetes.io/os': 'windows', 'pool': 'win' }, undefined, 'windows-critical']);
+  });
+
+  test('windowsVolumeMounts: extra volumes of the Windows pod', () => {
+    const chart = new Chart(Testing.app(), 'test');
+    const ca = kplus.Volume.fromSecret(chart, 'ca', kplus.Secret.fromSecretName(chart, 'ca-secret', 'ca'), { name: 'ca' });
+    new AzureKeyVaultProvider(chart, 'provider', { windows: true, windowsVolumeMounts: [{ volume: ca, path: 'C:\\certs', subPath: 'ca.crt' }] });
+    const manifests = synth(chart);
+    const windows = providerPod(manifests, DAEMONSETS[1]);
+    expect(windows.volumes).toEqual([
+      { name: 'providervol', hostPath: { path: 'C:\\k\\secrets-store-csi-providers', type: 'DirectoryOrCreate' } },
+      { name: 'ca', secret: { secretName: 'ca' } },
+    ]);
+    expect(windows.containers[0].volumeMounts).toEqual([
+      { mountPath: 'C:\\provider', name: 'providervol' },
+      { name: 'ca', mountPath: 'C:\\certs', readOnly: true, subPath: 'ca.crt' },
+    ]);
+    expect(providerPod(manifests).volumes).toHaveLength(1);
+  });
+
+  test('installRbac: false runs as an existing ServiceAccount', () => {
+    const { chart, provider } = providerChart({ windows: true, installRbac: false, serviceAccountName: 'akv-provider' });
+    const manifests = synth(chart);
+    expect(ofKind(manifests, 'ServiceAccount')).toEqual([]);
+    expect(provider.serviceAccount).toBeUndefined();
+    expect(provider.serviceAccountName).toBe('akv-provider');
+    for (const name of DAEMONSETS) expect(providerPod(manifests, name).serviceAccountName).toBe('akv-provider');
+    const named = synth(providerChart({ serviceAccountName: 'akv-provider' }).chart);
+    expect(only(named, 'ServiceAccount').metadata.name).toBe('akv-provider');
+  });
+
+  test('registers writeCertAndKeyInSeparateFiles for the app-wide checks', () => {
+    const { chart } = providerChart({ writeCertAndKeyInSeparateFiles: true });
+    new AzureKeyVaultProvider(chart, 'other', { namespace: 'other' });
+    expect(AppRegistry.of(chart).providers.map(p => p.writeCertAndKeyInSeparateFiles)).toEqual([true, false]);
+  });
+});
+
+describe('Helm chart values: validation', () => {
+  const fails = (props: AzureKeyVaultProviderProps, field: string, value: unknown, rule: RegExp, fix: RegExp) =>
+    expectProblem(errorOf(() => providerChart(props)), { path: 'test/provider', field, value, rule, fix });
+
+  test('labels and annotations', () => {
+    fails({ commonLabels: { app: 'x' } }, 'commonLabels', 'app', /selector label/, /another label key/);
+    fails({ podLabels: { 'a/b/c': 'x' } }, 'podLabels', 'a/b/c', /label key/, /agentpool/);
+    fails({ podAnnotations: { '': 'x' } }, 'podAnnotations', '', /annotation key/, /prometheus/);
+  });
+  test('maxUnavailable', () => fails({ maxUnavailable: kplus.PercentOrAbsolute.percent(0) }, 'maxUnavailable', '0%', /percentage from 1 to 100/, /absolute\(1\)/));
+  test('Windows-only options without Windows', () => {
+    fails({ windowsTolerations: [] }, 'windowsTolerations', [], /Windows DaemonSet, which is not installed/, /windows: true/);
+    const chart = new Chart(Testing.app(), 'test');
+    const v = kplus.Volume.fromEmptyDir(chart, 'v', 'extra');
+    expect(errorOf(() => new AzureKeyVaultProvider(chart, 'p', { windowsVolumeMounts: [{ volume: v, path: 'C:\\x' }] })))
+      .toMatch(/windowsVolumeMounts 1 is invalid: extra volumes are mounted into the Windows DaemonSet, which is not installed/);
+    expect(errorOf(() => new AzureKeyVaultProvider(chart, 'q', { windows: true, windowsVolumeMounts: [{ volume: v, path: 'C:\\Provider\\x' }] })))
+      .toMatch(/windowsVolumeMounts\[0\]\.path "C:\\\\Provider\\\\x" is invalid: it overlaps the provider socket directory mounted at C:\\provider/);
+  });
+  test('serviceAccountName', () => fails({ serviceAccountName: 'a_b' }, 'serviceAccountName', 'a_b', /DNS-1123 subdomain/, /app-secrets/));
+  test('podAffinity weight', () => fails({ podAffinity: [{ labels: { a: 'b' }, weight: 1.5 }] }, 'podAffinity[0].weight', 1.5, /weight/, /50/));
 });
 
 describe('validation', () => {

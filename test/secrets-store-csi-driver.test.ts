@@ -152,7 +152,10 @@ describe('default (Linux)', () => {
 
     const csiDriver = only(manifests, 'CSIDriver', 'secrets-store.csi.k8s.io');
     expect(csiDriver.spec).toEqual({
-      attachRequired: false, podInfoOnMount: true, requiresRepublish: true, volumeLifecycleModes: ['Ephemeral'],
+      attachRequired: false,
+      podInfoOnMount: true,
+      requiresRepublish: true,
+      volumeLifecycleModes: ['Ephemeral'],
       tokenRequests: [{ audience: WORKLOAD_IDENTITY }, { audience: IDENTITY_BINDING }],
     });
     expect(ofKind(manifests, 'DaemonSet').map(d => d.metadata.name)).toEqual(['csi-secrets-store']);
@@ -182,7 +185,7 @@ describe('default (Linux)', () => {
     expect(driver.windowsDaemonSet).toBeUndefined();
     expect(driver.linuxDaemonSet?.name).toBe('csi-secrets-store');
     expect(driver.csiDriver.name).toBe('secrets-store.csi.k8s.io');
-    expect(driver.serviceAccount.name).toBe('secrets-store-csi-driver');
+    expect(driver.serviceAccount?.name).toBe('secrets-store-csi-driver');
   });
 });
 
@@ -625,6 +628,288 @@ describe('validation', () => {
     }
     expect(() => app.synthYaml()).not.toThrow();
   });
+});
+
+describe('Helm chart values', () => {
+  const DAEMONSETS = ['csi-secrets-store', 'csi-secrets-store-windows'];
+
+  test('every knob at once (snapshot)', () => {
+    const chart = new Chart(Testing.app(), 'test');
+    const ca = kplus.Volume.fromConfigMap(chart, 'ca', kplus.ConfigMap.fromConfigMapName(chart, 'ca-map', 'ca-bundle'), { name: 'ca' });
+    new SecretsStoreCsiDriver(chart, 'driver', {
+      windows: true,
+      commonLabels: { team: 'platform' },
+      podLabels: { tier: 'node' },
+      podAnnotations: { 'prometheus.io/scrape': 'true' },
+      daemonSetAnnotations: { 'deployed-by': 'cdk8s' },
+      maxUnavailable: kplus.PercentOrAbsolute.percent(10),
+      imagePullPolicy: kplus.ImagePullPolicy.ALWAYS,
+      preferredNodeAffinity: [{ weight: 50, labels: [kplus.NodeLabelQuery.is('agentpool', 'system')] }],
+      podAntiAffinity: [{ labels: { app: 'other-csi' } }],
+      windowsNodeSelector: { pool: 'win' },
+      env: { HTTPS_PROXY: kplus.EnvValue.fromValue('http://proxy:3128') },
+      volumeMounts: [{ volume: ca, path: '/etc/ssl/certs/ca' }],
+      registrarLogVerbosity: 3,
+      livenessProbePort: 9809,
+      livenessProbeLogVerbosity: 4,
+      automountServiceAccountToken: true,
+    });
+    expect(withoutCrds(synth(chart))).toMatchSnapshot();
+  });
+
+  test('commonLabels: on every object (derived ones too) and the pod templates, never on the selectors', () => {
+    const { chart } = driverChart({ windows: true, commonLabels: { 'team': 'platform', 'example.com/cost-center': 'a1' }, syncSecrets: true, legacyRbac: true, rotation: {} });
+    const manifests = synth(chart);
+    expect(manifests.length).toBeGreaterThan(15);
+    for (const m of manifests) expect(m.metadata.labels).toEqual(expect.objectContaining({ 'team': 'platform', 'example.com/cost-center': 'a1' }));
+    expect(only(manifests, 'ClusterRole', 'secretproviderclasses-admin-role').metadata.labels).toEqual({
+      'rbac.authorization.k8s.io/aggregate-to-admin': 'true', 'rbac.authorization.k8s.io/aggregate-to-edit': 'true', 'team': 'platform', 'example.com/cost-center': 'a1',
+    });
+    for (const name of DAEMONSETS) {
+      const ds = only(manifests, 'DaemonSet', name);
+      expect(ds.spec.selector).toEqual({ matchLabels: { app: 'csi-secrets-store' } });
+      expect(ds.spec.template.metadata.labels).toEqual({ 'app': 'csi-secrets-store', 'team': 'platform', 'example.com/cost-center': 'a1' });
+    }
+    // Derived objects created at synth are labelled once, however often the app is synthesized.
+    expect(only(synth(chart), 'ClusterRole', 'secretprovidersyncing-role').metadata.labels).toEqual({ 'team': 'platform', 'example.com/cost-center': 'a1' });
+  });
+
+  test('podLabels, podAnnotations and daemonSetAnnotations on both DaemonSets', () => {
+    const manifests = synth(driverChart({
+      windows: true,
+      commonLabels: { team: 'platform' },
+      podLabels: { tier: 'node', team: 'csi' },
+      podAnnotations: { 'prometheus.io/scrape': 'true' },
+      daemonSetAnnotations: { 'deployed-by': 'cdk8s' },
+    }).chart);
+    for (const name of DAEMONSETS) {
+      const ds = only(manifests, 'DaemonSet', name);
+      expect(ds.metadata.annotations).toEqual({ 'deployed-by': 'cdk8s' });
+      expect(ds.metadata.labels).toEqual({ team: 'platform' });
+      expect(ds.spec.template.metadata.labels).toEqual({ app: 'csi-secrets-store', team: 'csi', tier: 'node' });
+      expect(ds.spec.template.metadata.annotations).toEqual({ 'kubectl.kubernetes.io/default-container': 'secrets-store', 'prometheus.io/scrape': 'true' });
+    }
+    expect(only(manifests, 'ServiceAccount').metadata.annotations).toBeUndefined();
+  });
+
+  test('maxUnavailable writes a RollingUpdate strategy (none by default, as deploy/)', () => {
+    expect(only(synth(driverChart().chart), 'DaemonSet').spec.updateStrategy).toBeUndefined();
+    const strategy = (maxUnavailable: kplus.PercentOrAbsolute) =>
+      ofKind(synth(driverChart({ windows: true, maxUnavailable }).chart), 'DaemonSet').map(d => d.spec.updateStrategy);
+    expect(strategy(kplus.PercentOrAbsolute.absolute(2))).toEqual(Array(2).fill({ type: 'RollingUpdate', rollingUpdate: { maxUnavailable: 2 } }));
+    expect(strategy(kplus.PercentOrAbsolute.percent(10))).toEqual(Array(2).fill({ type: 'RollingUpdate', rollingUpdate: { maxUnavailable: '10%' } }));
+  });
+
+  test('imagePullPolicy on all three containers of both DaemonSets', () => {
+    const manifests = synth(driverChart({ windows: true, imagePullPolicy: kplus.ImagePullPolicy.ALWAYS }).chart);
+    for (const name of DAEMONSETS) expect(driverPod(manifests, name).containers.map((c: any) => c.imagePullPolicy)).toEqual(['Always', 'Always', 'Always']);
+  });
+
+  test('affinity: required and preferred node affinity, pod affinity and anti-affinity', () => {
+    const manifests = synth(driverChart({
+      requiredNodeAffinity: [kplus.NodeLabelQuery.notIn('type', ['virtual-kubelet'])],
+      preferredNodeAffinity: [{ weight: 50, labels: [kplus.NodeLabelQuery.is('agentpool', 'system'), kplus.NodeLabelQuery.exists('gpu')] }],
+      podAffinity: [{ labels: { app: 'csi-secrets-store-provider-azure' }, weight: 10 }],
+      podAntiAffinity: [{
+        expressions: [kplus.LabelExpression.in('app', ['legacy-csi'])], namespaces: ['legacy'], topology: kplus.Topology.ZONE,
+      }],
+    }).chart);
+    expect(driverPod(manifests).affinity).toEqual({
+      nodeAffinity: {
+        requiredDuringSchedulingIgnoredDuringExecution: { nodeSelectorTerms: [{ matchExpressions: [{ key: 'type', operator: 'NotIn', values: ['virtual-kubelet'] }] }] },
+        preferredDuringSchedulingIgnoredDuringExecution: [{
+          weight: 50,
+          preference: { matchExpressions: [{ key: 'agentpool', operator: 'In', values: ['system'] }, { key: 'gpu', operator: 'Exists' }] },
+        }],
+      },
+      podAffinity: {
+        preferredDuringSchedulingIgnoredDuringExecution: [{
+          weight: 10,
+          podAffinityTerm: { labelSelector: { matchLabels: { app: 'csi-secrets-store-provider-azure' } }, topologyKey: 'kubernetes.io/hostname' },
+        }],
+      },
+      podAntiAffinity: {
+        requiredDuringSchedulingIgnoredDuringExecution: [{
+          labelSelector: { matchExpressions: [{ key: 'app', operator: 'In', values: ['legacy-csi'] }] },
+          namespaces: ['legacy'],
+          topologyKey: 'topology.kubernetes.io/zone',
+        }],
+      },
+    });
+  });
+
+  test('Windows scheduling: its own node selector, tolerations and priority class; the shared ones by default', () => {
+    const manifests = synth(driverChart({
+      windows: true,
+      nodeSelector: { pool: 'linux' },
+      tolerations: [kplus.NodeTaintQuery.exists('CriticalAddonsOnly')],
+      priorityClassName: 'system-node-critical',
+      windowsNodeSelector: { pool: 'win' },
+      windowsTolerations: [kplus.NodeTaintQuery.is('os', 'windows', { effect: kplus.TaintEffect.NO_SCHEDULE })],
+      windowsPriorityClassName: 'windows-critical',
+    }).chart);
+    const linux = driverPod(manifests);
+    const windows = driverPod(manifests, 'csi-secrets-store-windows');
+    expect([linux.nodeSelector, linux.tolerations, linux.priorityClassName]).toEqual([
+      { 'kubernetes.io/os': 'linux', 'pool': 'linux' }, [{ key: 'CriticalAddonsOnly', operator: 'Exists' }], 'system-node-critical',
+    ]);
+    expect([windows.nodeSelector, windows.tolerations, windows.priorityClassName]).toEqual([
+      { 'kubernetes.io/os': 'windows', 'pool': 'win' }, [{ key: 'os', operator: 'Equal', value: 'windows', effect: 'NoSchedule' }], 'windows-critical',
+    ]);
+    const fallback = driverPod(synth(driverChart({ windows: true, nodeSelector: { pool: 'x' }, priorityClassName: 'p' }).chart), 'csi-secrets-store-windows');
+    expect([fallback.nodeSelector, fallback.tolerations, fallback.priorityClassName]).toEqual([{ 'kubernetes.io/os': 'windows', 'pool': 'x' }, [{ operator: 'Exists' }], 'p']);
+  });
+
+  test('env: extra variables of the driver container, before the construct\'s (as the chart), per OS', () => {
+    const chart = new Chart(Testing.app(), 'test');
+    const secret = kplus.Secret.fromSecretName(chart, 'proxy', 'proxy-credentials');
+    new SecretsStoreCsiDriver(chart, 'driver', {
+      windows: true,
+      env: { HTTPS_PROXY: kplus.EnvValue.fromValue('http://proxy:3128'), PROXY_TOKEN: kplus.EnvValue.fromSecretValue({ secret, key: 'token' }) },
+      windowsEnv: { NO_PROXY: kplus.EnvValue.fromValue('.svc') },
+    });
+    const manifests = synth(chart);
+    expect(container(manifests, 'secrets-store').env).toEqual([
+      { name: 'HTTPS_PROXY', value: 'http://proxy:3128' },
+      { name: 'PROXY_TOKEN', valueFrom: { secretKeyRef: { name: 'proxy-credentials', key: 'token' } } },
+      { name: 'CSI_ENDPOINT', value: 'unix:///csi/csi.sock' },
+      { name: 'KUBE_NODE_NAME', valueFrom: { fieldRef: { apiVersion: 'v1', fieldPath: 'spec.nodeName' } } },
+    ]);
+    expect(container(manifests, 'secrets-store', 'csi-secrets-store-windows').env.map((e: any) => e.name)).toEqual(['NO_PROXY', 'CSI_ENDPOINT', 'KUBE_NODE_NAME']);
+    expect(container(manifests, 'node-driver-registrar').env).toBeUndefined();
+  });
+
+  test('volumeMounts: extra volumes of the pod, mounted into the driver container, per OS', () => {
+    const chart = new Chart(Testing.app(), 'test');
+    const ca = kplus.Volume.fromConfigMap(chart, 'ca', kplus.ConfigMap.fromConfigMapName(chart, 'ca-map', 'ca-bundle'), { name: 'ca' });
+    const token = kplus.Volume.fromEmptyDir(chart, 'scratch', 'scratch');
+    new SecretsStoreCsiDriver(chart, 'driver', {
+      windows: true,
+      volumeMounts: [{ volume: ca, path: '/etc/ssl/certs/ca' }, { volume: token, path: '/scratch', readOnly: false }],
+      windowsVolumeMounts: [{ volume: ca, path: 'C:\\ca' }],
+    });
+    const manifests = synth(chart);
+    const linux = driverPod(manifests);
+    expect(linux.volumes.slice(-2)).toEqual([
+      { name: 'ca', configMap: { name: 'ca-bundle' } },
+      { name: 'scratch', emptyDir: {} },
+    ]);
+    expect(container(manifests, 'secrets-store').volumeMounts.slice(-2)).toEqual([
+      { name: 'ca', mountPath: '/etc/ssl/certs/ca', readOnly: true },
+      { name: 'scratch', mountPath: '/scratch', readOnly: false },
+    ]);
+    expect(container(manifests, 'liveness-probe').volumeMounts).toEqual([{ name: 'plugin-dir', mountPath: '/csi' }]);
+    const windows = driverPod(manifests, 'csi-secrets-store-windows');
+    expect(windows.volumes.slice(-1)).toEqual([{ name: 'ca', configMap: { name: 'ca-bundle' } }]);
+    expect(container(manifests, 'secrets-store', 'csi-secrets-store-windows').volumeMounts.slice(-1)).toEqual([{ name: 'ca', mountPath: 'C:\\ca', readOnly: true }]);
+  });
+
+  test('registrar and liveness-probe verbosity, liveness-probe port (flags as the chart writes them)', () => {
+    const manifests = synth(driverChart({ windows: true, registrarLogVerbosity: 3, livenessProbePort: 9809, livenessProbeLogVerbosity: 4 }).chart);
+    for (const name of DAEMONSETS) {
+      const pod = driverPod(manifests, name);
+      const [registrar, driver, liveness] = pod.containers;
+      expect(registrar.args[0]).toBe('--v=3');
+      expect(liveness.args).toEqual(expect.arrayContaining(['--http-endpoint=0.0.0.0:9809', '-v=4']));
+      expect(driver.ports[0]).toEqual({ containerPort: 9809, name: 'healthz', protocol: 'TCP' });
+      expect(driver.livenessProbe.httpGet.port).toBe('healthz');
+    }
+    // The default ":9808" is free again once the probe moved.
+    expect(() => driverChart({ livenessProbePort: 9809, metricsAddress: ':9808' })).not.toThrow();
+  });
+
+  test('installRbac: false runs as an existing ServiceAccount: no ServiceAccount, no base role; other roles bind it', () => {
+    const { chart, driver } = driverChart({ installRbac: false, serviceAccountName: 'csi-driver', syncSecrets: true });
+    const manifests = synth(chart);
+    expect(ofKind(manifests, 'ServiceAccount')).toEqual([]);
+    expect(driver.serviceAccount).toBeUndefined();
+    expect(driver.serviceAccountName).toBe('csi-driver');
+    expect(ofKind(manifests, 'ClusterRole').map(r => r.metadata.name).sort()).toEqual([
+      'secretproviderclasses-admin-role', 'secretproviderclasses-viewer-role', 'secretproviderclasspodstatuses-viewer-role', 'secretprovidersyncing-role',
+    ]);
+    expect(only(manifests, 'ClusterRoleBinding').subjects).toEqual([{ kind: 'ServiceAccount', name: 'csi-driver', namespace: 'kube-system' }]);
+    expect(driverPod(manifests).serviceAccountName).toBe('csi-driver');
+  });
+
+  test('serviceAccountName with installRbac (default) names the created ServiceAccount and every binding', () => {
+    const manifests = synth(driverChart({ serviceAccountName: 'csi-driver' }).chart);
+    expect(only(manifests, 'ServiceAccount').metadata.name).toBe('csi-driver');
+    expect(only(manifests, 'ClusterRoleBinding').subjects).toEqual([{ kind: 'ServiceAccount', name: 'csi-driver', namespace: 'kube-system' }]);
+  });
+
+  test('automountServiceAccountToken is written only when set', () => {
+    expect(driverPod(synth(driverChart().chart)).automountServiceAccountToken).toBeUndefined();
+    const manifests = synth(driverChart({ windows: true, automountServiceAccountToken: false }).chart);
+    for (const name of DAEMONSETS) expect(driverPod(manifests, name).automountServiceAccountToken).toBe(false);
+  });
+});
+
+describe('Helm chart values: validation', () => {
+  const fails = (props: SecretsStoreCsiDriverProps, field: string, value: unknown, rule: RegExp, fix: RegExp) =>
+    expectProblem(errorOf(() => driverChart(props)), { path: 'test/driver', field, value, rule, fix });
+
+  test('commonLabels', () => {
+    fails({ commonLabels: { 'bad key': 'x' } }, 'commonLabels', 'bad key', /label key/, /agentpool/);
+    fails({ commonLabels: { team: 'a b' } }, 'commonLabels["team"]', 'a b', /label value/, /label value/);
+    fails({ commonLabels: { app: 'mine' } }, 'commonLabels', 'app', /sets "app" itself \(the DaemonSets' selector label\)/, /another label key/);
+    fails({ commonLabels: { 'rbac.authorization.k8s.io/aggregate-to-view': 'false' } }, 'commonLabels', 'rbac.authorization.k8s.io/aggregate-to-view', /aggregation label/, /another label key/);
+  });
+  test('podLabels', () => fails({ podLabels: { app: 'x' } }, 'podLabels', 'app', /selector label/, /another label key/));
+  test('podAnnotations', () => fails({ podAnnotations: { 'a b': 'x' } }, 'podAnnotations', 'a b', /annotation key/, /prometheus\.io\/scrape/));
+  test('daemonSetAnnotations', () => fails({ daemonSetAnnotations: { '/x': 'y' } }, 'daemonSetAnnotations', '/x', /annotation key/, /prometheus/));
+  test('maxUnavailable', () => {
+    fails({ maxUnavailable: kplus.PercentOrAbsolute.absolute(0) }, 'maxUnavailable', 0, /positive whole number of pods/, /absolute\(1\)/);
+    fails({ maxUnavailable: kplus.PercentOrAbsolute.percent(150) }, 'maxUnavailable', '150%', /percentage from 1 to 100/, /percent\(10\)/);
+  });
+  test('preferredNodeAffinity', () => {
+    fails({ preferredNodeAffinity: [{ weight: 0, labels: [kplus.NodeLabelQuery.exists('a')] }] }, 'preferredNodeAffinity[0].weight', 0, /weight from 1 to 100/, /50/);
+    fails({ preferredNodeAffinity: [{ weight: 1, labels: [] }] }, 'preferredNodeAffinity[0].labels', 0, /matches no node/, /at least one/);
+    fails({ preferredNodeAffinity: [{ weight: 1, labels: [kplus.NodeLabelQuery.is('a b', 'x')] }] }, 'preferredNodeAffinity[0].labels[0]', 'a b', /label key/, /agentpool/);
+  });
+  test('requiredNodeAffinity', () => fails({ requiredNodeAffinity: [kplus.NodeLabelQuery.in('pool', ['a b'])] }, 'requiredNodeAffinity[0].values[0]', 'a b', /label value/, /label value/));
+  test('podAffinity and podAntiAffinity', () => {
+    fails({ podAffinity: [{}] }, 'podAffinity[0]', '{}', /selects no pods/, /labels or expressions/);
+    fails({ podAntiAffinity: [{ labels: { app: 'x' }, weight: 101 }] }, 'podAntiAffinity[0].weight', 101, /weight from 1 to 100/, /50/);
+    fails({ podAntiAffinity: [{ labels: { app: 'x' }, namespaces: ['Bad'] }] }, 'podAntiAffinity[0].namespaces[0]', 'Bad', /DNS-1123 label/, /secrets-store/);
+    fails({ podAffinity: [{ expressions: [kplus.LabelExpression.exists('bad key')] }] }, 'podAffinity[0].expressions[0]', 'bad key', /label key/, /agentpool/);
+  });
+  test('Windows scheduling needs the Windows DaemonSet', () => {
+    fails({ windowsNodeSelector: { pool: 'win' } }, 'windowsNodeSelector', { pool: 'win' }, /Windows DaemonSet, which is not installed/, /windows: true/);
+    fails({ windowsPriorityClassName: 'p' }, 'windowsPriorityClassName', 'p', /not installed/, /windows: true/);
+    fails({ windows: true, windowsNodeSelector: { 'kubernetes.io/os': 'windows' } }, 'windowsNodeSelector', 'kubernetes.io/os', /set by the construct/, /`linux` and `windows`/);
+    fails({ windows: true, windowsPriorityClassName: 'High' }, 'windowsPriorityClassName', 'High', /DNS-1123 subdomain/, /app-secrets/);
+  });
+  test('env', () => {
+    fails({ env: { '1X': kplus.EnvValue.fromValue('y') } }, 'env', '1X', /environment variable name/, /HTTPS_PROXY/);
+    fails({ env: { CSI_ENDPOINT: kplus.EnvValue.fromValue('y') } }, 'env', 'CSI_ENDPOINT', /sets CSI_ENDPOINT itself/, /another variable name/);
+    fails({ windows: true, windowsEnv: { KUBE_NODE_NAME: kplus.EnvValue.fromValue('y') } }, 'windowsEnv', 'KUBE_NODE_NAME', /itself/, /another/);
+    fails({ windowsEnv: { A: kplus.EnvValue.fromValue('y') } }, 'windowsEnv', true, /Windows DaemonSet, which is not installed/, /set `windows: true`/);
+    fails({ linux: false, windows: true, env: { A: kplus.EnvValue.fromValue('y') } }, 'env', true, /Linux DaemonSet, which is not installed/, /keep `linux`/);
+  });
+  test('volumeMounts', () => {
+    const chart = new Chart(Testing.app(), 'test');
+    const v = kplus.Volume.fromEmptyDir(chart, 'v', 'extra');
+    const reserved = kplus.Volume.fromEmptyDir(chart, 'r', 'providers-dir-3');
+    let n = 0;
+    const driver = (props: SecretsStoreCsiDriverProps) => () => new SecretsStoreCsiDriver(new Chart(Testing.app(), `c${n++}`), 'driver', props);
+    expect(errorOf(driver({ volumeMounts: [{ volume: v, path: '/csi/extra' }] })))
+      .toMatch(/volumeMounts\[0\]\.path "\/csi\/extra" is invalid: it overlaps the CSI socket directory mounted at \/csi\. Fix: mount it at another path/);
+    expect(errorOf(driver({ volumeMounts: [{ volume: v, path: '/etc/kubernetes' }] })))
+      .toMatch(/volumeMounts\[0\]\.path "\/etc\/kubernetes" is invalid: it overlaps the providers directory providers-dir mounted at \/etc\/kubernetes\/secrets-store-csi-providers/);
+    expect(errorOf(driver({ volumeMounts: [{ volume: v, path: 'relative' }] }))).toMatch(/volumeMounts\[0\]\.path "relative" is invalid: must be an absolute Linux path/);
+    expect(errorOf(driver({ volumeMounts: [{ volume: reserved, path: '/x' }] }))).toMatch(/volumeMounts\[0\]\.volume "providers-dir-3" is invalid: another volume of the driver pod has this name/);
+    expect(errorOf(driver({ windows: true, windowsVolumeMounts: [{ volume: v, path: 'c:\\CSI\\x' }] })))
+      .toMatch(/windowsVolumeMounts\[0\]\.path "c:\\\\CSI\\\\x" is invalid: it overlaps the CSI socket directory mounted at C:\\csi/);
+    expect(errorOf(driver({ windows: true, windowsVolumeMounts: [{ volume: v, path: '/x' }] }))).toMatch(/must be an absolute Windows path/);
+    expect(errorOf(driver({ windowsVolumeMounts: [{ volume: v, path: 'C:\\x' }] }))).toMatch(/windowsVolumeMounts true is invalid: it applies to the Windows DaemonSet, which is not installed/);
+  });
+  test('registrarLogVerbosity', () => fails({ registrarLogVerbosity: 11 }, 'registrarLogVerbosity', 11, /klog verbosity/, /0/));
+  test('livenessProbeLogVerbosity', () => fails({ livenessProbeLogVerbosity: 1.5 }, 'livenessProbeLogVerbosity', 1.5, /klog verbosity/, /0/));
+  test('livenessProbePort', () => {
+    fails({ livenessProbePort: 0 }, 'livenessProbePort', 0, /port number/, /8898/);
+    fails({ livenessProbePort: 8095 }, 'metricsAddress', ':8095', /port 8095 is the liveness-probe sidecar's healthz port/, /another port for one of them \(defaults: metricsAddress ":8095", livenessProbePort 9808\)/);
+  });
+  test('serviceAccountName', () => fails({ installRbac: false, serviceAccountName: 'CSI' }, 'serviceAccountName', 'CSI', /DNS-1123 subdomain/, /app-secrets/));
 });
 
 test('works next to the provider with no cross-check errors by default', () => {

@@ -348,7 +348,11 @@ export class AzureKeyVaultProvider extends Construct {
       fix: 'keep `linux` (the default) or set `windows: true`',
     });
     pod.checkPodOptions(this, {
-      namespace: this.namespace, imagePullSecrets, priorityClassName: props.priorityClassName, nodeSelector, serviceAccountName: this.serviceAccountName,
+      namespace: this.namespace,
+      imagePullSecrets,
+      priorityClassName: props.priorityClassName,
+      nodeSelector,
+      serviceAccountName: this.serviceAccountName,
     });
     const shared = resolveDaemonSetOptions(this, props, {
       nodeSelector,
@@ -482,7 +486,9 @@ export class AzureKeyVaultProvider extends Construct {
     this.node.addValidation({ validate: () => providerErrors(this, this.registered) });
   }
 
-  private register(linux: boolean, windows: boolean, hostNetwork: boolean, dnsPolicy: string | undefined, writeCertAndKeyInSeparateFiles: boolean): void {
+  private register(
+    linux: boolean, windows: boolean, hostNetwork: boolean, dnsPolicy: string | undefined, writeCertAndKeyInSeparateFiles: boolean,
+  ): void {
     this.registered = {
       node: this.node,
       cluster: AppRegistry.clusterOf(this),

@@ -125,7 +125,13 @@ export function renderAffinity(options: AffinityOptions): kplus.k8s.Affinity | u
   return affinity.nodeAffinity || affinity.podAffinity || affinity.podAntiAffinity ? affinity : undefined;
 }
 
-function podTerms(terms: DaemonSetPodAffinity[]): { requiredDuringSchedulingIgnoredDuringExecution?: kplus.k8s.PodAffinityTerm[]; preferredDuringSchedulingIgnoredDuringExecution?: kplus.k8s.WeightedPodAffinityTerm[] } | undefined {
+/** Required terms and weighted preferences of pod (anti-)affinity (the same shape in both). */
+interface PodTerms {
+  readonly requiredDuringSchedulingIgnoredDuringExecution?: kplus.k8s.PodAffinityTerm[];
+  readonly preferredDuringSchedulingIgnoredDuringExecution?: kplus.k8s.WeightedPodAffinityTerm[];
+}
+
+function podTerms(terms: DaemonSetPodAffinity[]): PodTerms | undefined {
   if (terms.length === 0) return undefined;
   const render = (t: DaemonSetPodAffinity): kplus.k8s.PodAffinityTerm => ({
     labelSelector: {

@@ -11,10 +11,10 @@ import { InstallDaemonSetOptions, resolveDaemonSetOptions } from './daemonset-op
 import { Driver, INSTALL_NAMESPACE, ProvidersDir } from './defaults';
 import { addDriverDaemonSet, providerVolumes } from './driver-daemonset';
 import { addAggregatedRoles, addBaseRole, addLegacyRotationRole, addLegacyTokenRequestRole, addSyncRole } from './driver-rbac';
+import { goDuration, millisOf } from './duration';
 import { OperatingSystem, paths } from './os';
 import * as pod from './pod-options';
 import * as installRules from './rules';
-import { goDuration, millisOf } from './duration';
 import { compareVersions, versionRule } from './version';
 import { ExtraVolumes, InstallVolumeMount } from './volume-mounts';
 
@@ -504,7 +504,11 @@ export class SecretsStoreCsiDriver extends Construct {
       fix: 'keep `linux` (the default) or set `windows: true`',
     });
     pod.checkPodOptions(this, {
-      namespace: this.namespace, imagePullSecrets, priorityClassName: props.priorityClassName, nodeSelector, serviceAccountName: this.serviceAccountName,
+      namespace: this.namespace,
+      imagePullSecrets,
+      priorityClassName: props.priorityClassName,
+      nodeSelector,
+      serviceAccountName: this.serviceAccountName,
     });
     const shared = resolveDaemonSetOptions(this, props, {
       nodeSelector,
@@ -532,7 +536,7 @@ export class SecretsStoreCsiDriver extends Construct {
     const metricsPort = installRules.metricsPort(metricsAddress);
     rules.check(this, 'metricsAddress', metricsAddress, metricsPort === livenessProbePort ? {
       rule: `port ${livenessProbePort} is the liveness-probe sidecar's healthz port in the same pod`,
-      fix: `use another port, e.g. "${Driver.METRICS_ADDRESS}"`,
+      fix: `use another port for one of them (defaults: metricsAddress "${Driver.METRICS_ADDRESS}", livenessProbePort ${Driver.HEALTHZ_PORT})`,
     } : undefined);
     if (props.logVerbosity !== undefined) rules.check(this, 'logVerbosity', props.logVerbosity, installRules.logVerbosity(props.logVerbosity));
     if (props.maxCallRecvMsgSize !== undefined) rules.check(this, 'maxCallRecvMsgSize', props.maxCallRecvMsgSize, installRules.positiveInteger(props.maxCallRecvMsgSize));
