@@ -185,21 +185,23 @@ export interface AzureKeyVaultProviderProps extends InstallDaemonSetOptions {
   readonly dnsPolicy?: kplus.DnsPolicy;
 
   /**
-   * PriorityClass of the provider pods (e.g. "system-node-critical").
+   * PriorityClass of the provider pods (e.g. "system-node-critical"); the Windows pods use
+   * `windowsPriorityClassName` when given.
    *
    * @default - none
    */
   readonly priorityClassName?: string;
 
   /**
-   * Node labels the pods require, besides `kubernetes.io/os` (set per DaemonSet).
+   * Node labels the pods require, besides `kubernetes.io/os` (set per DaemonSet); the Windows pods
+   * use `windowsNodeSelector` when given.
    *
    * @default - only `kubernetes.io/os`
    */
   readonly nodeSelector?: { [key: string]: string };
 
   /**
-   * Taints the pods tolerate.
+   * Taints the pods tolerate (the Windows pods: `windowsTolerations` when given).
    *
    * @default [NodeTaintQuery.any()] (every taint, as upstream)
    */

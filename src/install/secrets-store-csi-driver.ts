@@ -236,21 +236,23 @@ export interface SecretsStoreCsiDriverProps extends InstallDaemonSetOptions {
   readonly windowsProvidersDir?: string;
 
   /**
-   * PriorityClass of the driver pods (e.g. "system-node-critical").
+   * PriorityClass of the driver pods (e.g. "system-node-critical"); the Windows pods use
+   * `windowsPriorityClassName` when given.
    *
    * @default - none
    */
   readonly priorityClassName?: string;
 
   /**
-   * Node labels the pods require, besides `kubernetes.io/os` (set per DaemonSet).
+   * Node labels the pods require, besides `kubernetes.io/os` (set per DaemonSet); the Windows pods
+   * use `windowsNodeSelector` when given.
    *
    * @default - only `kubernetes.io/os`
    */
   readonly nodeSelector?: { [key: string]: string };
 
   /**
-   * Taints the pods tolerate.
+   * Taints the pods tolerate (the Windows pods: `windowsTolerations` when given).
    *
    * @default [NodeTaintQuery.any()] (every taint, as upstream)
    */
@@ -558,18 +560,7 @@ export class SecretsStoreCsiDriver extends Construct {
     });
     pod.checkEnv(this, 'env', env, Driver.ENV_NAMES);
     pod.checkEnv(this, 'windowsEnv', windowsEnv, Driver.ENV_NAMES);
-    const reservedName = (name: string) => Object.values(Driver.Volume).includes(name as any) || name.startsWith(`${Driver.Volume.PROVIDERS}-`);
-    const linuxVolumes = new ExtraVolumes(this, OperatingSystem.LINUX, 'driver', reservedName);
-    linuxVolumes.reserve(linuxPaths.csiDir, 'the CSI socket directory');
-    linuxVolumes.reserve(linuxPaths.join(kubeletRootDir, 'pods'), 'the kubelet pods directory');
-    providerVolumes({ providersDir: this.providersDir, additionalProvidersDirs: this.additionalProvidersDirs })
-      .forEach(p => linuxVolumes.reserve(p.path, `the providers directory ${p.name}`));
-    linuxVolumes.add('volumeMounts', volumeMounts);
-    const windowsVolumes = new ExtraVolumes(this, OperatingSystem.WINDOWS, 'driver', reservedName);
-    windowsVolumes.reserve(windowsPaths.csiDir, 'the CSI socket directory');
-    windowsVolumes.reserve(windowsPaths.join(windowsKubeletRootDir, 'pods'), 'the kubelet pods directory');
-    windowsVolumes.reserve(this.windowsProvidersDir, 'the providers directory providers-dir');
-    windowsVolumes.add('windowsVolumeMounts', windowsVolumeMounts);
+    const { linuxVolumes, windowsVolumes } = this.extraVolumes(volumeMounts, windowsVolumeMounts, kubeletRootDir, windowsKubeletRootDir);
     const osOnly: [string, boolean, boolean, string][] = [
       ['env', Object.keys(env).length > 0, linux, 'Linux'],
       ['volumeMounts', volumeMounts.length > 0, linux, 'Linux'],
@@ -736,6 +727,28 @@ export class SecretsStoreCsiDriver extends Construct {
       this.tokenRequestRoleAdded = true;
     }
     pod.applyCommonLabels(this, this.commonLabels);
+  }
+
+  /**
+   * The extra volumes of each DaemonSet, checked against the driver container's own mounts
+   * (CSI socket, kubelet pods directory, providers directories) and volume names.
+   */
+  private extraVolumes(linux: InstallVolumeMount[], windows: InstallVolumeMount[], kubeletRootDir: string, windowsKubeletRootDir: string) {
+    const linuxPaths = paths(OperatingSystem.LINUX);
+    const windowsPaths = paths(OperatingSystem.WINDOWS);
+    const reservedName = (name: string) => (Object.values(Driver.Volume) as string[]).includes(name) || name.startsWith(`${Driver.Volume.PROVIDERS}-`);
+    const linuxVolumes = new ExtraVolumes(this, OperatingSystem.LINUX, 'driver', reservedName);
+    linuxVolumes.reserve(linuxPaths.csiDir, 'the CSI socket directory');
+    linuxVolumes.reserve(linuxPaths.join(kubeletRootDir, 'pods'), 'the kubelet pods directory');
+    providerVolumes({ providersDir: this.providersDir, additionalProvidersDirs: this.additionalProvidersDirs })
+      .forEach(p => linuxVolumes.reserve(p.path, `the providers directory ${p.name}`));
+    linuxVolumes.add('volumeMounts', linux);
+    const windowsVolumes = new ExtraVolumes(this, OperatingSystem.WINDOWS, 'driver', reservedName);
+    windowsVolumes.reserve(windowsPaths.csiDir, 'the CSI socket directory');
+    windowsVolumes.reserve(windowsPaths.join(windowsKubeletRootDir, 'pods'), 'the kubelet pods directory');
+    windowsVolumes.reserve(this.windowsProvidersDir, 'the providers directory providers-dir');
+    windowsVolumes.add('windowsVolumeMounts', windows);
+    return { linuxVolumes, windowsVolumes };
   }
 
   /** The ServiceAccount every binding names. */
