@@ -173,6 +173,14 @@ describe('AksIdentityBinding', () => {
     expect(only(synth(chart), 'ClusterRoleBinding', rbacName('late')).subjects).toEqual([{ kind: 'ServiceAccount', name: 'worker', namespace: 'late' }]);
   });
 
+  test('fails to grant in a namespace that makes the ClusterRole name invalid', () => {
+    const { chart } = setup();
+    const binding = new AksIdentityBinding(chart, 'mi', { clientId: CLIENT_ID });
+    expectProblem(errorOf(() => binding._grantSubject('Team_A', 'workload')), {
+      path: 'kv/mi', field: 'name', value: `${rbacName('Team_A')}`, rule: /for namespace "Team_A" are named "<name>-<namespace>", which must be a DNS-1123 subdomain/, fix: /shorter `name`/,
+    });
+  });
+
   test('fails with a name that leaves no room for a namespace (ClusterRole names have at most 253 characters)', () => {
     const { chart } = setup();
     expect(() => new AksIdentityBinding(chart, 'ok', { clientId: CLIENT_ID, name: 'a'.repeat(189) })).not.toThrow();
