@@ -4,11 +4,10 @@ import * as path from 'path';
 import { App, Chart, JsonPatch, Testing, Yaml } from 'cdk8s';
 import * as kplus from 'cdk8s-plus-27';
 import {
-  AksIdentityBinding, AzureCloud, KeyVaultIdentity, KeyVaultObject, KeyVaultSecretProviderClass, ObjectEncoding,
+  AksIdentityBinding, AzureCloud, AzureKeyVaultProvider, KeyVaultIdentity, KeyVaultObject, KeyVaultSecretProviderClass, ObjectEncoding,
   ObjectFormat, SyncedSecretType,
 } from '../src';
 import { errorOf, expectProblem, only, parseObjects, synth } from './util';
-import { AppRegistry } from '../src/app-registry';
 
 // Facts: ../shared/spec/provider-azure.md §2-4, secrets-store-csi-driver.md §1 and §7, aks-identity.md §3.2.
 
@@ -252,8 +251,7 @@ describe('KeyVaultSecretProviderClass', () => {
     /** A chart whose cluster runs a provider that writes <file>.crt and <file>.key for certificate-backed secrets. */
     function splittingChart() {
       const chart = namespacedChart();
-      // Registered by AzureKeyVaultProvider({ writeCertAndKeyInSeparateFiles: true }) in the same cluster.
-      AppRegistry.of(chart).providers.push({ node: chart.node, cluster: '', version: 'v1.8.2', hostNetwork: true, writeCertAndKeyInSeparateFiles: true });
+      new AzureKeyVaultProvider(chart, 'provider', { writeCertAndKeyInSeparateFiles: true });
       return chart;
     }
 
@@ -294,7 +292,9 @@ describe('KeyVaultSecretProviderClass', () => {
     test('a provider in another cluster does not count', () => {
       const chart = namespacedChart();
       chart.node.setContext('cdk8s-azure-keyvault-csi/cluster', 'west');
-      AppRegistry.of(chart).providers.push({ node: chart.node, cluster: 'north', version: 'v1.8.2', hostNetwork: true, writeCertAndKeyInSeparateFiles: true });
+      const north = new Chart(chart.node.root as App, 'north-install');
+      north.node.setContext('cdk8s-azure-keyvault-csi/cluster', 'north');
+      new AzureKeyVaultProvider(north, 'provider', { writeCertAndKeyInSeparateFiles: true });
       newClass(chart, { objects: [KeyVaultObject.secret('tls'), KeyVaultObject.certificate('ca', { alias: 'tls.crt' })] });
       expect(() => Testing.synth(chart)).not.toThrow();
     });
