@@ -20,6 +20,15 @@ const project = new cdk8s.ConstructLibraryCdk8s({
     'yaml@^2', // parses the `objects` string and synthesized manifests back in tests
     'fast-check@^4', // property-based tests of validators and renderers
   ],
+  // Every jsii language, named like cdk8s-plus-27's targets; `.ci/run` generates each one's code.
+  publishToPypi: { distName: 'cdk8s-azure-keyvault-csi', module: 'cdk8s_azure_keyvault_csi' },
+  publishToMaven: {
+    javaPackage: 'io.github.cdk8s.azurekeyvaultcsi',
+    mavenGroupId: 'io.github.cdk8s',
+    mavenArtifactId: 'cdk8s-azure-keyvault-csi',
+  },
+  publishToNuget: { dotNetNamespace: 'Cdk8sAzureKeyVaultCsi', packageId: 'Cdk8sAzureKeyVaultCsi' },
+  publishToGo: { moduleName: 'github.com/cdk8s-azure-keyvault-csi/cdk8s-azure-keyvault-csi-go', packageName: 'cdk8sazurekeyvaultcsi' },
   keywords: ['cdk8s', 'kubernetes', 'azure', 'key-vault', 'secrets-store-csi-driver', 'aks', 'identity-binding'],
   github: false,
   release: false,
@@ -60,6 +69,11 @@ project.tasks.addEnvironment('JSII_SILENCE_WARNING_END_OF_LIFE_NODE_VERSION', '2
 project.addTask('import', {
   description: 'Regenerate imports/ from the pinned secrets-store CRDs ($UPSTREAM_REFERENCE_DIR, else fetched by pinned URL)',
   exec: 'ts-node --project projenrc/tsconfig.json projenrc/import-crds.ts',
+});
+// Code only, no language toolchains needed: fails when the API does not translate to every language.
+project.addTask('bindings', {
+  description: 'Generate every jsii language\'s code into dist/bindings (run `npx projen compile` first)',
+  exec: 'jsii-pacmak --code-only --force --no-npmignore --outdir dist/bindings',
 });
 
 const synthExample = 'cdk8s synth --no-check-upgrade';
