@@ -12,9 +12,13 @@ import {
 
 const CRD = referenceFile('secrets-store-csi-driver/crds/secrets-store.csi.x-k8s.io_secretproviderclasses.yaml');
 
+const tempDirs: string[] = [];
 function tempDir(): string {
-  return fs.mkdtempSync(path.join(os.tmpdir(), 'upstream-'));
+  const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'upstream-'));
+  tempDirs.push(dir);
+  return dir;
 }
+afterAll(() => tempDirs.forEach(dir => fs.rmSync(dir, { recursive: true, force: true })));
 
 /** A reference directory holding `content` as the CRD. */
 function dirWithCrd(content: string): string {
