@@ -1,28 +1,26 @@
-import * as fs from 'fs';
-import * as path from 'path';
 import { Chart, Duration, Size, Testing } from 'cdk8s';
 import * as kplus from 'cdk8s-plus-27';
-import * as YAML from 'yaml';
 import {
   AzureCloud, AzureKeyVaultProvider, AzureKeyVaultProviderProps, KeyVaultIdentity, KeyVaultObject,
   KeyVaultSecretProviderClass, SecretsStoreCsiDriver,
 } from '../src';
-import { describeIfReference, errorOf, expectProblem, ofKind, only, readYamlDocuments, SHARED_REFERENCE, synth } from './util';
+import { describeIfReference, errorOf, expectProblem, ofKind, only, synth, upstreamDocuments } from './util';
 import { AppRegistry } from '../src/app-registry';
 import { CLUSTER_CONTEXT_KEY } from '../src/constants';
 import { compareVersions } from '../src/install/version';
 
-// Upstream facts: ../shared/spec/provider-azure.md §6; manifests in
-// ../shared/reference/provider-azure/deployment (v1.8.2) and the chart.
+// Upstream: https://github.com/Azure/secrets-store-csi-driver-provider-azure/tree/d5f7cf5b598c2eede99ad3683de0ba10f7a8736b/deployment
+// (v1.8.2; the parity tests read these files, pinned in projenrc/upstream.ts) and the chart's values in
+// https://github.com/Azure/secrets-store-csi-driver-provider-azure/blob/d5f7cf5b598c2eede99ad3683de0ba10f7a8736b/charts/csi-secrets-store-provider-azure/values.yaml.
 
-const DEPLOYMENT = path.join(SHARED_REFERENCE, 'provider-azure', 'deployment');
+const DEPLOYMENT = 'provider-azure/deployment';
 const CLIENT_ID = '11111111-2222-3333-4444-555555555555';
 const TENANT_ID = '72f988bf-86f1-41af-91ab-2d7cd011db47';
 const ENV_FILE = '/etc/kubernetes/custom_environment.json';
 
 /** Every document of an upstream file. */
 function upstream(file: string): any[] {
-  return readYamlDocuments(path.join(DEPLOYMENT, file));
+  return upstreamDocuments(`${DEPLOYMENT}/${file}`);
 }
 
 function providerChart(props: AzureKeyVaultProviderProps = {}, namespace?: string) {
@@ -47,7 +45,7 @@ function addClass(chart: Chart, id: string, identity: KeyVaultIdentity, cloud?: 
 
 const identityBinding = () => KeyVaultIdentity.identityBinding({ clientId: CLIENT_ID, externallyManagedRbac: true });
 
-describeIfReference(DEPLOYMENT, 'parity with upstream deployment/ v1.8.2', () => {
+describeIfReference('parity with upstream deployment/ v1.8.2', () => {
   /*
    * Normalizations of the upstream objects, each deliberate:
    * 1. metadata.namespace kube-system on the ServiceAccount and DaemonSets: the raw files carry

@@ -5,8 +5,9 @@ import {
 } from '../src';
 import { errorOf, expectProblem, ofKind, only, parseObjects, podSpecOf, synth } from './util';
 
-// RBAC shape, names and annotation: ../shared/spec/aks-identity.md §2.1-2.2 and §3;
-// SecretProviderClass parameters: provider-azure.md §2 and §4.
+// RBAC shape, names and annotation: https://learn.microsoft.com/azure/aks/identity-bindings and
+// https://github.com/Azure/secrets-store-csi-driver-provider-azure/blob/d5f7cf5b598c2eede99ad3683de0ba10f7a8736b/test/e2e/identity_binding_test.go;
+// SecretProviderClass parameters: https://github.com/Azure/secrets-store-csi-driver-provider-azure/blob/d5f7cf5b598c2eede99ad3683de0ba10f7a8736b/pkg/provider/types/parameters.go and https://github.com/Azure/secrets-store-csi-driver-provider-azure/blob/d5f7cf5b598c2eede99ad3683de0ba10f7a8736b/website/content/en/configurations/identity-access-modes/identity-binding-mode.md.
 
 const TENANT_ID = '72f988bf-86f1-41af-91ab-2d7cd011db47';
 const CLIENT_ID = '11111111-2222-3333-4444-555555555555';

@@ -1,7 +1,7 @@
 /**
  * Property-based tests of the validation rules (src/validation.ts) and the `objects` renderer.
  *
- * Arbitraries are built from the documented rules (../shared/spec/provider-azure.md §2-3, the
+ * Arbitraries are built from the documented rules (https://github.com/Azure/secrets-store-csi-driver-provider-azure/blob/d5f7cf5b598c2eede99ad3683de0ba10f7a8736b/pkg/provider/types/types.go and validate.go, the
  * Kubernetes name rules), never by filtering with the validator under test:
  * - valid values never throw when used in constructs;
  * - invalid values always throw "[<construct path>] <field> <value as JSON> is invalid: <rule>. Fix: <fix>.";
@@ -617,7 +617,7 @@ describe('objects renderer', () => {
 
 describe('values the provider or API server would reject', () => {
   // provider pkg/provider/validate.go validateFileName: strings.Contains(fileName, "..") →
-  // "file name must not contain '..'" (spec/provider-azure.md §3.2: "any `..` path element or substring").
+  // "file name must not contain '..'": any `..` path element or substring.
   test('an alias containing ".." anywhere (e.g. "a..b", "...") throws', () => {
     const dots = fc.tuple(validAlias, validAlias, fc.constantFrom('..', '...')).map(([a, b, d]) => `${a}${d}${b}`);
     fc.assert(fc.property(dots, alias => {

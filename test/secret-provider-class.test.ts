@@ -9,7 +9,10 @@ import {
 } from '../src';
 import { errorOf, expectProblem, only, parseObjects, synth } from './util';
 
-// Facts: ../shared/spec/provider-azure.md §2-4, secrets-store-csi-driver.md §1 and §7, aks-identity.md §3.2.
+// Facts: the provider's parameters (https://github.com/Azure/secrets-store-csi-driver-provider-azure/blob/d5f7cf5b598c2eede99ad3683de0ba10f7a8736b/pkg/provider/types/parameters.go,
+// https://github.com/Azure/secrets-store-csi-driver-provider-azure/blob/d5f7cf5b598c2eede99ad3683de0ba10f7a8736b/pkg/auth/auth.go), the driver's SecretProviderClass type
+// (https://github.com/kubernetes-sigs/secrets-store-csi-driver/blob/0aad886f70e94a6037325f4eaba4660338dde448/apis/v1/secretproviderclass_types.go) and the identity-binding
+// mode (https://github.com/Azure/secrets-store-csi-driver-provider-azure/blob/d5f7cf5b598c2eede99ad3683de0ba10f7a8736b/website/content/en/configurations/identity-access-modes/identity-binding-mode.md).
 
 const TENANT_ID = '72f988bf-86f1-41af-91ab-2d7cd011db47';
 const CLIENT_ID = '11111111-2222-3333-4444-555555555555';
@@ -35,7 +38,7 @@ function newClass(chart: Chart, props: Partial<ConstructorParameters<typeof KeyV
 
 describe('KeyVaultSecretProviderClass', () => {
   test('renders the provider docs\' identity-binding SecretProviderClass', () => {
-    // GIVEN the seed scenario of ../shared/DESIGN.md
+    // GIVEN the identity-binding scenario of the provider docs (identity-binding-mode.md, cited above)
     const chart = namespacedChart();
     const binding = new AksIdentityBinding(chart, 'mi', { clientId: CLIENT_ID });
 
@@ -48,7 +51,7 @@ describe('KeyVaultSecretProviderClass', () => {
       objects: [KeyVaultObject.secret('secret1'), KeyVaultObject.key('key1')],
     });
 
-    // THEN: the SecretProviderClass of aks-identity.md §3.2
+    // THEN: the SecretProviderClass of identity-binding-mode.md
     const manifests = synth(chart);
     const spc = only(manifests, 'SecretProviderClass');
     expect(spc.apiVersion).toBe('secrets-store.csi.x-k8s.io/v1'); // the storage version, not deprecated v1alpha1

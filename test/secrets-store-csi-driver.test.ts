@@ -8,15 +8,16 @@ import {
   AzureKeyVaultProvider, IdentityMode, KeyVaultIdentity, KeyVaultObject, KeyVaultSecretProviderClass, SecretsStoreCsiDriver,
   SecretsStoreCsiDriverProps, SyncedSecretType,
 } from '../src';
-import { describeIfReference, errorOf, expectProblem, ofKind, only, readYamlDocuments, SHARED_REFERENCE, synth } from './util';
+import { describeIfReference, errorOf, expectProblem, ofKind, only, synth, upstreamDocuments } from './util';
 import { AppRegistry } from '../src/app-registry';
 import { CLUSTER_CONTEXT_KEY } from '../src/constants';
 import { secretProviderClassCrd, secretProviderClassPodStatusCrd } from '../src/install/crds';
 
-// Upstream facts: ../shared/spec/secrets-store-csi-driver.md §2-4; manifests in
-// ../shared/reference/secrets-store-csi-driver/deploy (v1.6.0).
+// Upstream: https://github.com/kubernetes-sigs/secrets-store-csi-driver/tree/0aad886f70e94a6037325f4eaba4660338dde448/deploy
+// (v1.6.0; the parity tests read these files, pinned in projenrc/upstream.ts) and the driver's flags in
+// https://github.com/kubernetes-sigs/secrets-store-csi-driver/blob/v1.6.0/cmd/secrets-store-csi-driver/main.go.
 
-const DEPLOY = path.join(SHARED_REFERENCE, 'secrets-store-csi-driver', 'deploy');
+const DEPLOY = 'secrets-store-csi-driver/deploy';
 const CLIENT_ID = '11111111-2222-3333-4444-555555555555';
 const TENANT_ID = '72f988bf-86f1-41af-91ab-2d7cd011db47';
 const IDENTITY_BINDING = 'api://AKSIdentityBinding';
@@ -24,7 +25,7 @@ const WORKLOAD_IDENTITY = 'api://AzureADTokenExchange';
 
 /** Every document of an upstream file. */
 function upstream(file: string): any[] {
-  return readYamlDocuments(path.join(DEPLOY, file));
+  return upstreamDocuments(`${DEPLOY}/${file}`);
 }
 
 /** Objects ordered by kind and name, for order-independent comparison. */
@@ -76,7 +77,7 @@ function withDefaultAudiences(object: any): any {
   return { ...object, spec: { ...object.spec, tokenRequests: [{ audience: WORKLOAD_IDENTITY }, { audience: IDENTITY_BINDING }] } };
 }
 
-describeIfReference(DEPLOY, 'parity with upstream deploy/ v1.6.0', () => {
+describeIfReference('parity with upstream deploy/ v1.6.0', () => {
   // Every upstream object is compared as written, whole, but for the CSIDriver's default audiences.
   const DEFAULT_FILES = [
     'csidriver.yaml',
@@ -124,10 +125,9 @@ describeIfReference(DEPLOY, 'parity with upstream deploy/ v1.6.0', () => {
   });
 
   test('secretProviderClassCrd() and secretProviderClassPodStatusCrd() return the upstream CRDs (deploy/ and crds/)', () => {
-    const crds = path.join(SHARED_REFERENCE, 'secrets-store-csi-driver', 'crds');
     expect(secretProviderClassCrd()).toEqual(upstream('secrets-store.csi.x-k8s.io_secretproviderclasses.yaml')[0]);
     expect(secretProviderClassPodStatusCrd()).toEqual(upstream('secrets-store.csi.x-k8s.io_secretproviderclasspodstatuses.yaml')[0]);
-    expect(secretProviderClassCrd()).toEqual(YAML.parse(fs.readFileSync(path.join(crds, 'secrets-store.csi.x-k8s.io_secretproviderclasses.yaml'), 'utf-8')));
+    expect(secretProviderClassCrd()).toEqual(upstreamDocuments('secrets-store-csi-driver/crds/secrets-store.csi.x-k8s.io_secretproviderclasses.yaml')[0]);
   });
 });
 

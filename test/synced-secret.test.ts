@@ -5,8 +5,9 @@ import {
 } from '../src';
 import { errorOf, expectProblem, only, podSpecOf, synth } from './util';
 
-// secretObjects shape, sync rules and Secret types: ../shared/spec/secrets-store-csi-driver.md §1, §6, §7;
-// objectName = the written file (alias, name, "<file>/<n>" with history): provider-azure.md §3.3.
+// secretObjects shape, sync rules and Secret types: https://github.com/kubernetes-sigs/secrets-store-csi-driver/blob/0aad886f70e94a6037325f4eaba4660338dde448/apis/v1/secretproviderclass_types.go
+// and https://github.com/kubernetes-sigs/secrets-store-csi-driver/blob/0aad886f70e94a6037325f4eaba4660338dde448/controllers/secretproviderclasspodstatus_controller.go;
+// objectName = the written file (alias, name, "<file>/<n>" with history): https://github.com/Azure/secrets-store-csi-driver-provider-azure/blob/d5f7cf5b598c2eede99ad3683de0ba10f7a8736b/pkg/provider/provider.go.
 
 const TENANT_ID = '72f988bf-86f1-41af-91ab-2d7cd011db47';
 

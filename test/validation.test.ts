@@ -3,7 +3,8 @@ import { Construct } from 'constructs';
 import * as rules from '../src/validation';
 
 // The rules, checked directly at their boundaries. Sources: Azure Key Vault naming rules and
-// ../shared/spec/provider-azure.md §2-3 (vault name, object fields, file names), secrets-store-csi-driver.md §7,
+// the provider's https://github.com/Azure/secrets-store-csi-driver-provider-azure/blob/d5f7cf5b598c2eede99ad3683de0ba10f7a8736b/pkg/provider/types/types.go and https://github.com/Azure/secrets-store-csi-driver-provider-azure/blob/d5f7cf5b598c2eede99ad3683de0ba10f7a8736b/pkg/provider/validate.go
+// (vault name, object fields, file names), the driver's https://github.com/kubernetes-sigs/secrets-store-csi-driver/blob/0aad886f70e94a6037325f4eaba4660338dde448/pkg/secrets-store/nodeserver.go,
 // Kubernetes apimachinery (DNS-1123 subdomain 253 / label 63, label values 63). Construct-level messages are
 // tested next to each construct.
 

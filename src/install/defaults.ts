@@ -2,9 +2,9 @@ import * as kplus from 'cdk8s-plus-27';
 
 /**
  * Facts of the upstream install manifests, in one place: driver v1.6.0
- * (kubernetes-sigs/secrets-store-csi-driver `deploy/`) and Azure provider v1.8.2
- * (Azure/secrets-store-csi-driver-provider-azure `deployment/`). See
- * ../shared/spec/secrets-store-csi-driver.md §2-4 and provider-azure.md §6.
+ * (https://github.com/kubernetes-sigs/secrets-store-csi-driver/tree/0aad886f70e94a6037325f4eaba4660338dde448/deploy)
+ * and Azure provider v1.8.2
+ * (https://github.com/Azure/secrets-store-csi-driver-provider-azure/tree/d5f7cf5b598c2eede99ad3683de0ba10f7a8736b/deployment).
  * The install constructs read these; the parity tests compare the output with the upstream files.
  */
 

@@ -1,7 +1,8 @@
 import { Finding, ObjectEntry } from '../../src/rules/model';
 import { checkObject, checkObjectFiles, filesWritten, partWritten } from '../../src/rules/objects';
 
-// Provider facts: ../shared/spec/provider-azure.md §3.2-3.3 and §9 (validate.go, provider.go at v1.8.2).
+// Provider facts: https://github.com/Azure/secrets-store-csi-driver-provider-azure/blob/v1.8.2/pkg/provider/validate.go
+// and https://github.com/Azure/secrets-store-csi-driver-provider-azure/blob/v1.8.2/pkg/provider/provider.go.
 
 const secret = (objectName: string, more: Partial<ObjectEntry> = {}): ObjectEntry => ({ objectName, objectType: 'secret', ...more });
 

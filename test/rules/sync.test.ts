@@ -1,7 +1,8 @@
 import { ObjectEntry, SecretObjectEntry } from '../../src/rules/model';
 import { checkSecretObject, checkSecretObjects, checkSyncSources } from '../../src/rules/sync';
 
-// Driver facts: ../shared/spec/provider-azure.md §9 and secrets-store-csi-driver.md (secretutil/secret.go).
+// Driver facts: https://github.com/kubernetes-sigs/secrets-store-csi-driver/blob/v1.6.0/pkg/util/secretutil/secret.go
+// and the provider's https://github.com/Azure/secrets-store-csi-driver-provider-azure/blob/v1.8.2/pkg/provider/provider.go.
 
 const tls = (crt: string, key: string): SecretObjectEntry => ({
   secretName: 'ingress-tls', type: 'kubernetes.io/tls', data: [{ objectName: crt, key: 'tls.crt' }, { objectName: key, key: 'tls.key' }],
