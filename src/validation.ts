@@ -207,7 +207,7 @@ export function annotationKey(value: string): Violation | undefined {
   if (qualifiedName(value)) return undefined;
   return {
     rule: 'must be an annotation key "[prefix/]name": name up to 63 letters, digits, "-", "_" and ".", starting and ending with a letter or digit; prefix a DNS subdomain',
-    fix: 'use e.g. "reloader.stakater.com/match"',
+    fix: 'use e.g. "prometheus.io/scrape" or "example.com/owner"',
   };
 }
 

@@ -299,7 +299,7 @@ describe('KeyVaultSecretProviderClass.syncSecret', () => {
     test('fails with an annotation key that is not a qualified name', () => {
       const { spc } = setup();
       expectProblem(errorOf(() => spc.syncSecret({ secretName: 'db', type: SyncedSecretType.OPAQUE, data: [{ key: 'k', objectName: 'db-password' }], annotations: { 'a/b/c': 'x' } })), {
-        path: 'kv/spc', field: 'secretObjects[0].annotations', value: 'a/b/c', rule: /annotation key "\[prefix\/\]name"/, fix: /reloader\.stakater\.com\/match/,
+        path: 'kv/spc', field: 'secretObjects[0].annotations', value: 'a/b/c', rule: /annotation key "\[prefix\/\]name"/, fix: /"prometheus\.io\/scrape"/,
       });
     });
 

@@ -1,5 +1,7 @@
 import { labelKey as k8sLabelKey, labelValue as k8sLabelValue, Violation } from '../validation';
 
+export { annotationKey } from '../validation';
+
 /**
  * Validation rules of the install constructs' inputs (pure functions: `undefined` when valid,
  * else the rule and the fix), in the shape of `../validation`.
@@ -97,13 +99,6 @@ export function audience(value: string): Violation | undefined {
 export function singleLine(value: string): Violation | undefined {
   if (value.length > 0 && !/[\r\n\u0000]/.test(value)) return undefined;
   return { rule: 'must be a non-empty single line', fix: 'remove line breaks' };
-}
-
-/** @internal An annotation key (`[prefix/]name`, the label-key syntax). */
-export function annotationKey(value: string): Violation | undefined {
-  const prefix = value.includes('/') ? value.slice(0, value.indexOf('/')) : '';
-  if (QUALIFIED_NAME.test(value) && prefix.length <= 253) return undefined;
-  return { rule: 'must be an annotation key "[prefix/]name": name up to 63 letters, digits, "-", "_" and ".", prefix a DNS subdomain', fix: 'use e.g. "prometheus.io/scrape"' };
 }
 
 /** @internal An environment variable name (the portable C-identifier-like form Kubernetes has always accepted). */
