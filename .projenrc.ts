@@ -1,7 +1,5 @@
 import { cdk8s, javascript } from 'projen';
 
-const SHARED_CRDS = '../shared/reference/secrets-store-csi-driver/crds';
-
 const project = new cdk8s.ConstructLibraryCdk8s({
   name: 'cdk8s-azure-keyvault-csi',
   description: 'Typed, validated cdk8s constructs for reading Azure Key Vault secrets, keys and certificates into Kubernetes pods through the Secrets Store CSI Driver (AKS identity binding, workload identity and every other provider mode).',
@@ -23,6 +21,15 @@ const project = new cdk8s.ConstructLibraryCdk8s({
     'fast-check@^4', // property-based tests of validators and renderers
     'cdk8s-plus-33@^2.5.57', // mount() tests and the plus-33 example: any cdk8s-plus major, no casts
   ],
+  // Every jsii language, named like cdk8s-plus-27's targets; `.ci/run` generates each one's code.
+  publishToPypi: { distName: 'cdk8s-azure-keyvault-csi', module: 'cdk8s_azure_keyvault_csi' },
+  publishToMaven: {
+    javaPackage: 'io.github.cdk8s.azurekeyvaultcsi',
+    mavenGroupId: 'io.github.cdk8s',
+    mavenArtifactId: 'cdk8s-azure-keyvault-csi',
+  },
+  publishToNuget: { dotNetNamespace: 'Cdk8sAzureKeyVaultCsi', packageId: 'Cdk8sAzureKeyVaultCsi' },
+  publishToGo: { moduleName: 'github.com/cdk8s-azure-keyvault-csi/cdk8s-azure-keyvault-csi-go', packageName: 'cdk8sazurekeyvaultcsi' },
   keywords: ['cdk8s', 'kubernetes', 'azure', 'key-vault', 'secrets-store-csi-driver', 'aks', 'identity-binding'],
   github: false,
   release: false,
@@ -36,12 +43,13 @@ const project = new cdk8s.ConstructLibraryCdk8s({
     jestConfig: {
       coveragePathIgnorePatterns: ['/node_modules/', '/imports/'],
       testPathIgnorePatterns: ['/node_modules/', '/examples/.*/dist/'],
+      globalSetup: '<rootDir>/test/upstream.setup.ts', // fetches the pinned upstream files once per run
     },
   },
   gitignore: ['cdk8s.out/', 'bench/results/'],
 });
 
-// jsii compiles the top-level imports/ next to src/ (see ../shared/DESIGN.md).
+// jsii compiles the top-level imports/ (generated from the pinned CRDs) next to src/.
 project.tsconfig?.file.addOverride('compilerOptions.rootDir', '.');
 project.tsconfig?.file.addOverride('include', ['src/**/*.ts', 'imports/**/*.ts']);
 project.package.addField('main', 'lib/src/index.js');
@@ -58,16 +66,15 @@ project.npmignore?.exclude('/examples/', '/bench/', '/.ci/');
 project.tasks.addEnvironment('JSII_SILENCE_SUPPORT_WARNING', '1');
 project.tasks.addEnvironment('JSII_SILENCE_WARNING_END_OF_LIFE_NODE_VERSION', '20');
 
-// One module per CRD, one command each: the two CRDs share an API group, so they need module
-// prefixes to land in separate files, and `cdk8s import` reads only its first spec argument.
-const importCrd = (module: string, file: string) =>
-  `cdk8s import ${module}:=${SHARED_CRDS}/${file} --output imports --language typescript --no-check-upgrade`;
+// The pinned upstream files come from $UPSTREAM_REFERENCE_DIR or are fetched (projenrc/upstream.ts).
 project.addTask('import', {
-  description: 'Regenerate imports/ from the pinned secrets-store CRDs in ../shared/reference',
-  steps: [
-    { exec: importCrd('secretproviderclass', 'secrets-store.csi.x-k8s.io_secretproviderclasses.yaml') },
-    { exec: importCrd('secretproviderclasspodstatus', 'secrets-store.csi.x-k8s.io_secretproviderclasspodstatuses.yaml') },
-  ],
+  description: 'Regenerate imports/ from the pinned secrets-store CRDs ($UPSTREAM_REFERENCE_DIR, else fetched by pinned URL)',
+  exec: 'ts-node --project projenrc/tsconfig.json projenrc/import-crds.ts',
+});
+// Code only, no language toolchains needed: fails when the API does not translate to every language.
+project.addTask('bindings', {
+  description: 'Generate every jsii language\'s code into dist/bindings (run `npx projen compile` first)',
+  exec: 'jsii-pacmak --code-only --force --no-npmignore --outdir dist/bindings',
 });
 
 const synthExample = 'cdk8s synth --no-check-upgrade';

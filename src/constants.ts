@@ -1,7 +1,9 @@
 /**
  * Every name, key, audience, label and version the library writes, in one place.
- * Constructs read them from here; tests assert against the upstream facts they come from
- * (../shared/spec/provider-azure.md, secrets-store-csi-driver.md, aks-identity.md).
+ * Constructs read them from here; tests assert against the upstream facts they come from: the provider
+ * (https://github.com/Azure/secrets-store-csi-driver-provider-azure/tree/d5f7cf5b598c2eede99ad3683de0ba10f7a8736b), the driver
+ * (https://github.com/kubernetes-sigs/secrets-store-csi-driver/tree/0aad886f70e94a6037325f4eaba4660338dde448) and the AKS
+ * identity-binding docs (https://learn.microsoft.com/azure/aks/identity-bindings).
  */
 
 /** The CSI driver name (CSIDriver metadata.name and every pod volume's `csi.driver`). */

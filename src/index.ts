@@ -12,4 +12,7 @@ export { KeyVaultSecretProviderClass, KeyVaultSecretProviderClassProps } from '.
 export { SyncedSecret, SyncedSecretData, SyncedSecretType, SyncSecretOptions } from './synced-secret';
 export { FederatedCredential, FederatedCredentials } from './federated-credentials';
 export { SecretsStoreCsiDriver, SecretsStoreCsiDriverProps, SecretRotationOptions } from './install/secrets-store-csi-driver';
-export { AzureKeyVaultProvider, AzureKeyVaultProviderProps, CloudEnvironmentFile, ProviderVolumeMount } from './install/azure-key-vault-provider';
+export { AzureKeyVaultProvider, AzureKeyVaultProviderProps, CloudEnvironmentFile } from './install/azure-key-vault-provider';
+export { InstallDaemonSetOptions } from './install/daemonset-options';
+export { DaemonSetPodAffinity, PreferredNodeAffinity } from './install/scheduling';
+export { InstallVolumeMount } from './install/volume-mounts';

@@ -1,27 +1,26 @@
-import * as fs from 'fs';
-import * as path from 'path';
-import { Chart, Size, Testing } from 'cdk8s';
+import { Chart, Duration, Size, Testing } from 'cdk8s';
 import * as kplus from 'cdk8s-plus-27';
-import * as YAML from 'yaml';
 import {
   AzureCloud, AzureKeyVaultProvider, AzureKeyVaultProviderProps, KeyVaultIdentity, KeyVaultObject,
   KeyVaultSecretProviderClass, SecretsStoreCsiDriver,
 } from '../src';
-import { describeIfReference, errorOf, expectProblem, ofKind, only, readYamlDocuments, SHARED_REFERENCE, synth } from './util';
+import { describeIfReference, errorOf, expectProblem, ofKind, only, synth, upstreamDocuments } from './util';
+import { AppRegistry } from '../src/app-registry';
 import { CLUSTER_CONTEXT_KEY } from '../src/constants';
 import { compareVersions } from '../src/install/version';
 
-// Upstream facts: ../shared/spec/provider-azure.md §6; manifests in
-// ../shared/reference/provider-azure/deployment (v1.8.2) and the chart.
+// Upstream: https://github.com/Azure/secrets-store-csi-driver-provider-azure/tree/d5f7cf5b598c2eede99ad3683de0ba10f7a8736b/deployment
+// (v1.8.2; the parity tests read these files, pinned in projenrc/upstream.ts) and the chart's values in
+// https://github.com/Azure/secrets-store-csi-driver-provider-azure/blob/d5f7cf5b598c2eede99ad3683de0ba10f7a8736b/charts/csi-secrets-store-provider-azure/values.yaml.
 
-const DEPLOYMENT = path.join(SHARED_REFERENCE, 'provider-azure', 'deployment');
+const DEPLOYMENT = 'provider-azure/deployment';
 const CLIENT_ID = '11111111-2222-3333-4444-555555555555';
 const TENANT_ID = '72f988bf-86f1-41af-91ab-2d7cd011db47';
 const ENV_FILE = '/etc/kubernetes/custom_environment.json';
 
 /** Every document of an upstream file. */
 function upstream(file: string): any[] {
-  return readYamlDocuments(path.join(DEPLOYMENT, file));
+  return upstreamDocuments(`${DEPLOYMENT}/${file}`);
 }
 
 function providerChart(props: AzureKeyVaultProviderProps = {}, namespace?: string) {
@@ -46,7 +45,7 @@ function addClass(chart: Chart, id: string, identity: KeyVaultIdentity, cloud?: 
 
 const identityBinding = () => KeyVaultIdentity.identityBinding({ clientId: CLIENT_ID, externallyManagedRbac: true });
 
-describeIfReference(DEPLOYMENT, 'parity with upstream deployment/ v1.8.2', () => {
+describeIfReference('parity with upstream deployment/ v1.8.2', () => {
   /*
    * Normalizations of the upstream objects, each deliberate:
    * 1. metadata.namespace kube-system on the ServiceAccount and DaemonSets: the raw files carry
@@ -117,7 +116,7 @@ describe('default (Linux)', () => {
     expect(provider.cloudEnvironmentFile).toBeUndefined();
     expect(provider.linuxDaemonSet?.name).toBe('csi-secrets-store-provider-azure');
     expect(provider.windowsDaemonSet).toBeUndefined();
-    expect(provider.serviceAccount.name).toBe('csi-secrets-store-provider-azure');
+    expect(provider.serviceAccount?.name).toBe('csi-secrets-store-provider-azure');
   });
 });
 
@@ -336,13 +335,13 @@ describe('options', () => {
       customUserAgent: 'contoso/1.0',
       healthzPort: 8990,
       healthzPath: '/health',
-      healthzTimeout: '10s',
+      healthzTimeout: Duration.millis(1500),
       metricsPort: 8899,
     }).chart);
     const container = providerContainer(manifests);
     expect(container.args).toEqual([
       '--endpoint=unix:///provider/azure.sock', '--log-format-json=true', '-v=2', '--construct-pem-chain=false',
-      '--custom-user-agent=contoso/1.0', '--healthz-port=8990', '--healthz-path=/health', '--healthz-timeout=10s',
+      '--custom-user-agent=contoso/1.0', '--healthz-port=8990', '--healthz-path=/health', '--healthz-timeout=1s500ms',
       '--write-cert-and-key-in-separate-files=true', '--prometheus-port=8899',
     ]);
     expect(container.livenessProbe.httpGet).toEqual({ path: '/health', port: 8990 });
@@ -415,6 +414,161 @@ describe('options', () => {
   });
 });
 
+describe('Helm chart values', () => {
+  const DAEMONSETS = ['csi-secrets-store-provider-azure', 'csi-secrets-store-provider-azure-windows'];
+
+  test('every knob at once (snapshot)', () => {
+    const chart = new Chart(Testing.app(), 'test');
+    const ca = kplus.Volume.fromConfigMap(chart, 'ca', kplus.ConfigMap.fromConfigMapName(chart, 'ca-map', 'ca-bundle'), { name: 'ca' });
+    new AzureKeyVaultProvider(chart, 'provider', {
+      windows: true,
+      commonLabels: { team: 'platform' },
+      podLabels: { tier: 'node' },
+      podAnnotations: { 'prometheus.io/scrape': 'true' },
+      daemonSetAnnotations: { 'deployed-by': 'cdk8s' },
+      maxUnavailable: kplus.PercentOrAbsolute.percent(20),
+      imagePullPolicy: kplus.ImagePullPolicy.ALWAYS,
+      preferredNodeAffinity: [{ weight: 10, labels: [kplus.NodeLabelQuery.is('agentpool', 'system')] }],
+      windowsNodeSelector: { pool: 'win' },
+      windowsTolerations: [],
+      windowsPriorityClassName: 'windows-critical',
+      windowsVolumeMounts: [{ volume: ca, path: 'C:\\ca' }],
+      healthzTimeout: Duration.seconds(10),
+      installRbac: false,
+      serviceAccountName: 'akv-provider',
+    });
+    expect(synth(chart)).toMatchSnapshot();
+  });
+
+  test('commonLabels on every object and the pod templates, not the selectors; podLabels, annotations on both DaemonSets', () => {
+    const manifests = synth(providerChart({
+      windows: true,
+      commonLabels: { team: 'platform' },
+      podLabels: { tier: 'node' },
+      podAnnotations: { 'prometheus.io/scrape': 'true' },
+      daemonSetAnnotations: { 'deployed-by': 'cdk8s' },
+    }).chart);
+    expect(only(manifests, 'ServiceAccount').metadata.labels).toEqual({ team: 'platform' });
+    for (const name of DAEMONSETS) {
+      const ds = only(manifests, 'DaemonSet', name);
+      expect(ds.metadata.labels).toEqual({ app: 'csi-secrets-store-provider-azure', team: 'platform' });
+      expect(ds.metadata.annotations).toEqual({ 'deployed-by': 'cdk8s' });
+      expect(ds.spec.selector).toEqual({ matchLabels: { app: 'csi-secrets-store-provider-azure' } });
+      expect(ds.spec.template.metadata).toEqual({
+        labels: { app: 'csi-secrets-store-provider-azure', team: 'platform', tier: 'node' },
+        annotations: { 'prometheus.io/scrape': 'true' },
+      });
+    }
+  });
+
+  test('maxUnavailable (default 1, the chart\'s) and imagePullPolicy on both DaemonSets', () => {
+    const manifests = synth(providerChart({
+      windows: true, maxUnavailable: kplus.PercentOrAbsolute.percent(20), imagePullPolicy: kplus.ImagePullPolicy.NEVER,
+    }).chart);
+    for (const name of DAEMONSETS) {
+      expect(only(manifests, 'DaemonSet', name).spec.updateStrategy).toEqual({ type: 'RollingUpdate', rollingUpdate: { maxUnavailable: '20%' } });
+      expect(providerContainer(manifests, name).imagePullPolicy).toBe('Never');
+    }
+  });
+
+  test('healthzTimeout is a Duration written as a Go duration (default "5s")', () => {
+    const timeout = (healthzTimeout?: Duration) => providerContainer(synth(providerChart({ healthzTimeout }).chart)).args.find((a: string) => a.startsWith('--healthz-timeout'));
+    expect(timeout()).toBe('--healthz-timeout=5s');
+    expect(timeout(Duration.millis(500))).toBe('--healthz-timeout=500ms');
+    expect(timeout(Duration.minutes(1))).toBe('--healthz-timeout=1m');
+  });
+
+  test('affinity: preferred node affinity and pod anti-affinity next to the default required term', () => {
+    const pod = providerPod(synth(providerChart({
+      preferredNodeAffinity: [{ weight: 10, labels: [kplus.NodeLabelQuery.is('agentpool', 'system')] }],
+      podAntiAffinity: [{ labels: { app: 'other-provider' }, weight: 100, topology: kplus.Topology.custom('example.com/rack') }],
+    }).chart));
+    expect(pod.affinity).toEqual({
+      nodeAffinity: {
+        requiredDuringSchedulingIgnoredDuringExecution: { nodeSelectorTerms: [{ matchExpressions: [{ key: 'type', operator: 'NotIn', values: ['virtual-kubelet'] }] }] },
+        preferredDuringSchedulingIgnoredDuringExecution: [{ weight: 10, preference: { matchExpressions: [{ key: 'agentpool', operator: 'In', values: ['system'] }] } }],
+      },
+      podAntiAffinity: {
+        preferredDuringSchedulingIgnoredDuringExecution: [{
+          weight: 100, podAffinityTerm: { labelSelector: { matchLabels: { app: 'other-provider' } }, topologyKey: 'example.com/rack' },
+        }],
+      },
+    });
+  });
+
+  test('Windows scheduling: own node selector, tolerations and priority class', () => {
+    const manifests = synth(providerChart({
+      windows: true,
+      nodeSelector: { pool: 'linux' },
+      priorityClassName: 'system-node-critical',
+      windowsNodeSelector: { pool: 'win' },
+      windowsTolerations: [],
+      windowsPriorityClassName: 'windows-critical',
+    }).chart);
+    const linux = providerPod(manifests);
+    const windows = providerPod(manifests, DAEMONSETS[1]);
+    expect([linux.nodeSelector, linux.tolerations, linux.priorityClassName]).toEqual([{ 'kubernetes.io/os': 'linux', 'pool': 'linux' }, [{ operator: 'Exists' }], 'system-node-critical']);
+    expect([windows.nodeSelector, windows.tolerations, windows.priorityClassName]).toEqual([{ 'kubernetes.io/os': 'windows', 'pool': 'win' }, undefined, 'windows-critical']);
+  });
+
+  test('windowsVolumeMounts: extra volumes of the Windows pod', () => {
+    const chart = new Chart(Testing.app(), 'test');
+    const ca = kplus.Volume.fromSecret(chart, 'ca', kplus.Secret.fromSecretName(chart, 'ca-secret', 'ca'), { name: 'ca' });
+    new AzureKeyVaultProvider(chart, 'provider', { windows: true, windowsVolumeMounts: [{ volume: ca, path: 'C:\\certs', subPath: 'ca.crt' }] });
+    const manifests = synth(chart);
+    const windows = providerPod(manifests, DAEMONSETS[1]);
+    expect(windows.volumes).toEqual([
+      { name: 'providervol', hostPath: { path: 'C:\\k\\secrets-store-csi-providers', type: 'DirectoryOrCreate' } },
+      { name: 'ca', secret: { secretName: 'ca' } },
+    ]);
+    expect(windows.containers[0].volumeMounts).toEqual([
+      { mountPath: 'C:\\provider', name: 'providervol' },
+      { name: 'ca', mountPath: 'C:\\certs', readOnly: true, subPath: 'ca.crt' },
+    ]);
+    expect(providerPod(manifests).volumes).toHaveLength(1);
+  });
+
+  test('installRbac: false runs as an existing ServiceAccount', () => {
+    const { chart, provider } = providerChart({ windows: true, installRbac: false, serviceAccountName: 'akv-provider' });
+    const manifests = synth(chart);
+    expect(ofKind(manifests, 'ServiceAccount')).toEqual([]);
+    expect(provider.serviceAccount).toBeUndefined();
+    expect(provider.serviceAccountName).toBe('akv-provider');
+    for (const name of DAEMONSETS) expect(providerPod(manifests, name).serviceAccountName).toBe('akv-provider');
+    const named = synth(providerChart({ serviceAccountName: 'akv-provider' }).chart);
+    expect(only(named, 'ServiceAccount').metadata.name).toBe('akv-provider');
+  });
+
+  test('registers writeCertAndKeyInSeparateFiles for the app-wide checks', () => {
+    const { chart } = providerChart({ writeCertAndKeyInSeparateFiles: true });
+    new AzureKeyVaultProvider(chart, 'other', { namespace: 'other' });
+    expect(AppRegistry.of(chart).providers.map(p => p.writeCertAndKeyInSeparateFiles)).toEqual([true, false]);
+  });
+});
+
+describe('Helm chart values: validation', () => {
+  const fails = (props: AzureKeyVaultProviderProps, field: string, value: unknown, rule: RegExp, fix: RegExp) =>
+    expectProblem(errorOf(() => providerChart(props)), { path: 'test/provider', field, value, rule, fix });
+
+  test('labels and annotations', () => {
+    fails({ commonLabels: { app: 'x' } }, 'commonLabels', 'app', /selector label/, /another label key/);
+    fails({ podLabels: { 'a/b/c': 'x' } }, 'podLabels', 'a/b/c', /label key/, /agentpool/);
+    fails({ podAnnotations: { '': 'x' } }, 'podAnnotations', '', /annotation key/, /prometheus/);
+  });
+  test('maxUnavailable', () => fails({ maxUnavailable: kplus.PercentOrAbsolute.percent(0) }, 'maxUnavailable', '0%', /percentage from 1 to 100/, /absolute\(1\)/));
+  test('Windows-only options without Windows', () => {
+    fails({ windowsTolerations: [] }, 'windowsTolerations', [], /Windows DaemonSet, which is not installed/, /windows: true/);
+    const chart = new Chart(Testing.app(), 'test');
+    const v = kplus.Volume.fromEmptyDir(chart, 'v', 'extra');
+    expect(errorOf(() => new AzureKeyVaultProvider(chart, 'p', { windowsVolumeMounts: [{ volume: v, path: 'C:\\x' }] })))
+      .toMatch(/windowsVolumeMounts 1 is invalid: extra volumes are mounted into the Windows DaemonSet, which is not installed/);
+    expect(errorOf(() => new AzureKeyVaultProvider(chart, 'q', { windows: true, windowsVolumeMounts: [{ volume: v, path: 'C:\\Provider\\x' }] })))
+      .toMatch(/windowsVolumeMounts\[0\]\.path "C:\\\\Provider\\\\x" is invalid: it overlaps the provider socket directory mounted at C:\\provider/);
+  });
+  test('serviceAccountName', () => fails({ serviceAccountName: 'a_b' }, 'serviceAccountName', 'a_b', /DNS-1123 subdomain/, /app-secrets/));
+  test('podAffinity weight', () => fails({ podAffinity: [{ labels: { a: 'b' }, weight: 1.5 }] }, 'podAffinity[0].weight', 1.5, /weight/, /50/));
+});
+
 describe('validation', () => {
   const fails = (props: AzureKeyVaultProviderProps, field: string, value: unknown, rule: RegExp, fix: RegExp) =>
     expectProblem(errorOf(() => providerChart(props)), { path: 'test/provider', field, value, rule, fix });
@@ -427,7 +581,10 @@ describe('validation', () => {
   test('image', () => fails({ image: 'repo:tag with space' }, 'image', 'repo:tag with space', /image reference/, /myregistry/));
   test('healthzPort', () => fails({ healthzPort: 70000 }, 'healthzPort', 70000, /port number/, /8898/));
   test('healthzPath', () => fails({ healthzPath: 'healthz' }, 'healthzPath', 'healthz', /starting with "\/"/, /\/healthz/));
-  test('healthzTimeout', () => fails({ healthzTimeout: '5' }, 'healthzTimeout', '5', /Go duration/, /2m/));
+  test('healthzTimeout', () => {
+    fails({ healthzTimeout: Duration.seconds(0) }, 'healthzTimeout', Duration.seconds(0).toHumanString(), /positive whole number of milliseconds/, /Duration\.seconds\(5\)/);
+    fails({ healthzTimeout: Duration.millis(0.5) }, 'healthzTimeout', Duration.millis(0.5).toHumanString(), /whole number of milliseconds/, /Duration\.millis\(500\)/);
+  });
   test('metricsPort', () => fails({ metricsPort: 0 }, 'metricsPort', 0, /port number/, /8898/));
   test('metricsPort on the healthz port', () => fails({ metricsPort: 8989 }, 'metricsPort', 8989, /health endpoint already listens on port 8989/, /different ports/));
   test('logVerbosity', () => fails({ logVerbosity: 11 }, 'logVerbosity', 11, /klog verbosity/, /0/));

@@ -204,7 +204,7 @@ describe('identity-binding', () => {
 
   test('install.k8s.yaml: the driver requests the identity binding audience, the provider (v1.8+) resolves cluster DNS', () => {
     const install = fileOf('identity-binding', 'install.k8s.yaml');
-    expect(only(install, 'CSIDriver', 'secrets-store.csi.k8s.io').spec.tokenRequests).toEqual([{ audience: 'api://AKSIdentityBinding' }]);
+    expect(only(install, 'CSIDriver', 'secrets-store.csi.k8s.io').spec.tokenRequests).toContainEqual({ audience: 'api://AKSIdentityBinding' });
     const provider = providerDaemonSet(install, 'linux');
     expect(provider.spec.template.spec).toMatchObject({ hostNetwork: true, dnsPolicy: 'ClusterFirstWithHostNet' });
     expect(providerVersion(provider)).toBeGreaterThanOrEqual(8);
@@ -288,7 +288,7 @@ describe('install scenarios', () => {
     const pod = only(fileOf('windows', 'windows.k8s.yaml'), 'Pod');
     expect(pod.spec.nodeSelector).toEqual({ 'kubernetes.io/os': 'windows' });
     expect(csiVolumesOf(pod).map(v => v.csi.volumeAttributes.secretProviderClass)).toEqual(['azure-kvname-windows']);
-    expect(only(install, 'CSIDriver').spec.tokenRequests).toEqual([{ audience: 'api://AKSIdentityBinding' }]);
+    expect(only(install, 'CSIDriver').spec.tokenRequests).toContainEqual({ audience: 'api://AKSIdentityBinding' });
   });
 
   test('rotation: --enable-secret-rotation=true with the poll interval, republish, and the sync RBAC for the synced Secret', () => {

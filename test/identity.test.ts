@@ -5,8 +5,9 @@ import {
 } from '../src';
 import { errorOf, expectProblem, ofKind, only, parseObjects, podSpecOf, synth } from './util';
 
-// Parameters per mode and what each mode needs from the pod: ../shared/spec/provider-azure.md §2-2.1 and §4,
-// aks-identity.md §5. Token audiences: provider-azure.md §1.1.
+// Parameters per mode and what each mode needs from the pod: https://github.com/Azure/secrets-store-csi-driver-provider-azure/blob/d5f7cf5b598c2eede99ad3683de0ba10f7a8736b/pkg/provider/types/parameters.go,
+// https://github.com/Azure/secrets-store-csi-driver-provider-azure/blob/d5f7cf5b598c2eede99ad3683de0ba10f7a8736b/pkg/auth/auth.go and https://github.com/Azure/secrets-store-csi-driver-provider-azure/tree/d5f7cf5b598c2eede99ad3683de0ba10f7a8736b/website/content/en/configurations/identity-access-modes.
+// Token audiences: auth.go.
 
 const TENANT_ID = '72f988bf-86f1-41af-91ab-2d7cd011db47';
 const CLIENT_ID = '11111111-2222-3333-4444-555555555555';
@@ -150,6 +151,20 @@ describe('KeyVaultIdentity.workloadIdentity', () => {
       path: 'kv/spc', field: 'identity.clientId', value: 'app-registration', rule: /must be a GUID/, fix: /az identity show/,
     });
   });
+
+  test('a bad client ID\'s fix says where client IDs come from, not tenant IDs', () => {
+    const message = errorOf(() => setup(KeyVaultIdentity.workloadIdentity({ clientId: 'app-registration' })));
+    expectProblem(message, {
+      path: 'kv/spc', field: 'identity.clientId', value: 'app-registration', rule: /must be a GUID/, fix: /^copy the client ID from `az identity show --query clientId` \(managed identity\) or `az ad app show --query appId`/,
+    });
+    expect(message).not.toMatch(/tenantId/);
+  });
+
+  test.each(['<client id>', '${CLIENT_ID}', '$CLIENT_ID', 'clientId'])('fails with the placeholder client ID %j, saying so', (clientId) => {
+    expectProblem(errorOf(() => setup(KeyVaultIdentity.workloadIdentity({ clientId }))), {
+      path: 'kv/spc', field: 'identity.clientId', value: clientId, rule: /looks like a placeholder/, fix: /az identity show --query clientId/,
+    });
+  });
 });
 
 describe('KeyVaultIdentity.vmManagedIdentity', () => {
@@ -161,7 +176,7 @@ describe('KeyVaultIdentity.vmManagedIdentity', () => {
     expect(parametersOf(manifests)).toEqual({
       keyvaultName: 'kvname', tenantID: TENANT_ID, useVMManagedIdentity: 'true', userAssignedIdentityID: CLIENT_ID, objects: expect.any(String),
     });
-    // clientID would make the provider look for a workload identity token (provider-azure.md §2.1 step 3)
+    // clientID would make the provider look for a workload identity token (auth.go's mode selection)
     expect(parametersOf(manifests)).not.toHaveProperty('clientID');
     expect(podSpecOf(only(manifests, 'Deployment')).volumes).toEqual([CSI_VOLUME]);
     expect(manifests).toMatchSnapshot();

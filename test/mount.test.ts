@@ -9,10 +9,9 @@ import * as YAML from 'yaml';
 import { AksIdentityBinding, KeyVaultIdentity, KeyVaultObject, KeyVaultSecretProviderClass, SyncedSecretType } from '../src';
 import { errorOf, expectProblem, only, podSpecOf, synth, validateManifests } from './util';
 
-// What the driver requires of the pod volume (driver name, readOnly, secretProviderClass, same
-// namespace) and recommends for mounts (readOnly): the driver's usage page,
-// https://github.com/kubernetes-sigs/secrets-store-csi-driver/blob/v1.6.0/docs/book/src/getting-started/usage.md;
-// default path: upstream examples.
+// What the driver requires of the pod volume (driver name, readOnly, secretProviderClass, same namespace) and
+// recommends for mounts (readOnly): https://github.com/kubernetes-sigs/secrets-store-csi-driver/blob/0aad886f70e94a6037325f4eaba4660338dde448/pkg/secrets-store/nodeserver.go and
+// https://github.com/kubernetes-sigs/secrets-store-csi-driver/blob/0aad886f70e94a6037325f4eaba4660338dde448/docs/book/src/getting-started/usage.md; default path: upstream examples.
 
 const TENANT_ID = '72f988bf-86f1-41af-91ab-2d7cd011db47';
 const CLIENT_ID = '11111111-2222-3333-4444-555555555555';

@@ -4,12 +4,15 @@ import * as path from 'path';
 import { App, Chart, JsonPatch, Testing, Yaml } from 'cdk8s';
 import * as kplus from 'cdk8s-plus-27';
 import {
-  AksIdentityBinding, AzureCloud, KeyVaultIdentity, KeyVaultObject, KeyVaultSecretProviderClass, ObjectEncoding,
+  AksIdentityBinding, AzureCloud, AzureKeyVaultProvider, KeyVaultIdentity, KeyVaultObject, KeyVaultSecretProviderClass, ObjectEncoding,
   ObjectFormat, SyncedSecretType,
 } from '../src';
 import { errorOf, expectProblem, only, parseObjects, synth } from './util';
 
-// Facts: ../shared/spec/provider-azure.md §2-4, secrets-store-csi-driver.md §1 and §7, aks-identity.md §3.2.
+// Facts: the provider's parameters (https://github.com/Azure/secrets-store-csi-driver-provider-azure/blob/d5f7cf5b598c2eede99ad3683de0ba10f7a8736b/pkg/provider/types/parameters.go,
+// https://github.com/Azure/secrets-store-csi-driver-provider-azure/blob/d5f7cf5b598c2eede99ad3683de0ba10f7a8736b/pkg/auth/auth.go), the driver's SecretProviderClass type
+// (https://github.com/kubernetes-sigs/secrets-store-csi-driver/blob/0aad886f70e94a6037325f4eaba4660338dde448/apis/v1/secretproviderclass_types.go) and the identity-binding
+// mode (https://github.com/Azure/secrets-store-csi-driver-provider-azure/blob/d5f7cf5b598c2eede99ad3683de0ba10f7a8736b/website/content/en/configurations/identity-access-modes/identity-binding-mode.md).
 
 const TENANT_ID = '72f988bf-86f1-41af-91ab-2d7cd011db47';
 const CLIENT_ID = '11111111-2222-3333-4444-555555555555';
@@ -35,7 +38,7 @@ function newClass(chart: Chart, props: Partial<ConstructorParameters<typeof KeyV
 
 describe('KeyVaultSecretProviderClass', () => {
   test('renders the provider docs\' identity-binding SecretProviderClass', () => {
-    // GIVEN the seed scenario of ../shared/DESIGN.md
+    // GIVEN the identity-binding scenario of the provider docs (identity-binding-mode.md, cited above)
     const chart = namespacedChart();
     const binding = new AksIdentityBinding(chart, 'mi', { clientId: CLIENT_ID });
 
@@ -48,7 +51,7 @@ describe('KeyVaultSecretProviderClass', () => {
       objects: [KeyVaultObject.secret('secret1'), KeyVaultObject.key('key1')],
     });
 
-    // THEN: the SecretProviderClass of aks-identity.md §3.2
+    // THEN: the SecretProviderClass of identity-binding-mode.md
     const manifests = synth(chart);
     const spc = only(manifests, 'SecretProviderClass');
     expect(spc.apiVersion).toBe('secrets-store.csi.x-k8s.io/v1'); // the storage version, not deprecated v1alpha1
@@ -168,10 +171,21 @@ describe('KeyVaultSecretProviderClass', () => {
   });
 
   describe('tenantId', () => {
-    test.each(['contoso.onmicrosoft.com', '72f988bf86f141af91ab2d7cd011db47', '{72f988bf-86f1-41af-91ab-2d7cd011db47}', ''])('fails with the tenant %j (not a GUID)', (tenantId) => {
+    test.each(['72f988bf86f141af91ab2d7cd011db47', '{72f988bf-86f1-41af-91ab-2d7cd011db47}', '', 'contoso'])('fails with the tenant %j (not a GUID or domain)', (tenantId) => {
       expectProblem(errorOf(() => newClass(namespacedChart(), { tenantId })), {
-        path: 'kv/spc', field: 'tenantId', value: tenantId, rule: /must be a GUID/, fix: /az account show --query tenantId/,
+        path: 'kv/spc', field: 'tenantId', value: tenantId, rule: /must be a GUID or a verified domain name/, fix: /az account show --query tenantId/,
       });
+    });
+
+    test.each(['tid', '<tenant id>', '${TENANT_ID}', '$TENANT_ID'])('fails with the placeholder tenant %j', (tenantId) => {
+      expectProblem(errorOf(() => newClass(namespacedChart(), { tenantId })), {
+        path: 'kv/spc', field: 'tenantId', value: tenantId, rule: /looks like a placeholder/, fix: /az account show --query tenantId/,
+      });
+    });
+
+    test.each(['contoso.onmicrosoft.com', 'contoso.com'])('accepts the verified domain %j (Entra takes it as the authority)', (tenantId) => {
+      const spc = newClass(namespacedChart(), { tenantId });
+      expect(only(synth(spc.node.scope as Chart), 'SecretProviderClass').spec.parameters.tenantID).toBe(tenantId);
     });
 
     test('fails with "adfs" outside Azure Stack', () => {
@@ -211,7 +225,7 @@ describe('KeyVaultSecretProviderClass', () => {
       try {
         // GIVEN a valid chart and an invalid one
         const app = new App({ outdir });
-        newClass(new Chart(app, 'good', { namespace: 'demo' }));
+        newClass(new Chart(app, 'good', { namespace: 'good' }));
         newClass(new Chart(app, 'kv', { namespace: 'demo' }), { objects: [] });
 
         // WHEN / THEN
@@ -236,6 +250,90 @@ describe('KeyVaultSecretProviderClass', () => {
     });
   });
 
+  describe('the provider\'s --write-cert-and-key-in-separate-files (AzureKeyVaultProvider writeCertAndKeyInSeparateFiles)', () => {
+    /** A chart whose cluster runs a provider that writes <file>.crt and <file>.key for certificate-backed secrets. */
+    function splittingChart() {
+      const chart = namespacedChart();
+      new AzureKeyVaultProvider(chart, 'provider', { writeCertAndKeyInSeparateFiles: true });
+      return chart;
+    }
+
+    test('fails at synth when another object writes a secret\'s .crt file', () => {
+      const chart = splittingChart();
+      newClass(chart, { objects: [KeyVaultObject.secret('tls'), KeyVaultObject.certificate('ca', { alias: 'tls.crt' })] });
+      expectProblem(errorOf(() => Testing.synth(chart)), {
+        path: 'kv/spc',
+        field: 'objects[1].alias',
+        value: 'tls.crt',
+        rule: /clashes with "tls\.crt" \(its \.crt file, as the provider writes with --write-cert-and-key-in-separate-files\) written by secret "tls"/,
+        fix: /distinct `alias`/,
+      });
+    });
+
+    test('without the flag in the cluster, the same objects synthesize', () => {
+      const chart = namespacedChart();
+      newClass(chart, { objects: [KeyVaultObject.secret('tls'), KeyVaultObject.certificate('ca', { alias: 'tls.crt' })] });
+      expect(() => Testing.synth(chart)).not.toThrow();
+    });
+
+    test('the split files can be synced: tls.crt from <file>.crt, tls.key from <file>.key', () => {
+      const chart = splittingChart();
+      const spc = newClass(chart, { objects: [KeyVaultObject.secret('ingress', { alias: 'tls' })] });
+      spc.syncSecret({ secretName: 'ingress-tls', type: SyncedSecretType.TLS, data: [{ key: 'tls.crt', objectName: 'tls.crt' }, { key: 'tls.key', objectName: 'tls.key' }] });
+      expect(only(synth(chart), 'SecretProviderClass').spec.secretObjects[0].data).toEqual([{ objectName: 'tls.crt', key: 'tls.crt' }, { objectName: 'tls.key', key: 'tls.key' }]);
+    });
+
+    test('syncing a split file fails without the flag, listing the files the class writes', () => {
+      const chart = namespacedChart();
+      const spc = newClass(chart, { objects: [KeyVaultObject.secret('ingress', { alias: 'tls' })] });
+      spc.syncSecret({ secretName: 'ingress-tls', type: SyncedSecretType.TLS, data: [{ key: 'tls.crt', objectName: 'tls.crt' }, { key: 'tls.key', objectName: 'tls' }] });
+      expectProblem(errorOf(() => Testing.synth(chart)), {
+        path: 'kv/spc', field: 'secretObjects[0].data[0].objectName', value: 'tls.crt', rule: /the class writes no such file \(files: tls\)/, fix: /alias or name/,
+      });
+    });
+
+    test('a provider in another cluster does not count', () => {
+      const chart = namespacedChart();
+      chart.node.setContext('cdk8s-azure-keyvault-csi/cluster', 'west');
+      const north = new Chart(chart.node.root as App, 'north-install');
+      north.node.setContext('cdk8s-azure-keyvault-csi/cluster', 'north');
+      new AzureKeyVaultProvider(north, 'provider', { writeCertAndKeyInSeparateFiles: true });
+      newClass(chart, { objects: [KeyVaultObject.secret('tls'), KeyVaultObject.certificate('ca', { alias: 'tls.crt' })] });
+      expect(() => Testing.synth(chart)).not.toThrow();
+    });
+  });
+
+  describe('one name per namespace and cluster', () => {
+    test('fails with a second class of the same name and namespace in another chart, naming both', () => {
+      const app = Testing.app();
+      newClass(new Chart(app, 'first', { namespace: 'demo' }));
+      expectProblem(errorOf(() => newClass(new Chart(app, 'kv', { namespace: 'demo' }))), {
+        path: 'kv/spc',
+        field: 'metadata.name',
+        value: 'azure-kv',
+        rule: /first\/spc already defines the SecretProviderClass "azure-kv" in namespace "demo"; applying both, one replaces the other/,
+        fix: /another `metadata.name` or namespace/,
+      });
+    });
+
+    test('fails with a second class of the same name in the same chart under another id', () => {
+      const chart = namespacedChart();
+      newClass(chart);
+      expectProblem(errorOf(() => new KeyVaultSecretProviderClass(chart, 'other', {
+        metadata: { name: 'azure-kv' }, keyVaultName: 'kv-demo', tenantId: TENANT_ID, identity: KeyVaultIdentity.vmManagedIdentity(), objects: [KeyVaultObject.secret('s')],
+      })), { path: 'kv/other', field: 'metadata.name', value: 'azure-kv', rule: /kv\/spc already defines/, fix: /metadata.name/ });
+    });
+
+    test('the same name in other namespaces or other clusters is fine', () => {
+      const app = Testing.app();
+      newClass(new Chart(app, 'a', { namespace: 'demo' }));
+      newClass(new Chart(app, 'b', { namespace: 'other' }));
+      const west = new Chart(app, 'c', { namespace: 'demo' });
+      west.node.setContext('cdk8s-azure-keyvault-csi/cluster', 'west');
+      expect(() => newClass(west)).not.toThrow();
+    });
+  });
+
   describe('unique file names', () => {
     const FIX = /distinct `alias`/;
 
@@ -251,6 +349,12 @@ describe('KeyVaultSecretProviderClass', () => {
     test('fails with two objects of the same name and no alias', () => {
       expectProblem(errorOf(() => newClass(namespacedChart(), { objects: [KeyVaultObject.secret('tls'), KeyVaultObject.certificate('tls')] })), {
         path: 'kv/spc', field: 'objects[1].objectName', value: 'tls', rule: /the file "tls" clashes with "tls" written by secret "tls"/, fix: FIX,
+      });
+    });
+
+    test('fails with an exact duplicate, suggesting to remove it', () => {
+      expectProblem(errorOf(() => newClass(namespacedChart(), { objects: [KeyVaultObject.secret('tls', { format: ObjectFormat.PEM }), KeyVaultObject.secret('tls', { format: ObjectFormat.PEM })] })), {
+        path: 'kv/spc', field: 'objects[1].objectName', value: 'tls', rule: /written by secret "tls" \(objects\[0\]\), an exact duplicate/, fix: /^remove the duplicate entry/,
       });
     });
 

@@ -7,23 +7,55 @@ import * as path from 'path';
 import Ajv from 'ajv';
 import { Chart, Testing } from 'cdk8s';
 import * as YAML from 'yaml';
+import { FETCH_ERROR } from './upstream.setup';
+import {
+  firstMissing, howToProvide, missingMessage, notInReferenceDir, REFERENCE_FILES, referenceDir, referenceFile, UPSTREAM_REFERENCE_DIR,
+} from '../projenrc/upstream';
 import { secretProviderClassCrd, secretProviderClassPodStatusCrd } from '../src/install/crds';
 
-/** Pinned upstream manifests for parity tests (CI has ../shared; tests that need it skip without it). */
-export const SHARED_REFERENCE = path.resolve(__dirname, '..', '..', 'shared', 'reference');
+/** Where the pinned upstream files are, or why they are not (looked up once, when a parity test asks). */
+let reference: { dir: string } | { missing: string } | undefined;
 
-/** Parity tests need the upstream copies in `dir`; without them they are skipped, saying why. */
-export function describeIfReference(dir: string, name: string, fn: () => void): void {
-  if (fs.existsSync(dir)) {
+function upstreamReference(): { dir: string } | { missing: string } {
+  if (!reference) {
+    const dir = referenceDir();
+    // Throws on a file with other bytes than pinned: that is an error, not a reason to skip.
+    const missing = firstMissing(REFERENCE_FILES, dir);
+    if (!missing) {
+      reference = { dir };
+    } else if (process.env[UPSTREAM_REFERENCE_DIR]) {
+      reference = { missing: notInReferenceDir(missing, dir) };
+    } else {
+      const why = process.env[FETCH_ERROR] ?? `${missingMessage(missing, dir)} (the cache)`;
+      reference = { missing: `${UPSTREAM_REFERENCE_DIR} is not set and ${why}. ${howToProvide()}` };
+    }
+  }
+  return reference;
+}
+
+/**
+ * Parity tests need the pinned upstream files (projenrc/upstream.ts); without them they are
+ * skipped, saying why, so that a missing input never passes silently.
+ */
+export function describeIfReference(name: string, fn: () => void): void {
+  const found = upstreamReference();
+  if ('dir' in found) {
     describe(name, fn);
   } else {
     // eslint-disable-next-line no-console
-    console.log(`skipping "${name}": no upstream reference manifests at ${dir}`);
+    console.log(`skipping "${name}": ${found.missing}`);
     describe.skip(name, fn);
   }
 }
 
-/** Every document of an upstream YAML file. */
+/** Every document of a pinned upstream YAML file, by its path in the reference directory. */
+export function upstreamDocuments(file: string): any[] {
+  const found = upstreamReference();
+  if (!('dir' in found)) throw new Error(`no upstream reference: ${found.missing}`);
+  return readYamlDocuments(path.join(found.dir, referenceFile(file).file));
+}
+
+/** Every document of a YAML file. */
 export function readYamlDocuments(file: string): any[] {
   return YAML.parseAllDocuments(fs.readFileSync(file, 'utf-8')).map(d => d.toJS()).filter(d => d);
 }
@@ -136,7 +168,7 @@ export function errorOf(fn: () => unknown): string {
   throw new Error('expected an error, but none was thrown');
 }
 
-/** What a validation message must say (../shared/DESIGN.md "Validation"). */
+/** What a validation message must say: path, field, value, rule and fix (src/validation.ts). */
 export interface ExpectedProblem {
   /** Path of the construct the problem is reported on. */
   readonly path: string;

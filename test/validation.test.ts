@@ -3,7 +3,8 @@ import { Construct } from 'constructs';
 import * as rules from '../src/validation';
 
 // The rules, checked directly at their boundaries. Sources: Azure Key Vault naming rules and
-// ../shared/spec/provider-azure.md §2-3 (vault name, object fields, file names), secrets-store-csi-driver.md §7,
+// the provider's https://github.com/Azure/secrets-store-csi-driver-provider-azure/blob/d5f7cf5b598c2eede99ad3683de0ba10f7a8736b/pkg/provider/types/types.go and https://github.com/Azure/secrets-store-csi-driver-provider-azure/blob/d5f7cf5b598c2eede99ad3683de0ba10f7a8736b/pkg/provider/validate.go
+// (vault name, object fields, file names), the driver's https://github.com/kubernetes-sigs/secrets-store-csi-driver/blob/0aad886f70e94a6037325f4eaba4660338dde448/pkg/secrets-store/nodeserver.go,
 // Kubernetes apimachinery (DNS-1123 subdomain 253 / label 63, label values 63). Construct-level messages are
 // tested next to each construct.
 
@@ -34,6 +35,47 @@ describe('guid and tenantId', () => {
     expect(rules.tenantId('adfs', false)?.rule).toMatch(/"adfs" is only valid with AzureCloud\.stack/);
     expect(rules.tenantId('ADFS', true)).toBeDefined();
     expect(rules.guid('adfs')).toBeDefined();
+  });
+});
+
+describe('tenantId: a GUID or a verified domain', () => {
+  test.each(['contoso.onmicrosoft.com', 'contoso.com', 'Contoso.OnMicrosoft.com', 'login.contoso.co.uk'])('accepts the domain %j', (domain) => {
+    expect(rules.tenantId(domain, false)).toBeUndefined();
+  });
+
+  test.each(['contoso', 'contoso.', '.com', 'a..b', 'contoso.onmicrosoft.com/', '1.2.3.4', 'con toso.com', '-a.com'])('rejects %j', (value) => {
+    const violation = rules.tenantId(value, false);
+    expect(violation?.rule).toMatch(/must be a GUID or a verified domain name/);
+    expect(violation?.fix).toMatch(/az account show --query tenantId/);
+  });
+
+  test.each(['tid', '<tenant id>', '${TENANT_ID}', '$TENANT_ID', '<contoso.onmicrosoft.com>'])('rejects the placeholder %j, saying so', (value) => {
+    const violation = rules.tenantId(value, true);
+    expect(violation?.rule).toMatch(/looks like a placeholder/);
+    expect(violation?.fix).toMatch(/tenant/);
+  });
+});
+
+describe('keyVaultName placeholders', () => {
+  test.each(['<key vault name>', '${KEYVAULT_NAME}', '$KV_NAME', '{{ .Values.vault }}'])('%j is named a placeholder', (value) => {
+    const violation = rules.keyVaultName(value);
+    expect(violation?.rule).toMatch(/looks like a placeholder/);
+    expect(violation?.fix).toMatch(/vault\.azure\.net/);
+  });
+});
+
+describe('clientId', () => {
+  test('a GUID, with a fix that says where client IDs come from (not tenantId)', () => {
+    expect(rules.clientId('72f988bf-86f1-41af-91ab-2d7cd011db47')).toBeUndefined();
+    const violation = rules.clientId('not-a-guid');
+    expect(violation?.rule).toMatch(/must be a GUID/);
+    expect(violation?.fix).toMatch(/az identity show --query clientId/);
+    expect(violation?.fix).not.toMatch(/tenantId/);
+  });
+
+  test('a placeholder says so', () => {
+    expect(rules.clientId('<client id>')?.rule).toMatch(/looks like a placeholder/);
+    expect(rules.clientId('$CLIENT_ID')?.fix).toMatch(/az identity show --query clientId/);
   });
 });
 
@@ -115,9 +157,40 @@ describe('dns1123Subdomain and dns1123Label', () => {
 });
 
 describe('labelValue', () => {
-  test('at most 63 alphanumerics, "-", "_" and ".", alphanumeric at both ends', () => {
-    expect(['a', 'kv_reader.v1', 'A-b', 'a'.repeat(63)].map(v => valid(rules.labelValue(v)))).toEqual([true, true, true, true]);
-    expect(['', 'a b', '-a', 'a.', 'a/b', 'a'.repeat(64)].map(v => valid(rules.labelValue(v)))).toEqual(Array(6).fill(false));
+  test('empty, or at most 63 alphanumerics, "-", "_" and ".", alphanumeric at both ends (IsValidLabelValue)', () => {
+    expect(['', 'a', 'kv_reader.v1', 'A-b', 'a'.repeat(63)].map(v => valid(rules.labelValue(v)))).toEqual([true, true, true, true, true]);
+    expect(['a b', '-a', 'a.', 'a/b', 'a'.repeat(64)].map(v => valid(rules.labelValue(v)))).toEqual(Array(5).fill(false));
+  });
+
+  test('the pod identity selector is a non-empty label value', () => {
+    expect(['a', 'kv_reader.v1'].map(v => valid(rules.podIdentitySelector(v)))).toEqual([true, true]);
+    expect(['', 'a b', 'a'.repeat(64)].map(v => valid(rules.podIdentitySelector(v)))).toEqual([false, false, false]);
+    expect(rules.podIdentitySelector('')?.fix).toMatch(/AzureIdentityBinding selector/);
+  });
+});
+
+describe('labelKey and annotationKey (IsQualifiedName)', () => {
+  const VALID = ['app', 'A_b.c-d', 'example.com/team', 'a.b/c', 'a'.repeat(63), `${'a'.repeat(253)}/x`, 'secrets-store.csi.k8s.io/managed'];
+  const INVALID = ['', '/a', 'a/', 'a/b/c', 'Example.com/x', '-a', 'a-', 'a b', 'a'.repeat(64), `${'a'.repeat(254)}/x`, 'a_b.com/x', 'ключ'];
+
+  test.each(VALID)('accepts %j', (key) => {
+    expect(rules.labelKey(key)).toBeUndefined();
+    expect(rules.annotationKey(key)).toBeUndefined();
+  });
+
+  test.each(INVALID)('rejects %j', (key) => {
+    expect(rules.labelKey(key)?.rule).toMatch(/label key "\[prefix\/\]name"/);
+    expect(rules.annotationKey(key)?.rule).toMatch(/annotation key "\[prefix\/\]name"/);
+  });
+});
+
+describe('placeholder', () => {
+  test.each(['tid', 'TENANT_ID', 'tenant-id', 'clientId', '<tenant id>', '<client-id>', '${TENANT_ID}', '$TENANT_ID', '$(TENANT)', '{{ .Values.tenant }}', '%TENANT%', 'xxxxxxxx-xxxx-xxxx-xxxx-xxxxxxxxxxxx', 'CHANGEME'])('%j is a placeholder', (value) => {
+    expect(rules.placeholder(value)?.rule).toMatch(/looks like a placeholder/);
+  });
+
+  test.each(['72f988bf-86f1-41af-91ab-2d7cd011db47', 'contoso.onmicrosoft.com', 'kv-demo', 'adfs', 'tidy'])('%j is not', (value) => {
+    expect(rules.placeholder(value)).toBeUndefined();
   });
 });
 

@@ -3,7 +3,7 @@
 // enable-auto-rotation-secrets page as a cdk8s app: the driver with rotation enabled
 // (`--enable-secret-rotation=true`, `--rotation-poll-interval=2m`), the provider, and a pod that
 // mounts `secret1` and syncs it into the Secret `rotating-secret`. Identity: AKS identity binding.
-import { App, Chart } from 'cdk8s';
+import { App, Chart, Duration } from 'cdk8s';
 import * as kplus from 'cdk8s-plus-27';
 import {
   AksIdentityBinding, AzureKeyVaultProvider, KeyVaultObject, KeyVaultSecretProviderClass, SecretsStoreCsiDriver, SyncedSecretType,
@@ -47,7 +47,7 @@ secrets.mount(pod, { volumeName: 'secrets-store01-inline' });
 
 // Once per cluster, in kube-system. The secret-sync RBAC is derived from the class's syncSecret().
 const install = new Chart(app, 'install', { disableResourceNameHashes: true });
-new SecretsStoreCsiDriver(install, 'driver', { rotation: { enabled: true, pollInterval: '2m' } });
+new SecretsStoreCsiDriver(install, 'driver', { rotation: { enabled: true, pollInterval: Duration.minutes(2) } });
 new AzureKeyVaultProvider(install, 'provider');
 
 app.synth();

@@ -1,15 +1,18 @@
-import { ApiObject } from 'cdk8s';
+import { ApiObject, Duration } from 'cdk8s';
 import * as kplus from 'cdk8s-plus-27';
 import { Construct } from 'constructs';
 import { AppRegistry, RegisteredProvider } from '../app-registry';
 import * as rules from '../validation';
 import { providerErrors } from './cross-checks';
+import { InstallDaemonSetOptions, resolveDaemonSetOptions } from './daemonset-options';
 import { INSTALL_NAMESPACE, Provider, ProvidersDir } from './defaults';
+import { goDuration, millisOf } from './duration';
 import { OperatingSystem, paths } from './os';
 import * as pod from './pod-options';
 import { addProviderDaemonSet } from './provider-daemonset';
 import * as installRules from './rules';
 import { versionRule } from './version';
+import { ExtraVolumes, InstallVolumeMount } from './volume-mounts';
 
 /** A custom cloud environment file (Azure Stack Hub) on the nodes, mounted read-only into the Linux provider. */
 export interface CloudEnvironmentFile {
@@ -25,31 +28,8 @@ export interface CloudEnvironmentFile {
   readonly mountPath?: string;
 }
 
-/** An extra volume mounted into the Linux provider container (e.g. CA certificates). */
-export interface ProviderVolumeMount {
-  /** The volume (any cdk8s-plus volume: host path, ConfigMap, Secret…). */
-  readonly volume: kplus.Volume;
-
-  /** Path in the container. */
-  readonly path: string;
-
-  /**
-   * Whether the mount is read-only.
-   *
-   * @default true
-   */
-  readonly readOnly?: boolean;
-
-  /**
-   * Path within the volume to mount.
-   *
-   * @default - the volume's root
-   */
-  readonly subPath?: string;
-}
-
 /** Properties of an `AzureKeyVaultProvider`. */
-export interface AzureKeyVaultProviderProps {
+export interface AzureKeyVaultProviderProps extends InstallDaemonSetOptions {
   /**
    * Namespace of the ServiceAccount and the DaemonSets.
    *
@@ -152,11 +132,12 @@ export interface AzureKeyVaultProviderProps {
   readonly healthzPath?: string;
 
   /**
-   * Timeout of the provider's gRPC health check behind the endpoint (`--healthz-timeout`, a Go duration).
+   * Timeout of the provider's gRPC health check behind the endpoint (`--healthz-timeout`, written
+   * as a Go duration, e.g. "5s"; whole milliseconds).
    *
-   * @default "5s"
+   * @default Duration.seconds(5)
    */
-  readonly healthzTimeout?: string;
+  readonly healthzTimeout?: Duration;
 
   /**
    * Prometheus port: the `metrics` containerPort and, when set, `--prometheus-port` (the Helm
@@ -204,21 +185,23 @@ export interface AzureKeyVaultProviderProps {
   readonly dnsPolicy?: kplus.DnsPolicy;
 
   /**
-   * PriorityClass of the provider pods (e.g. "system-node-critical").
+   * PriorityClass of the provider pods (e.g. "system-node-critical"); the Windows pods use
+   * `windowsPriorityClassName` when given.
    *
    * @default - none
    */
   readonly priorityClassName?: string;
 
   /**
-   * Node labels the pods require, besides `kubernetes.io/os` (set per DaemonSet).
+   * Node labels the pods require, besides `kubernetes.io/os` (set per DaemonSet); the Windows pods
+   * use `windowsNodeSelector` when given.
    *
    * @default - only `kubernetes.io/os`
    */
   readonly nodeSelector?: { [key: string]: string };
 
   /**
-   * Taints the pods tolerate.
+   * Taints the pods tolerate (the Windows pods: `windowsTolerations` when given).
    *
    * @default [NodeTaintQuery.any()] (every taint, as upstream)
    */
@@ -236,7 +219,36 @@ export interface AzureKeyVaultProviderProps {
    *
    * @default - none
    */
-  readonly volumeMounts?: ProviderVolumeMount[];
+  readonly volumeMounts?: InstallVolumeMount[];
+
+  /**
+   * Extra volumes mounted into the Windows provider container (Windows paths).
+   *
+   * @default - none
+   */
+  readonly windowsVolumeMounts?: InstallVolumeMount[];
+
+  /**
+   * Most pods of a DaemonSet unavailable during a rolling update (`updateStrategy.rollingUpdate`).
+   *
+   * @default PercentOrAbsolute.absolute(1) (the Helm chart's)
+   */
+  readonly maxUnavailable?: kplus.PercentOrAbsolute;
+
+  /**
+   * Whether to create the ServiceAccount (the chart's `rbac.install`). With false, the pods run
+   * as the existing ServiceAccount `serviceAccountName` in `namespace`.
+   *
+   * @default true
+   */
+  readonly installRbac?: boolean;
+
+  /**
+   * Name of the pods' ServiceAccount (created unless `installRbac` is false).
+   *
+   * @default "csi-secrets-store-provider-azure"
+   */
+  readonly serviceAccountName?: string;
 
   /**
    * Custom cloud environment file for classes using `AzureCloud.stack` (Linux).
@@ -281,8 +293,14 @@ export class AzureKeyVaultProvider extends Construct {
    * @default - none
    */
   public readonly cloudEnvironmentFile?: string;
-  /** The ServiceAccount `csi-secrets-store-provider-azure`. */
-  public readonly serviceAccount: ApiObject;
+  /** Name of the pods' ServiceAccount. */
+  public readonly serviceAccountName: string;
+  /**
+   * The ServiceAccount `csi-secrets-store-provider-azure`.
+   *
+   * @default - none when `installRbac` is false
+   */
+  public readonly serviceAccount?: ApiObject;
   /**
    * The Linux DaemonSet.
    *
@@ -312,13 +330,16 @@ export class AzureKeyVaultProvider extends Construct {
     const image = props.image ?? `${props.imageRepository ?? Provider.IMAGE_REPOSITORY}:${this.version}`;
     const healthzPort = props.healthzPort ?? Provider.HEALTHZ_PORT;
     const healthzPath = props.healthzPath ?? Provider.HEALTHZ_PATH;
-    const healthzTimeout = props.healthzTimeout ?? Provider.HEALTHZ_TIMEOUT;
+    const healthzTimeout = props.healthzTimeout ?? Duration.seconds(Provider.HEALTHZ_TIMEOUT_SECONDS);
     const metricsPort = props.metricsPort ?? Provider.METRICS_PORT;
     const hostNetwork = props.hostNetwork ?? true;
     const dnsPolicy: string | undefined = props.dnsPolicy ?? (hostNetwork ? Provider.DNS_POLICY : undefined);
     const nodeSelector = props.nodeSelector ?? {};
     const imagePullSecrets = props.imagePullSecrets ?? [];
     const volumeMounts = props.volumeMounts ?? [];
+    const windowsVolumeMounts = props.windowsVolumeMounts ?? [];
+    const installRbac = props.installRbac ?? true;
+    this.serviceAccountName = props.serviceAccountName ?? Provider.NAME;
     const envFile = props.cloudEnvironmentFile;
     this.cloudEnvironmentFile = envFile ? envFile.mountPath ?? envFile.hostPath : undefined;
 
@@ -328,12 +349,27 @@ export class AzureKeyVaultProvider extends Construct {
       rule: 'the provider installs no DaemonSet when both `linux` and `windows` are false',
       fix: 'keep `linux` (the default) or set `windows: true`',
     });
-    pod.checkPodOptions(this, { namespace: this.namespace, imagePullSecrets, priorityClassName: props.priorityClassName, nodeSelector });
+    pod.checkPodOptions(this, {
+      namespace: this.namespace,
+      imagePullSecrets,
+      priorityClassName: props.priorityClassName,
+      nodeSelector,
+      serviceAccountName: this.serviceAccountName,
+    });
+    const shared = resolveDaemonSetOptions(this, props, {
+      nodeSelector,
+      tolerations: props.tolerations,
+      priorityClassName: props.priorityClassName,
+      requiredNodeAffinity: props.requiredNodeAffinity
+        ?? [kplus.NodeLabelQuery.notIn(Provider.EXCLUDED_NODE_TYPE.key, [...Provider.EXCLUDED_NODE_TYPE.values])],
+    }, windows, { app: 'the DaemonSets\' selector label' });
+    const maxUnavailable = props.maxUnavailable ?? kplus.PercentOrAbsolute.absolute(Provider.MAX_UNAVAILABLE);
+    rules.check(this, 'maxUnavailable', maxUnavailable.value, installRules.maxUnavailable(maxUnavailable.value));
     if (props.imageRepository !== undefined) rules.check(this, 'imageRepository', props.imageRepository, installRules.imageRepository(props.imageRepository));
     rules.check(this, 'image', image, installRules.image(image));
     rules.check(this, 'healthzPort', healthzPort, installRules.port(healthzPort));
     rules.check(this, 'healthzPath', healthzPath, installRules.httpPath(healthzPath));
-    rules.check(this, 'healthzTimeout', healthzTimeout, rules.goDuration(healthzTimeout));
+    rules.check(this, 'healthzTimeout', healthzTimeout.toHumanString(), installRules.interval(millisOf(healthzTimeout), 1));
     rules.check(this, 'metricsPort', metricsPort, installRules.port(metricsPort));
     rules.check(this, 'metricsPort', metricsPort, metricsPort === healthzPort ? {
       rule: `the health endpoint already listens on port ${healthzPort}`,
@@ -347,21 +383,18 @@ export class AzureKeyVaultProvider extends Construct {
       rule: 'dnsPolicy applies to the Linux DaemonSet, which is not installed',
       fix: 'remove dnsPolicy or keep `linux`',
     });
-    const mountPaths = new Map<string, string>([[Provider.LINUX_SOCKET_DIR, 'the provider socket directory']]);
-    const claimPath = (field: string, path: string, what: string) => {
-      rules.check(this, field, path, installRules.linuxPath(path));
-      const clash = [...mountPaths.entries()].find(([p]) => p === path || path.startsWith(`${p}/`) || p.startsWith(`${path}/`));
-      rules.check(this, field, path, clash ? {
-        rule: `it overlaps ${clash[1]} mounted at ${clash[0]}`,
-        fix: 'mount it at another path',
-      } : undefined);
-      mountPaths.set(path, what);
-    };
+    const reservedName = (name: string) => name === Provider.VOLUME || name === Provider.CLOUD_ENV_VOLUME;
+    const linuxVolumes = new ExtraVolumes(this, OperatingSystem.LINUX, 'provider', reservedName);
+    linuxVolumes.reserve(Provider.LINUX_SOCKET_DIR, 'the provider socket directory');
     if (envFile) {
       rules.check(this, 'cloudEnvironmentFile.hostPath', envFile.hostPath, installRules.linuxPath(envFile.hostPath));
-      claimPath('cloudEnvironmentFile.mountPath', this.cloudEnvironmentFile!, 'the cloud environment file');
+      linuxVolumes.claim('cloudEnvironmentFile.mountPath', this.cloudEnvironmentFile!, 'the cloud environment file');
+      linuxVolumes.addOwn(
+        { name: Provider.CLOUD_ENV_VOLUME, hostPath: { path: envFile.hostPath, type: 'File' } },
+        { name: Provider.CLOUD_ENV_VOLUME, mountPath: this.cloudEnvironmentFile!, readOnly: true },
+      );
     }
-    volumeMounts.forEach((m, i) => claimPath(`volumeMounts[${i}].path`, m.path, `volumeMounts[${i}]`));
+    linuxVolumes.add('volumeMounts', volumeMounts);
     rules.check(this, 'volumeMounts', volumeMounts.length, volumeMounts.length && !linux ? {
       rule: 'extra volumes are mounted into the Linux DaemonSet, which is not installed',
       fix: 'remove volumeMounts or keep `linux`',
@@ -370,14 +403,22 @@ export class AzureKeyVaultProvider extends Construct {
       rule: 'the environment file is mounted into the Linux DaemonSet, which is not installed',
       fix: 'remove cloudEnvironmentFile or keep `linux`',
     } : undefined);
-    const { volumes, mounts } = this.extraVolumes(volumeMounts, envFile);
+    const windowsVolumes = new ExtraVolumes(this, OperatingSystem.WINDOWS, 'provider', reservedName);
+    windowsVolumes.reserve(Provider.WINDOWS_SOCKET_DIR, 'the provider socket directory');
+    windowsVolumes.add('windowsVolumeMounts', windowsVolumeMounts);
+    rules.check(this, 'windowsVolumeMounts', windowsVolumeMounts.length, windowsVolumeMounts.length && !windows ? {
+      rule: 'extra volumes are mounted into the Windows DaemonSet, which is not installed',
+      fix: 'remove windowsVolumeMounts or set `windows: true`',
+    } : undefined);
 
-    this.register(linux, windows, hostNetwork, dnsPolicy);
+    this.register(linux, windows, hostNetwork, dnsPolicy, props.writeCertAndKeyInSeparateFiles ?? false);
 
     // Objects.
-    this.serviceAccount = new kplus.k8s.KubeServiceAccount(this, 'ServiceAccount', {
-      metadata: { name: Provider.NAME, namespace: this.namespace },
-    });
+    if (installRbac) {
+      this.serviceAccount = new kplus.k8s.KubeServiceAccount(this, 'ServiceAccount', {
+        metadata: { name: this.serviceAccountName, namespace: this.namespace },
+      });
+    }
     const args = (endpoint: string) => [
       `--endpoint=${endpoint}`,
       ...props.logFormatJson ? ['--log-format-json=true'] : [],
@@ -386,7 +427,7 @@ export class AzureKeyVaultProvider extends Construct {
       ...props.customUserAgent !== undefined ? [`--custom-user-agent=${props.customUserAgent}`] : [],
       `--healthz-port=${healthzPort}`,
       `--healthz-path=${healthzPath}`,
-      `--healthz-timeout=${healthzTimeout}`,
+      `--healthz-timeout=${goDuration(healthzTimeout)}`,
       ...props.writeCertAndKeyInSeparateFiles ? ['--write-cert-and-key-in-separate-files=true'] : [],
       ...props.metricsPort !== undefined ? [`--prometheus-port=${metricsPort}`] : [],
     ];
@@ -397,15 +438,18 @@ export class AzureKeyVaultProvider extends Construct {
       healthzPath,
       metricsPort,
       imagePullSecrets: pod.imagePullSecrets(imagePullSecrets),
-      priorityClassName: props.priorityClassName,
-      nodeSelector,
-      tolerations: pod.tolerations(props.tolerations ?? [kplus.NodeTaintQuery.any()]),
-      affinity: pod.requiredNodeAffinity(props.requiredNodeAffinity
-        ?? [kplus.NodeLabelQuery.notIn(Provider.EXCLUDED_NODE_TYPE.key, [...Provider.EXCLUDED_NODE_TYPE.values])]),
+      imagePullPolicy: shared.imagePullPolicy,
+      serviceAccountName: this.serviceAccountName,
+      affinity: shared.affinity,
+      podLabels: shared.podLabels,
+      podAnnotations: shared.podAnnotations,
+      daemonSetAnnotations: shared.daemonSetAnnotations,
+      updateStrategy: pod.rollingUpdate(maxUnavailable),
     };
     if (linux) {
       this.linuxDaemonSet = addProviderDaemonSet(this, 'DaemonSet', {
         ...common,
+        ...shared.linux,
         os: OperatingSystem.LINUX,
         name: Provider.NAME,
         args: args(Provider.LINUX_ENDPOINT),
@@ -421,53 +465,32 @@ export class AzureKeyVaultProvider extends Construct {
         hostNetwork,
         dnsPolicy,
         providersDir: this.providersDir,
-        volumeMounts: mounts,
-        volumes,
+        volumeMounts: linuxVolumes.mounts,
+        volumes: linuxVolumes.volumes,
       });
     }
     if (windows) {
       this.windowsDaemonSet = addProviderDaemonSet(this, 'WindowsDaemonSet', {
         ...common,
+        ...shared.windows,
         os: OperatingSystem.WINDOWS,
         name: Provider.WINDOWS_DAEMONSET,
         args: args(Provider.WINDOWS_ENDPOINT),
         resources: pod.resources(props.windowsResources, Provider.WINDOWS_RESOURCES),
         providersDir: this.windowsProvidersDir,
         providersDirType: 'DirectoryOrCreate',
-        volumeMounts: [],
-        volumes: [],
+        volumeMounts: windowsVolumes.mounts,
+        volumes: windowsVolumes.volumes,
       });
     }
 
+    pod.applyCommonLabels(this, shared.commonLabels);
     this.node.addValidation({ validate: () => providerErrors(this, this.registered) });
   }
 
-  /** The extra volumes and mounts of the Linux pod (each volume once, by name). */
-  private extraVolumes(volumeMounts: ProviderVolumeMount[], envFile?: CloudEnvironmentFile) {
-    const volumes: kplus.k8s.Volume[] = [];
-    const mounts: kplus.k8s.VolumeMount[] = [];
-    if (envFile) {
-      volumes.push({ name: Provider.CLOUD_ENV_VOLUME, hostPath: { path: envFile.hostPath, type: 'File' } });
-      mounts.push({ name: Provider.CLOUD_ENV_VOLUME, mountPath: this.cloudEnvironmentFile!, readOnly: true });
-    }
-    const reserved = new Set<string>([Provider.VOLUME, Provider.CLOUD_ENV_VOLUME]);
-    const byName = new Map<string, kplus.Volume>();
-    volumeMounts.forEach((m, i) => {
-      const name = m.volume.name;
-      rules.check(this, `volumeMounts[${i}].volume`, name, reserved.has(name) || (byName.has(name) && byName.get(name) !== m.volume) ? {
-        rule: 'another volume of the provider pod has this name',
-        fix: 'give the volume another name',
-      } : undefined);
-      if (!byName.has(name)) {
-        byName.set(name, m.volume);
-        volumes.push(m.volume._toKube());
-      }
-      mounts.push({ name, mountPath: m.path, readOnly: m.readOnly ?? true, subPath: m.subPath });
-    });
-    return { volumes, mounts };
-  }
-
-  private register(linux: boolean, windows: boolean, hostNetwork: boolean, dnsPolicy?: string): void {
+  private register(
+    linux: boolean, windows: boolean, hostNetwork: boolean, dnsPolicy: string | undefined, writeCertAndKeyInSeparateFiles: boolean,
+  ): void {
     this.registered = {
       node: this.node,
       cluster: AppRegistry.clusterOf(this),
@@ -477,6 +500,7 @@ export class AzureKeyVaultProvider extends Construct {
       cloudEnvironmentFile: this.cloudEnvironmentFile,
       dnsPolicy: linux ? dnsPolicy : undefined,
       hostNetwork: linux && hostNetwork,
+      writeCertAndKeyInSeparateFiles,
     };
     AppRegistry.of(this).providers.push(this.registered);
   }

@@ -2,9 +2,9 @@ import * as kplus from 'cdk8s-plus-27';
 
 /**
  * Facts of the upstream install manifests, in one place: driver v1.6.0
- * (kubernetes-sigs/secrets-store-csi-driver `deploy/`) and Azure provider v1.8.2
- * (Azure/secrets-store-csi-driver-provider-azure `deployment/`). See
- * ../shared/spec/secrets-store-csi-driver.md §2-4 and provider-azure.md §6.
+ * (https://github.com/kubernetes-sigs/secrets-store-csi-driver/tree/0aad886f70e94a6037325f4eaba4660338dde448/deploy)
+ * and Azure provider v1.8.2
+ * (https://github.com/Azure/secrets-store-csi-driver-provider-azure/tree/d5f7cf5b598c2eede99ad3683de0ba10f7a8736b/deployment).
  * The install constructs read these; the parity tests compare the output with the upstream files.
  */
 
@@ -60,8 +60,12 @@ export const Driver = {
   /** livenessProbe of the driver container. */
   PROBE: { failureThreshold: 5, initialDelaySeconds: 30, timeoutSeconds: 10, periodSeconds: 15 },
 
-  ROTATION_POLL_INTERVAL: '2m',
-  PROVIDER_HEALTH_CHECK_INTERVAL: '2m',
+  /** `--rotation-poll-interval` (written "2m"). */
+  ROTATION_POLL_INTERVAL_MINUTES: 2,
+  /** `--provider-health-check-interval` (written "2m"). */
+  PROVIDER_HEALTH_CHECK_INTERVAL_MINUTES: 2,
+  /** Environment variables the driver container sets itself. */
+  ENV_NAMES: ['CSI_ENDPOINT', 'KUBE_NODE_NAME'] as string[],
 
   /** Volume names of the pod. */
   Volume: {
@@ -139,7 +143,8 @@ export const Provider = {
 
   HEALTHZ_PORT: 8989,
   HEALTHZ_PATH: '/healthz',
-  HEALTHZ_TIMEOUT: '5s',
+  /** `--healthz-timeout` (written "5s"). */
+  HEALTHZ_TIMEOUT_SECONDS: 5,
   METRICS_PORT: 8898,
   METRICS_PORT_NAME: 'metrics',
   PROBE: { failureThreshold: 3, initialDelaySeconds: 5, timeoutSeconds: 10, periodSeconds: 30 },

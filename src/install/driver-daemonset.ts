@@ -1,6 +1,6 @@
 import * as kplus from 'cdk8s-plus-27';
 import { Construct } from 'constructs';
-import { Driver, IMAGE_PULL_POLICY } from './defaults';
+import { Driver } from './defaults';
 import { OperatingSystem, paths } from './os';
 import { nodeSelector } from './pod-options';
 
@@ -35,18 +35,37 @@ export interface DriverDaemonSetSettings {
     readonly livenessProbe?: kplus.k8s.ResourceRequirements;
   };
   readonly imagePullSecrets?: kplus.k8s.LocalObjectReference[];
+  readonly imagePullPolicy: string;
+  readonly serviceAccountName: string;
+  readonly automountServiceAccountToken?: boolean;
   readonly priorityClassName?: string;
   readonly nodeSelector: { [key: string]: string };
   readonly tolerations?: kplus.k8s.Toleration[];
   readonly affinity?: kplus.k8s.Affinity;
+  /** Pod labels besides the selector label. */
+  readonly podLabels: { [key: string]: string };
+  /** Pod annotations besides the default-container one. */
+  readonly podAnnotations: { [key: string]: string };
+  readonly daemonSetAnnotations?: { [key: string]: string };
+  readonly updateStrategy?: kplus.k8s.DaemonSetUpdateStrategy;
+  readonly registrarLogVerbosity: number;
+  /** healthz port of the liveness-probe sidecar (`--http-endpoint`, the driver's `healthz` containerPort). */
+  readonly livenessProbePort: number;
+  readonly livenessProbeLogVerbosity: number;
+  /** Extra environment variables of the driver container (before the construct's, as the chart). */
+  readonly env: kplus.k8s.EnvVar[];
+  /** Extra volumes of the pod and mounts of the driver container. */
+  readonly volumes: kplus.k8s.Volume[];
+  readonly volumeMounts: kplus.k8s.VolumeMount[];
 }
 
 /**
+ * @internal
  * Providers directories in upstream's volume order: the additional ones, then `--provider-volume`,
  * named `providers-dir`, `providers-dir-0`, `providers-dir-1`… (deploy/ names the first additional
  * directory `providers-dir` and the main one `providers-dir-0`). Duplicates are mounted once.
  */
-function providerVolumes(settings: DriverDaemonSetSettings): { name: string; path: string }[] {
+export function providerVolumes(settings: Pick<DriverDaemonSetSettings, 'providersDir' | 'additionalProvidersDirs'>): { name: string; path: string }[] {
   const dirs = [...new Set([...settings.additionalProvidersDirs, settings.providersDir])];
   return dirs.map((path, i) => ({ name: i === 0 ? Driver.Volume.PROVIDERS : `${Driver.Volume.PROVIDERS}-${i - 1}`, path }));
 }
@@ -64,11 +83,11 @@ export function addDriverDaemonSet(scope: Construct, id: string, settings: Drive
     name: Driver.REGISTRAR_CONTAINER,
     image: settings.images.registrar,
     args: [
-      `--v=${Driver.REGISTRAR_LOG_VERBOSITY}`,
+      `--v=${settings.registrarLogVerbosity}`,
       `--csi-address=${os.csiAddress}`,
       `--kubelet-registration-path=${os.join(root, 'plugins', 'csi-secrets-store', 'csi.sock')}`,
     ],
-    imagePullPolicy: IMAGE_PULL_POLICY,
+    imagePullPolicy: settings.imagePullPolicy,
     volumeMounts: [pluginMount, { name: Driver.Volume.REGISTRATION, mountPath: os.registrationDir }],
     resources: settings.resources.registrar,
   };
@@ -85,14 +104,15 @@ export function addDriverDaemonSet(scope: Construct, id: string, settings: Drive
       ...settings.flags,
     ],
     env: [
+      ...settings.env,
       { name: 'CSI_ENDPOINT', value: os.csiEndpointEnv },
       { name: 'KUBE_NODE_NAME', valueFrom: { fieldRef: { apiVersion: 'v1', fieldPath: 'spec.nodeName' } } },
     ],
-    imagePullPolicy: IMAGE_PULL_POLICY,
+    imagePullPolicy: settings.imagePullPolicy,
     // Linux: mounts tmpfs into pod directories with Bidirectional propagation, which needs privileged.
     securityContext: linux ? { privileged: true } : undefined,
     ports: [
-      { containerPort: Driver.HEALTHZ_PORT, name: Driver.HEALTHZ_PORT_NAME, protocol: 'TCP' },
+      { containerPort: settings.livenessProbePort, name: Driver.HEALTHZ_PORT_NAME, protocol: 'TCP' },
       { containerPort: settings.metricsPort, name: Driver.METRICS_PORT_NAME, protocol: 'TCP' },
     ],
     livenessProbe: {
@@ -103,6 +123,7 @@ export function addDriverDaemonSet(scope: Construct, id: string, settings: Drive
       pluginMount,
       { name: Driver.Volume.MOUNTPOINT, mountPath: os.join(root, 'pods'), mountPropagation: linux ? 'Bidirectional' : undefined },
       ...providers.map(p => ({ name: p.name, mountPath: p.path })),
+      ...settings.volumeMounts,
     ],
     resources: settings.resources.driver,
   };
@@ -110,12 +131,12 @@ export function addDriverDaemonSet(scope: Construct, id: string, settings: Drive
   const livenessProbe: kplus.k8s.Container = {
     name: Driver.LIVENESS_CONTAINER,
     image: settings.images.livenessProbe,
-    imagePullPolicy: IMAGE_PULL_POLICY,
+    imagePullPolicy: settings.imagePullPolicy,
     args: [
       `--csi-address=${os.csiAddress}`,
       `--probe-timeout=${Driver.LIVENESS_PROBE_TIMEOUT}`,
-      `--http-endpoint=0.0.0.0:${Driver.HEALTHZ_PORT}`,
-      `-v=${Driver.LIVENESS_LOG_VERBOSITY}`,
+      `--http-endpoint=0.0.0.0:${settings.livenessProbePort}`,
+      `-v=${settings.livenessProbeLogVerbosity}`,
     ],
     volumeMounts: [pluginMount],
     resources: settings.resources.livenessProbe,
@@ -123,13 +144,18 @@ export function addDriverDaemonSet(scope: Construct, id: string, settings: Drive
 
   const hostPath = (path: string, type: string) => ({ path, type });
   return new kplus.k8s.KubeDaemonSet(scope, id, {
-    metadata: { name: settings.name, namespace: settings.namespace },
+    metadata: { name: settings.name, namespace: settings.namespace, annotations: settings.daemonSetAnnotations },
     spec: {
       selector: { matchLabels: labels },
+      updateStrategy: settings.updateStrategy,
       template: {
-        metadata: { labels, annotations: { [Driver.DEFAULT_CONTAINER_ANNOTATION]: Driver.DRIVER_CONTAINER } },
+        metadata: {
+          labels: { ...labels, ...settings.podLabels },
+          annotations: { [Driver.DEFAULT_CONTAINER_ANNOTATION]: Driver.DRIVER_CONTAINER, ...settings.podAnnotations },
+        },
         spec: {
-          serviceAccountName: Driver.SERVICE_ACCOUNT,
+          automountServiceAccountToken: settings.automountServiceAccountToken,
+          serviceAccountName: settings.serviceAccountName,
           imagePullSecrets: settings.imagePullSecrets,
           priorityClassName: settings.priorityClassName,
           affinity: settings.affinity,
@@ -139,6 +165,7 @@ export function addDriverDaemonSet(scope: Construct, id: string, settings: Drive
             { name: Driver.Volume.REGISTRATION, hostPath: hostPath(os.hostDir(os.join(root, 'plugins_registry'), true), 'Directory') },
             { name: Driver.Volume.PLUGIN, hostPath: hostPath(os.hostDir(os.join(root, 'plugins', 'csi-secrets-store'), true), 'DirectoryOrCreate') },
             ...providers.map(p => ({ name: p.name, hostPath: hostPath(os.hostDir(p.path, false), 'DirectoryOrCreate') })),
+            ...settings.volumes,
           ],
           tolerations: settings.tolerations,
           nodeSelector: nodeSelector(settings.os, settings.nodeSelector),

@@ -26,40 +26,46 @@ const BASE_RULES: PolicyRule[] = [
   { apiGroups: ['storage.k8s.io'], resourceNames: [CSI_DRIVER_NAME], resources: ['csidrivers'], verbs: READ },
 ];
 
+/** @internal The driver's ServiceAccount, which every binding names. */
+export interface ServiceAccountRef {
+  readonly name: string;
+  readonly namespace: string;
+}
+
 /** @internal A ClusterRole and the ClusterRoleBinding of the driver's ServiceAccount to it. */
 export function addDriverRole(
-  scope: Construct, id: string, names: { role: string; binding: string }, rules: PolicyRule[], namespace: string,
+  scope: Construct, id: string, names: { role: string; binding: string }, rules: PolicyRule[], subject: ServiceAccountRef,
 ): kplus.k8s.KubeClusterRole {
   const role = new kplus.k8s.KubeClusterRole(scope, `${id}ClusterRole`, { metadata: clusterScoped({ name: names.role }), rules });
   new kplus.k8s.KubeClusterRoleBinding(scope, `${id}ClusterRoleBinding`, {
     metadata: clusterScoped({ name: names.binding }),
     roleRef: { apiGroup: 'rbac.authorization.k8s.io', kind: 'ClusterRole', name: names.role },
-    subjects: [{ kind: 'ServiceAccount', name: Driver.SERVICE_ACCOUNT, namespace }],
+    subjects: [{ kind: 'ServiceAccount', name: subject.name, namespace: subject.namespace }],
   });
   return role;
 }
 
 /** @internal `secretproviderclasses-role[binding]`. */
-export function addBaseRole(scope: Construct, namespace: string): void {
-  addDriverRole(scope, '', { role: Driver.Rbac.ROLE, binding: Driver.Rbac.ROLE_BINDING }, BASE_RULES, namespace);
+export function addBaseRole(scope: Construct, subject: ServiceAccountRef): void {
+  addDriverRole(scope, '', { role: Driver.Rbac.ROLE, binding: Driver.Rbac.ROLE_BINDING }, BASE_RULES, subject);
 }
 
 /** @internal `secretprovidersyncing-role[binding]`: syncing `secretObjects` into Kubernetes Secrets. */
-export function addSyncRole(scope: Construct, namespace: string): void {
+export function addSyncRole(scope: Construct, subject: ServiceAccountRef): void {
   addDriverRole(scope, 'SecretSync', { role: Driver.Rbac.SYNC_ROLE, binding: Driver.Rbac.SYNC_ROLE_BINDING },
-    [{ apiGroups: [''], resources: ['secrets'], verbs: SECRET_SYNC_VERBS }], namespace);
+    [{ apiGroups: [''], resources: ['secrets'], verbs: SECRET_SYNC_VERBS }], subject);
 }
 
 /** @internal Driver ≤ v1.5.x with rotation: the rotation reconciler re-reads nodePublishSecretRef Secrets. */
-export function addLegacyRotationRole(scope: Construct, namespace: string): void {
+export function addLegacyRotationRole(scope: Construct, subject: ServiceAccountRef): void {
   addDriverRole(scope, 'LegacyRotation', { role: Driver.Rbac.ROTATION_ROLE, binding: Driver.Rbac.ROTATION_ROLE_BINDING },
-    [{ apiGroups: [''], resources: ['secrets'], verbs: READ }], namespace);
+    [{ apiGroups: [''], resources: ['secrets'], verbs: READ }], subject);
 }
 
 /** @internal Driver ≤ v1.5.x with token requests: the driver mints ServiceAccount tokens during rotation. */
-export function addLegacyTokenRequestRole(scope: Construct, namespace: string): void {
+export function addLegacyTokenRequestRole(scope: Construct, subject: ServiceAccountRef): void {
   addDriverRole(scope, 'LegacyTokenRequest', { role: Driver.Rbac.TOKEN_REQUEST_ROLE, binding: Driver.Rbac.TOKEN_REQUEST_ROLE_BINDING },
-    [{ apiGroups: [''], resources: ['serviceaccounts/token'], verbs: ['create'] }], namespace);
+    [{ apiGroups: [''], resources: ['serviceaccounts/token'], verbs: ['create'] }], subject);
 }
 
 /** @internal The roles aggregated into the built-in admin, edit and view roles (no binding). */

@@ -1,4 +1,4 @@
-import { Size, SizeRoundingBehavior } from 'cdk8s';
+import { ApiObject, Size, SizeRoundingBehavior } from 'cdk8s';
 import * as kplus from 'cdk8s-plus-27';
 import { IConstruct } from 'constructs';
 import * as rules from '../validation';
@@ -48,18 +48,6 @@ export function tolerations(queries: kplus.NodeTaintQuery[]): kplus.k8s.Tolerati
   return queries.length ? queries.map(q => q._toKube()) : undefined;
 }
 
-/** @internal A required node affinity with one term of all the label queries, or none. */
-export function requiredNodeAffinity(queries: kplus.NodeLabelQuery[]): kplus.k8s.Affinity | undefined {
-  if (queries.length === 0) return undefined;
-  return {
-    nodeAffinity: {
-      requiredDuringSchedulingIgnoredDuringExecution: {
-        nodeSelectorTerms: [{ matchExpressions: queries.map(q => q._toKube()) }],
-      },
-    },
-  };
-}
-
 /** @internal The OS selector, then the user's labels (as the Helm charts merge them). */
 export function nodeSelector(os: string, extra: { [key: string]: string }): { [key: string]: string } {
   return { [OS_LABEL]: os, ...extra };
@@ -76,21 +64,86 @@ export interface PodOptionsToCheck {
   readonly imagePullSecrets: string[];
   readonly priorityClassName?: string;
   readonly nodeSelector: { [key: string]: string };
+  readonly serviceAccountName: string;
 }
 
 /** @internal Eager checks of the shared pod options. */
 export function checkPodOptions(scope: IConstruct, options: PodOptionsToCheck): void {
   rules.check(scope, 'namespace', options.namespace, rules.dns1123Label(options.namespace));
+  rules.check(scope, 'serviceAccountName', options.serviceAccountName, rules.dns1123Subdomain(options.serviceAccountName));
   options.imagePullSecrets.forEach((name, i) => rules.check(scope, `imagePullSecrets[${i}]`, name, rules.dns1123Subdomain(name)));
-  if (options.priorityClassName !== undefined) {
-    rules.check(scope, 'priorityClassName', options.priorityClassName, rules.dns1123Subdomain(options.priorityClassName));
+  checkScheduling(scope, '', options.priorityClassName, options.nodeSelector);
+}
+
+/** @internal Checks of a priority class and node selector (`prefix` "windows" for the Windows ones). */
+export function checkScheduling(scope: IConstruct, prefix: string, priorityClassName: string | undefined, selector: { [key: string]: string }): void {
+  const field = (name: string) => prefix ? `${prefix}${name[0].toUpperCase()}${name.slice(1)}` : name;
+  if (priorityClassName !== undefined) {
+    rules.check(scope, field('priorityClassName'), priorityClassName, rules.dns1123Subdomain(priorityClassName));
   }
-  for (const [key, value] of Object.entries(options.nodeSelector)) {
-    rules.check(scope, 'nodeSelector', key, installRules.labelKey(key));
-    rules.check(scope, `nodeSelector["${key}"]`, value, installRules.labelValue(value));
-    rules.check(scope, 'nodeSelector', key, key === OS_LABEL ? {
+  for (const [key, value] of Object.entries(selector)) {
+    rules.check(scope, field('nodeSelector'), key, installRules.labelKey(key));
+    rules.check(scope, `${field('nodeSelector')}["${key}"]`, value, installRules.labelValue(value));
+    rules.check(scope, field('nodeSelector'), key, key === OS_LABEL ? {
       rule: `"${OS_LABEL}" is set by the construct for each DaemonSet (linux / windows)`,
       fix: 'use the `linux` and `windows` options to choose the operating systems',
     } : undefined);
   }
+}
+
+/**
+ * @internal
+ * Checks labels the construct adds to its objects or pods: valid keys and values, and none of
+ * the keys it sets itself (the DaemonSets' selector label `app` must stay as upstream, or a
+ * re-apply would fail: a DaemonSet selector is immutable).
+ */
+export function checkLabels(scope: IConstruct, field: string, labels: { [key: string]: string }, reserved: { [key: string]: string }): void {
+  for (const [key, value] of Object.entries(labels)) {
+    rules.check(scope, field, key, installRules.labelKey(key));
+    rules.check(scope, `${field}["${key}"]`, value, installRules.labelValue(value));
+    rules.check(scope, field, key, reserved[key] !== undefined ? {
+      rule: `the construct sets "${key}" itself (${reserved[key]})`,
+      fix: 'use another label key',
+    } : undefined);
+  }
+}
+
+/** @internal Checks annotation keys (values are free text). */
+export function checkAnnotations(scope: IConstruct, field: string, annotations: { [key: string]: string }): void {
+  for (const key of Object.keys(annotations)) rules.check(scope, field, key, installRules.annotationKey(key));
+}
+
+/** @internal Adds labels to every ApiObject under `scope` (idempotent: derived objects are labelled when created). */
+export function applyCommonLabels(scope: IConstruct, labels: { [key: string]: string }): void {
+  const entries = Object.entries(labels);
+  if (entries.length === 0) return;
+  for (const child of scope.node.findAll()) {
+    if (child instanceof ApiObject) for (const [key, value] of entries) child.metadata.addLabel(key, value);
+  }
+}
+
+/** @internal Environment variables from cdk8s-plus `EnvValue`s, in the given order. */
+export function envVars(env: { [name: string]: kplus.EnvValue }): kplus.k8s.EnvVar[] {
+  return Object.entries(env).map(([name, value]) => ({ name, value: value.value, valueFrom: value.valueFrom }));
+}
+
+/** @internal Checks extra environment variables: valid names, not the ones the construct sets. */
+export function checkEnv(scope: IConstruct, field: string, env: { [name: string]: kplus.EnvValue }, reserved: string[]): void {
+  for (const name of Object.keys(env)) {
+    rules.check(scope, field, name, installRules.envName(name));
+    rules.check(scope, field, name, reserved.includes(name) ? {
+      rule: `the construct sets ${name} itself`,
+      fix: 'use another variable name',
+    } : undefined);
+  }
+}
+
+/** @internal A RollingUpdate strategy with `maxUnavailable`, or none. */
+export function rollingUpdate(maxUnavailable: kplus.PercentOrAbsolute | undefined): kplus.k8s.DaemonSetUpdateStrategy | undefined {
+  if (maxUnavailable === undefined) return undefined;
+  const value = maxUnavailable.value;
+  return {
+    type: 'RollingUpdate',
+    rollingUpdate: { maxUnavailable: typeof value === 'number' ? kplus.k8s.IntOrString.fromNumber(value) : kplus.k8s.IntOrString.fromString(value) },
+  };
 }

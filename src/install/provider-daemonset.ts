@@ -1,6 +1,6 @@
 import * as kplus from 'cdk8s-plus-27';
 import { Construct } from 'constructs';
-import { IMAGE_PULL_POLICY, Provider } from './defaults';
+import { Provider } from './defaults';
 import { OperatingSystem } from './os';
 import { nodeSelector } from './pod-options';
 
@@ -33,25 +33,33 @@ export interface ProviderDaemonSetSettings {
   readonly volumeMounts: kplus.k8s.VolumeMount[];
   readonly volumes: kplus.k8s.Volume[];
   readonly imagePullSecrets?: kplus.k8s.LocalObjectReference[];
+  readonly imagePullPolicy: string;
+  readonly serviceAccountName: string;
   readonly priorityClassName?: string;
   readonly nodeSelector: { [key: string]: string };
   readonly tolerations?: kplus.k8s.Toleration[];
   readonly affinity?: kplus.k8s.Affinity;
+  /** Pod labels besides the selector label. */
+  readonly podLabels: { [key: string]: string };
+  readonly podAnnotations: { [key: string]: string };
+  readonly daemonSetAnnotations?: { [key: string]: string };
+  readonly updateStrategy?: kplus.k8s.DaemonSetUpdateStrategy;
 }
 
 /** @internal The Linux or Windows provider DaemonSet. */
 export function addProviderDaemonSet(scope: Construct, id: string, settings: ProviderDaemonSetSettings): kplus.k8s.KubeDaemonSet {
   const labels = { app: Provider.NAME };
+  const annotations = Object.keys(settings.podAnnotations).length ? { ...settings.podAnnotations } : undefined;
   const socketDir = settings.os === OperatingSystem.LINUX ? Provider.LINUX_SOCKET_DIR : Provider.WINDOWS_SOCKET_DIR;
   return new kplus.k8s.KubeDaemonSet(scope, id, {
-    metadata: { name: settings.name, namespace: settings.namespace, labels },
+    metadata: { name: settings.name, namespace: settings.namespace, labels, annotations: settings.daemonSetAnnotations },
     spec: {
-      updateStrategy: { type: 'RollingUpdate', rollingUpdate: { maxUnavailable: IntOrString.fromNumber(Provider.MAX_UNAVAILABLE) } },
+      updateStrategy: settings.updateStrategy,
       selector: { matchLabels: labels },
       template: {
-        metadata: { labels },
+        metadata: { labels: { ...labels, ...settings.podLabels }, annotations },
         spec: {
-          serviceAccountName: Provider.NAME,
+          serviceAccountName: settings.serviceAccountName,
           hostNetwork: settings.hostNetwork,
           dnsPolicy: settings.dnsPolicy,
           imagePullSecrets: settings.imagePullSecrets,
@@ -59,7 +67,7 @@ export function addProviderDaemonSet(scope: Construct, id: string, settings: Pro
           containers: [{
             name: Provider.CONTAINER,
             image: settings.image,
-            imagePullPolicy: IMAGE_PULL_POLICY,
+            imagePullPolicy: settings.imagePullPolicy,
             args: settings.args,
             livenessProbe: {
               httpGet: { path: settings.healthzPath, port: IntOrString.fromNumber(settings.healthzPort) },

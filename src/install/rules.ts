@@ -1,12 +1,12 @@
-import { Violation } from '../validation';
+import { labelKey as k8sLabelKey, labelValue as k8sLabelValue, Violation } from '../validation';
+
+export { annotationKey } from '../validation';
 
 /**
  * Validation rules of the install constructs' inputs (pure functions: `undefined` when valid,
  * else the rule and the fix), in the shape of `../validation`.
  */
 
-const QUALIFIED_NAME = /^([a-z0-9]([-a-z0-9]*[a-z0-9])?(\.[a-z0-9]([-a-z0-9]*[a-z0-9])?)*\/)?[A-Za-z0-9]([-A-Za-z0-9_.]{0,61}[A-Za-z0-9])?$/;
-const LABEL_VALUE = /^([A-Za-z0-9]([-A-Za-z0-9_.]{0,61}[A-Za-z0-9])?)?$/;
 /** `[host[:port]/]path[:tag][@sha256:digest]`; a first component is a host when it has a dot or a port, or is localhost. */
 const IMAGE = /^(?:(?:[A-Za-z0-9-]+(?:\.[A-Za-z0-9-]+)+|localhost)(?::\d+)?\/|[A-Za-z0-9-]+:\d+\/)?[a-z0-9]+(?:(?:[._/]|__|-+)[a-z0-9]+)*(?::\w[\w.-]{0,127})?(?:@sha256:[0-9a-f]{64})?$/;
 const METRICS_ADDRESS = /^([^\s:]*):(\d+)$/;
@@ -77,17 +77,16 @@ export function httpPath(value: string): Violation | undefined {
   return { rule: 'must be an HTTP path starting with "/" without spaces, query or fragment', fix: 'use e.g. "/healthz"' };
 }
 
-/** @internal A label key (`[prefix/]name`). */
+/** @internal A node label key (`[prefix/]name`): the Kubernetes rule in ../validation. */
 export function labelKey(value: string): Violation | undefined {
-  const prefix = value.includes('/') ? value.slice(0, value.indexOf('/')) : '';
-  if (QUALIFIED_NAME.test(value) && prefix.length <= 253) return undefined;
-  return { rule: 'must be a label key "[prefix/]name": name up to 63 letters, digits, "-", "_" and ".", prefix a DNS subdomain', fix: 'use e.g. "agentpool" or "kubernetes.azure.com/mode"' };
+  const violation = k8sLabelKey(value);
+  return violation && { ...violation, fix: 'use e.g. "agentpool" or "kubernetes.azure.com/mode"' };
 }
 
-/** @internal A label value (may be empty). */
+/** @internal A node label value (may be empty): the Kubernetes rule in ../validation. */
 export function labelValue(value: string): Violation | undefined {
-  if (LABEL_VALUE.test(value)) return undefined;
-  return { rule: 'must be a label value: up to 63 letters, digits, "-", "_" and ".", starting and ending with a letter or digit', fix: 'use the node label value exactly' };
+  const violation = k8sLabelValue(value);
+  return violation && { ...violation, fix: 'use the node label value exactly' };
 }
 
 /** @internal A service-account token audience for `CSIDriver.spec.tokenRequests`. */
@@ -100,4 +99,37 @@ export function audience(value: string): Violation | undefined {
 export function singleLine(value: string): Violation | undefined {
   if (value.length > 0 && !/[\r\n\u0000]/.test(value)) return undefined;
   return { rule: 'must be a non-empty single line', fix: 'remove line breaks' };
+}
+
+/** @internal An environment variable name (the portable C-identifier-like form Kubernetes has always accepted). */
+export function envName(value: string): Violation | undefined {
+  if (/^[-._a-zA-Z][-._a-zA-Z0-9]*$/.test(value)) return undefined;
+  return { rule: 'must be an environment variable name: letters, digits, "_", "-" and ".", not starting with a digit', fix: 'use e.g. "HTTPS_PROXY"' };
+}
+
+/** @internal A scheduling preference weight. */
+export function weight(value: number): Violation | undefined {
+  if (Number.isInteger(value) && value >= 1 && value <= 100) return undefined;
+  return { rule: 'must be an integer weight from 1 to 100', fix: 'use e.g. 50' };
+}
+
+/** @internal A DaemonSet `maxUnavailable`: a positive count or a percentage from 1% to 100%. */
+export function maxUnavailable(value: number | string): Violation | undefined {
+  if (typeof value === 'number' && Number.isInteger(value) && value >= 1 && value <= 2147483647) return undefined;
+  if (typeof value === 'string') {
+    const match = /^(\d+)%$/.exec(value);
+    if (match && Number(match[1]) >= 1 && Number(match[1]) <= 100) return undefined;
+  }
+  return { rule: 'must be a positive whole number of pods or a whole percentage from 1 to 100 (a DaemonSet with 0 cannot roll)', fix: 'use PercentOrAbsolute.absolute(1) (the charts\' default) or PercentOrAbsolute.percent(10)' };
+}
+
+/**
+ * @internal
+ * An interval rendered as a Go duration: positive and a whole multiple of `unitMillis` (1000 for
+ * intervals of minutes, where a fraction of a second is a unit mistake; 1 for timeouts).
+ */
+export function interval(millis: number, unitMillis: number): Violation | undefined {
+  if (Number.isFinite(millis) && millis > 0 && Number.isSafeInteger(millis / unitMillis)) return undefined;
+  const unit = unitMillis === 1000 ? 'seconds' : 'milliseconds';
+  return { rule: `must be a positive whole number of ${unit}`, fix: unitMillis === 1000 ? 'use e.g. Duration.minutes(2) or Duration.seconds(90)' : 'use e.g. Duration.seconds(5) or Duration.millis(500)' };
 }

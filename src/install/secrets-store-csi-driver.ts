@@ -1,19 +1,29 @@
-import { ApiObject, Lazy } from 'cdk8s';
+import { ApiObject, Duration, Lazy } from 'cdk8s';
 import * as kplus from 'cdk8s-plus-27';
 import { Construct } from 'constructs';
 import { AppRegistry, RegisteredClass } from '../app-registry';
 import { clusterScoped } from '../cluster-scoped';
-import { CLUSTER_CONTEXT_KEY, CSI_DRIVER_NAME } from '../constants';
+import { Audience, CLUSTER_CONTEXT_KEY, CSI_DRIVER_NAME } from '../constants';
 import * as rules from '../validation';
 import { addCrds } from './crds';
 import { driverErrors } from './cross-checks';
+import { InstallDaemonSetOptions, resolveDaemonSetOptions } from './daemonset-options';
 import { Driver, INSTALL_NAMESPACE, ProvidersDir } from './defaults';
-import { addDriverDaemonSet } from './driver-daemonset';
+import { addDriverDaemonSet, providerVolumes } from './driver-daemonset';
 import { addAggregatedRoles, addBaseRole, addLegacyRotationRole, addLegacyTokenRequestRole, addSyncRole } from './driver-rbac';
+import { goDuration, millisOf } from './duration';
 import { OperatingSystem, paths } from './os';
 import * as pod from './pod-options';
 import * as installRules from './rules';
 import { compareVersions, versionRule } from './version';
+import { ExtraVolumes, InstallVolumeMount } from './volume-mounts';
+
+/**
+ * Audiences the CSIDriver requests by default, in the order of the provider chart's
+ * `secrets-store-csi-driver.tokenRequests` (v1.8.2): what workload identity and identity binding
+ * read, so workloads of any app can use either.
+ */
+const DEFAULT_TOKEN_AUDIENCES: readonly string[] = [Audience.WORKLOAD_IDENTITY, Audience.IDENTITY_BINDING];
 
 /** Secret rotation: the driver re-fetches objects when kubelet republishes a mounted volume. */
 export interface SecretRotationOptions {
@@ -25,16 +35,17 @@ export interface SecretRotationOptions {
   readonly enabled?: boolean;
 
   /**
-   * Minimum interval between two fetches for one volume (`--rotation-poll-interval`, a Go
-   * duration). The effective cadence is the larger of this and kubelet's republish period.
+   * Minimum interval between two fetches for one volume (`--rotation-poll-interval`, written as a
+   * Go duration, e.g. "2m" or "1m30s"; whole seconds). The effective cadence is the larger of this
+   * and kubelet's republish period.
    *
-   * @default "2m"
+   * @default Duration.minutes(2)
    */
-  readonly pollInterval?: string;
+  readonly pollInterval?: Duration;
 }
 
 /** Properties of a `SecretsStoreCsiDriver`. */
-export interface SecretsStoreCsiDriverProps {
+export interface SecretsStoreCsiDriverProps extends InstallDaemonSetOptions {
   /**
    * Namespace of the ServiceAccount and the DaemonSets (cluster-scoped objects have none).
    *
@@ -108,15 +119,17 @@ export interface SecretsStoreCsiDriverProps {
 
   /**
    * Service-account token audiences kubelet passes to the driver (CSIDriver `tokenRequests`).
+   * Requesting an audience no class uses is harmless; `[]` requests none.
    *
-   * @default - derived at synth from the KeyVaultSecretProviderClasses in the app (same cluster):
-   * `api://AKSIdentityBinding` for identity binding, `api://AzureADTokenExchange` for workload
-   * identity; none when no class needs one
+   * @default - `api://AzureADTokenExchange` (workload identity) and `api://AKSIdentityBinding`
+   * (identity binding), as the provider's Helm chart, so workloads in other apps can use either;
+   * plus any other audience a KeyVaultSecretProviderClass of the app (same cluster) needs
    */
   readonly tokenAudiences?: string[];
 
   /**
-   * Sets CSIDriver `serviceAccountTokenInSecrets: true` when there are token audiences: kubelet
+   * Sets CSIDriver `serviceAccountTokenInSecrets: true` when there are token audiences (by default
+   * there are): kubelet
    * passes the tokens in the NodePublishVolume secrets instead of the volume context. Needs
    * Kubernetes 1.35+ and driver v1.6.0+.
    *
@@ -150,11 +163,12 @@ export interface SecretsStoreCsiDriverProps {
   readonly providerHealthCheck?: boolean;
 
   /**
-   * Interval of the provider health check (`--provider-health-check-interval`, a Go duration).
+   * Interval of the provider health check (`--provider-health-check-interval`, written as a Go
+   * duration; whole seconds).
    *
-   * @default "2m"
+   * @default Duration.minutes(2)
    */
-  readonly providerHealthCheckInterval?: string;
+  readonly providerHealthCheckInterval?: Duration;
 
   /**
    * Prometheus listen address (`--metrics-addr`); its port is the `metrics` containerPort.
@@ -222,21 +236,23 @@ export interface SecretsStoreCsiDriverProps {
   readonly windowsProvidersDir?: string;
 
   /**
-   * PriorityClass of the driver pods (e.g. "system-node-critical").
+   * PriorityClass of the driver pods (e.g. "system-node-critical"); the Windows pods use
+   * `windowsPriorityClassName` when given.
    *
    * @default - none
    */
   readonly priorityClassName?: string;
 
   /**
-   * Node labels the pods require, besides `kubernetes.io/os` (set per DaemonSet).
+   * Node labels the pods require, besides `kubernetes.io/os` (set per DaemonSet); the Windows pods
+   * use `windowsNodeSelector` when given.
    *
    * @default - only `kubernetes.io/os`
    */
   readonly nodeSelector?: { [key: string]: string };
 
   /**
-   * Taints the pods tolerate.
+   * Taints the pods tolerate (the Windows pods: `windowsTolerations` when given).
    *
    * @default [NodeTaintQuery.any()] (every taint, as upstream)
    */
@@ -304,14 +320,101 @@ export interface SecretsStoreCsiDriverProps {
    * @default true
    */
   readonly aggregatedRoles?: boolean;
+
+  /**
+   * Whether to create the ServiceAccount and the driver's base ClusterRole and binding
+   * (`secretproviderclasses-role[binding]`), as the chart's `rbac.install`. With false the pods
+   * run as the existing ServiceAccount `serviceAccountName`, whose RBAC you manage; the
+   * secret-sync and legacy roles still follow `syncSecrets` and `legacyRbac` (bound to that
+   * ServiceAccount), and the aggregated roles `aggregatedRoles`.
+   *
+   * @default true
+   */
+  readonly installRbac?: boolean;
+
+  /**
+   * Name of the pods' ServiceAccount in `namespace` (created unless `installRbac` is false; every
+   * binding the construct writes names it).
+   *
+   * @default "secrets-store-csi-driver"
+   */
+  readonly serviceAccountName?: string;
+
+  /**
+   * Sets the pods' `automountServiceAccountToken` (the driver needs API access: with false, mount
+   * a projected token yourself through `volumes`/`volumeMounts`).
+   *
+   * @default - not set (Kubernetes mounts the token)
+   */
+  readonly automountServiceAccountToken?: boolean;
+
+  /**
+   * Most pods of a DaemonSet unavailable during a rolling update (writes `updateStrategy`).
+   *
+   * @default - no `updateStrategy` written (as upstream `deploy/`): Kubernetes' RollingUpdate with
+   * maxUnavailable 1, the chart's value
+   */
+  readonly maxUnavailable?: kplus.PercentOrAbsolute;
+
+  /**
+   * Extra environment variables of the Linux driver container (e.g. a proxy), before the
+   * construct's own `CSI_ENDPOINT` and `KUBE_NODE_NAME`.
+   *
+   * @default - none
+   */
+  readonly env?: { [name: string]: kplus.EnvValue };
+
+  /**
+   * Extra environment variables of the Windows driver container.
+   *
+   * @default - none
+   */
+  readonly windowsEnv?: { [name: string]: kplus.EnvValue };
+
+  /**
+   * Extra volumes mounted into the Linux driver container.
+   *
+   * @default - none
+   */
+  readonly volumeMounts?: InstallVolumeMount[];
+
+  /**
+   * Extra volumes mounted into the Windows driver container (Windows paths).
+   *
+   * @default - none
+   */
+  readonly windowsVolumeMounts?: InstallVolumeMount[];
+
+  /**
+   * klog verbosity of the node-driver-registrar (`--v`).
+   *
+   * @default 5
+   */
+  readonly registrarLogVerbosity?: number;
+
+  /**
+   * Port of the liveness-probe sidecar's health endpoint (`--http-endpoint=0.0.0.0:<port>`, the
+   * driver's `healthz` containerPort).
+   *
+   * @default 9808
+   */
+  readonly livenessProbePort?: number;
+
+  /**
+   * klog verbosity of the liveness-probe sidecar (`-v`).
+   *
+   * @default 2
+   */
+  readonly livenessProbeLogVerbosity?: number;
 }
 
 /**
  * The Secrets Store CSI Driver install (v1.6.0 by default), as upstream `deploy/`: the CSIDriver,
  * the ServiceAccount and RBAC, the aggregated roles, the Linux (and optionally Windows)
- * DaemonSet, and both CRDs. The CSIDriver's token audiences and the secret-sync RBAC are derived
- * at synth from the KeyVaultSecretProviderClasses in the same app. The cluster-scoped names are
- * fixed upstream, so one install per cluster.
+ * DaemonSet, and both CRDs. The CSIDriver requests the token audiences of workload identity and
+ * identity binding (as the provider's Helm chart), and the secret-sync RBAC is derived at synth
+ * from the KeyVaultSecretProviderClasses in the same app. The cluster-scoped names are fixed
+ * upstream, so one install per cluster.
  */
 export class SecretsStoreCsiDriver extends Construct {
   /** Driver release. */
@@ -328,8 +431,14 @@ export class SecretsStoreCsiDriver extends Construct {
   public readonly rotationEnabled: boolean;
   /** The CSIDriver `secrets-store.csi.k8s.io`. */
   public readonly csiDriver: ApiObject;
-  /** The ServiceAccount `secrets-store-csi-driver`. */
-  public readonly serviceAccount: ApiObject;
+  /** Name of the pods' ServiceAccount. */
+  public readonly serviceAccountName: string;
+  /**
+   * The ServiceAccount `secrets-store-csi-driver`.
+   *
+   * @default - none when `installRbac` is false
+   */
+  public readonly serviceAccount?: ApiObject;
   /**
    * The Linux DaemonSet.
    *
@@ -347,6 +456,7 @@ export class SecretsStoreCsiDriver extends Construct {
   private readonly tokenAudiencesOverride?: string[];
   private readonly syncSecretsOverride?: boolean;
   private readonly legacyRbac: boolean;
+  private readonly commonLabels: { [key: string]: string };
   private syncRoleAdded = false;
   private tokenRequestRoleAdded = false;
 
@@ -365,8 +475,17 @@ export class SecretsStoreCsiDriver extends Construct {
     this.additionalProvidersDirs = (props.additionalProvidersDirs ?? [...Driver.Linux.ADDITIONAL_PROVIDERS_DIRS]).map(linuxPaths.trim);
     this.windowsProvidersDir = windowsPaths.trim(props.windowsProvidersDir ?? ProvidersDir.WINDOWS);
     this.rotationEnabled = props.rotation ? props.rotation.enabled ?? true : false;
-    const pollInterval = props.rotation?.pollInterval ?? Driver.ROTATION_POLL_INTERVAL;
-    const healthCheckInterval = props.providerHealthCheckInterval ?? Driver.PROVIDER_HEALTH_CHECK_INTERVAL;
+    const pollInterval = props.rotation?.pollInterval ?? Duration.minutes(Driver.ROTATION_POLL_INTERVAL_MINUTES);
+    const healthCheckInterval = props.providerHealthCheckInterval ?? Duration.minutes(Driver.PROVIDER_HEALTH_CHECK_INTERVAL_MINUTES);
+    const livenessProbePort = props.livenessProbePort ?? Driver.HEALTHZ_PORT;
+    const registrarLogVerbosity = props.registrarLogVerbosity ?? Driver.REGISTRAR_LOG_VERBOSITY;
+    const livenessProbeLogVerbosity = props.livenessProbeLogVerbosity ?? Driver.LIVENESS_LOG_VERBOSITY;
+    const installRbac = props.installRbac ?? true;
+    this.serviceAccountName = props.serviceAccountName ?? Driver.SERVICE_ACCOUNT;
+    const env = props.env ?? {};
+    const windowsEnv = props.windowsEnv ?? {};
+    const volumeMounts = props.volumeMounts ?? [];
+    const windowsVolumeMounts = props.windowsVolumeMounts ?? [];
     const metricsAddress = props.metricsAddress ?? Driver.METRICS_ADDRESS;
     const registry = props.imageRegistry ?? Driver.IMAGE_REGISTRY;
     const images = {
@@ -386,18 +505,40 @@ export class SecretsStoreCsiDriver extends Construct {
       rule: 'the driver installs no DaemonSet when both `linux` and `windows` are false',
       fix: 'keep `linux` (the default) or set `windows: true`',
     });
-    pod.checkPodOptions(this, { namespace: this.namespace, imagePullSecrets, priorityClassName: props.priorityClassName, nodeSelector });
+    pod.checkPodOptions(this, {
+      namespace: this.namespace,
+      imagePullSecrets,
+      priorityClassName: props.priorityClassName,
+      nodeSelector,
+      serviceAccountName: this.serviceAccountName,
+    });
+    const shared = resolveDaemonSetOptions(this, props, {
+      nodeSelector,
+      tolerations: props.tolerations,
+      priorityClassName: props.priorityClassName,
+      requiredNodeAffinity: props.requiredNodeAffinity ?? [],
+    }, windows, {
+      'app': 'the DaemonSets\' selector label',
+      'rbac.authorization.k8s.io/aggregate-to-admin': 'aggregation label of the aggregated roles',
+      'rbac.authorization.k8s.io/aggregate-to-edit': 'aggregation label of the aggregated roles',
+      'rbac.authorization.k8s.io/aggregate-to-view': 'aggregation label of the aggregated roles',
+    });
+    this.commonLabels = shared.commonLabels;
+    if (props.maxUnavailable) rules.check(this, 'maxUnavailable', props.maxUnavailable.value, installRules.maxUnavailable(props.maxUnavailable.value));
     if (props.imageRegistry !== undefined) rules.check(this, 'imageRegistry', props.imageRegistry, installRules.imageRegistry(props.imageRegistry));
     rules.check(this, 'image', images.driver, installRules.image(images.driver));
     rules.check(this, 'registrarImage', images.registrar, installRules.image(images.registrar));
     rules.check(this, 'livenessProbeImage', images.livenessProbe, installRules.image(images.livenessProbe));
-    rules.check(this, 'rotation.pollInterval', pollInterval, rules.goDuration(pollInterval));
-    rules.check(this, 'providerHealthCheckInterval', healthCheckInterval, rules.goDuration(healthCheckInterval));
+    rules.check(this, 'rotation.pollInterval', pollInterval.toHumanString(), installRules.interval(millisOf(pollInterval), 1000));
+    rules.check(this, 'providerHealthCheckInterval', healthCheckInterval.toHumanString(), installRules.interval(millisOf(healthCheckInterval), 1000));
+    rules.check(this, 'livenessProbePort', livenessProbePort, installRules.port(livenessProbePort));
+    rules.check(this, 'registrarLogVerbosity', registrarLogVerbosity, installRules.logVerbosity(registrarLogVerbosity));
+    rules.check(this, 'livenessProbeLogVerbosity', livenessProbeLogVerbosity, installRules.logVerbosity(livenessProbeLogVerbosity));
     rules.check(this, 'metricsAddress', metricsAddress, installRules.metricsAddress(metricsAddress));
     const metricsPort = installRules.metricsPort(metricsAddress);
-    rules.check(this, 'metricsAddress', metricsAddress, metricsPort === Driver.HEALTHZ_PORT ? {
-      rule: `port ${Driver.HEALTHZ_PORT} is the liveness-probe sidecar's healthz port in the same pod`,
-      fix: 'use another port, e.g. ":8095"',
+    rules.check(this, 'metricsAddress', metricsAddress, metricsPort === livenessProbePort ? {
+      rule: `port ${livenessProbePort} is the liveness-probe sidecar's healthz port in the same pod`,
+      fix: `use another port for one of them (defaults: metricsAddress "${Driver.METRICS_ADDRESS}", livenessProbePort ${Driver.HEALTHZ_PORT})`,
     } : undefined);
     if (props.logVerbosity !== undefined) rules.check(this, 'logVerbosity', props.logVerbosity, installRules.logVerbosity(props.logVerbosity));
     if (props.maxCallRecvMsgSize !== undefined) rules.check(this, 'maxCallRecvMsgSize', props.maxCallRecvMsgSize, installRules.positiveInteger(props.maxCallRecvMsgSize));
@@ -417,6 +558,21 @@ export class SecretsStoreCsiDriver extends Construct {
         fix: 'list each audience once',
       } : undefined);
     });
+    pod.checkEnv(this, 'env', env, Driver.ENV_NAMES);
+    pod.checkEnv(this, 'windowsEnv', windowsEnv, Driver.ENV_NAMES);
+    const { linuxVolumes, windowsVolumes } = this.extraVolumes(volumeMounts, windowsVolumeMounts, kubeletRootDir, windowsKubeletRootDir);
+    const osOnly: [string, boolean, boolean, string][] = [
+      ['env', Object.keys(env).length > 0, linux, 'Linux'],
+      ['volumeMounts', volumeMounts.length > 0, linux, 'Linux'],
+      ['windowsEnv', Object.keys(windowsEnv).length > 0, windows, 'Windows'],
+      ['windowsVolumeMounts', windowsVolumeMounts.length > 0, windows, 'Windows'],
+    ];
+    for (const [field, given, installed, os] of osOnly) {
+      rules.check(this, field, given, given && !installed ? {
+        rule: `it applies to the ${os} DaemonSet, which is not installed`,
+        fix: `remove ${field} or ${os === 'Linux' ? 'keep `linux`' : 'set `windows: true`'}`,
+      } : undefined);
+    }
     rules.check(this, 'serviceAccountTokenInSecrets', true, props.serviceAccountTokenInSecrets && compareVersions(this.version, Driver.REQUIRES_REPUBLISH_VERSION) < 0 ? {
       rule: `drivers before ${Driver.REQUIRES_REPUBLISH_VERSION} read service-account tokens only from the volume context`,
       fix: `use driver ${Driver.VERSION} or leave serviceAccountTokenInSecrets unset`,
@@ -425,12 +581,14 @@ export class SecretsStoreCsiDriver extends Construct {
 
     // Objects, in apply order: CRDs, identity and RBAC, CSIDriver, DaemonSets.
     if (props.installCrds ?? true) addCrds(this);
-    this.serviceAccount = new kplus.k8s.KubeServiceAccount(this, 'ServiceAccount', {
-      metadata: { name: Driver.SERVICE_ACCOUNT, namespace: this.namespace },
-    });
-    addBaseRole(this, this.namespace);
+    if (installRbac) {
+      this.serviceAccount = new kplus.k8s.KubeServiceAccount(this, 'ServiceAccount', {
+        metadata: { name: this.serviceAccountName, namespace: this.namespace },
+      });
+      addBaseRole(this, this.subject());
+    }
     if (props.aggregatedRoles ?? true) addAggregatedRoles(this);
-    if (this.legacyRbac && this.rotationEnabled) addLegacyRotationRole(this, this.namespace);
+    if (this.legacyRbac && this.rotationEnabled) addLegacyRotationRole(this, this.subject());
 
     const serviceAccountTokenInSecrets = props.serviceAccountTokenInSecrets ?? false;
     this.csiDriver = new CsiDriver(this, 'CSIDriver', {
@@ -454,24 +612,35 @@ export class SecretsStoreCsiDriver extends Construct {
       flags: [
         `--metrics-addr=${metricsAddress}`,
         `--enable-secret-rotation=${this.rotationEnabled}`,
-        `--rotation-poll-interval=${pollInterval}`,
+        `--rotation-poll-interval=${goDuration(pollInterval)}`,
         `--provider-health-check=${props.providerHealthCheck ?? false}`,
-        `--provider-health-check-interval=${healthCheckInterval}`,
+        `--provider-health-check-interval=${goDuration(healthCheckInterval)}`,
         ...props.maxCallRecvMsgSize !== undefined ? [`--max-call-recv-msg-size=${props.maxCallRecvMsgSize}`] : [],
       ],
       metricsPort,
       imagePullSecrets: pod.imagePullSecrets(imagePullSecrets),
-      priorityClassName: props.priorityClassName,
-      nodeSelector,
-      tolerations: pod.tolerations(props.tolerations ?? [kplus.NodeTaintQuery.any()]),
-      affinity: pod.requiredNodeAffinity(props.requiredNodeAffinity ?? []),
+      imagePullPolicy: shared.imagePullPolicy,
+      serviceAccountName: this.serviceAccountName,
+      automountServiceAccountToken: props.automountServiceAccountToken,
+      affinity: shared.affinity,
+      podLabels: shared.podLabels,
+      podAnnotations: shared.podAnnotations,
+      daemonSetAnnotations: shared.daemonSetAnnotations,
+      updateStrategy: pod.rollingUpdate(props.maxUnavailable),
+      registrarLogVerbosity,
+      livenessProbePort,
+      livenessProbeLogVerbosity,
     };
     if (linux) {
       const resources = Driver.Linux.RESOURCES;
       this.linuxDaemonSet = addDriverDaemonSet(this, 'DaemonSet', {
         ...common,
+        ...shared.linux,
         os: OperatingSystem.LINUX,
         name: Driver.DAEMONSET,
+        env: pod.envVars(env),
+        volumes: linuxVolumes.volumes,
+        volumeMounts: linuxVolumes.mounts,
         kubeletRootDir,
         providersDir: this.providersDir,
         additionalProvidersDirs: this.additionalProvidersDirs,
@@ -486,8 +655,12 @@ export class SecretsStoreCsiDriver extends Construct {
       const resources = Driver.Windows.RESOURCES;
       this.windowsDaemonSet = addDriverDaemonSet(this, 'WindowsDaemonSet', {
         ...common,
+        ...shared.windows,
         os: OperatingSystem.WINDOWS,
         name: Driver.WINDOWS_DAEMONSET,
+        env: pod.envVars(windowsEnv),
+        volumes: windowsVolumes.volumes,
+        volumeMounts: windowsVolumes.mounts,
         kubeletRootDir: windowsKubeletRootDir,
         providersDir: this.windowsProvidersDir,
         additionalProvidersDirs: [], // upstream passes none on Windows
@@ -508,6 +681,7 @@ export class SecretsStoreCsiDriver extends Construct {
      * and the collection walks the tree afresh, so objects added here are emitted. The hook is
      * idempotent (validation runs once per chart synthesized).
      */
+    pod.applyCommonLabels(this, this.commonLabels);
     this.node.addValidation({
       validate: () => {
         this.addDerivedObjects();
@@ -517,13 +691,15 @@ export class SecretsStoreCsiDriver extends Construct {
   }
 
   /**
-   * Service-account token audiences of the CSIDriver: the override, or those the app's classes
-   * need, de-duplicated and sorted. Complete only once every class is created (at synth).
+   * Service-account token audiences of the CSIDriver: the override, or the default two
+   * (`api://AzureADTokenExchange`, `api://AKSIdentityBinding`) followed by any other audience the
+   * app's classes need, sorted. Complete only once every class is created (at synth).
    */
   public get tokenAudiences(): string[] {
     if (this.tokenAudiencesOverride) return [...this.tokenAudiencesOverride];
-    const audiences = new Set(this.classes().map(c => c.tokenAudience).filter((a): a is string => a !== undefined));
-    return [...audiences].sort();
+    const others = new Set(this.classes().map(c => c.tokenAudience)
+      .filter((a): a is string => a !== undefined && !DEFAULT_TOKEN_AUDIENCES.includes(a)));
+    return [...DEFAULT_TOKEN_AUDIENCES, ...[...others].sort()];
   }
 
   /** Whether the secret-sync RBAC is installed. Complete only once every class is created (at synth). */
@@ -543,13 +719,41 @@ export class SecretsStoreCsiDriver extends Construct {
 
   private addDerivedObjects(): void {
     if (this.syncSecrets && !this.syncRoleAdded) {
-      addSyncRole(this, this.namespace);
+      addSyncRole(this, this.subject());
       this.syncRoleAdded = true;
     }
     if (this.legacyRbac && this.tokenAudiences.length > 0 && !this.tokenRequestRoleAdded) {
-      addLegacyTokenRequestRole(this, this.namespace);
+      addLegacyTokenRequestRole(this, this.subject());
       this.tokenRequestRoleAdded = true;
     }
+    pod.applyCommonLabels(this, this.commonLabels);
+  }
+
+  /**
+   * The extra volumes of each DaemonSet, checked against the driver container's own mounts
+   * (CSI socket, kubelet pods directory, providers directories) and volume names.
+   */
+  private extraVolumes(linux: InstallVolumeMount[], windows: InstallVolumeMount[], kubeletRootDir: string, windowsKubeletRootDir: string) {
+    const linuxPaths = paths(OperatingSystem.LINUX);
+    const windowsPaths = paths(OperatingSystem.WINDOWS);
+    const reservedName = (name: string) => (Object.values(Driver.Volume) as string[]).includes(name) || name.startsWith(`${Driver.Volume.PROVIDERS}-`);
+    const linuxVolumes = new ExtraVolumes(this, OperatingSystem.LINUX, 'driver', reservedName);
+    linuxVolumes.reserve(linuxPaths.csiDir, 'the CSI socket directory');
+    linuxVolumes.reserve(linuxPaths.join(kubeletRootDir, 'pods'), 'the kubelet pods directory');
+    providerVolumes({ providersDir: this.providersDir, additionalProvidersDirs: this.additionalProvidersDirs })
+      .forEach(p => linuxVolumes.reserve(p.path, `the providers directory ${p.name}`));
+    linuxVolumes.add('volumeMounts', linux);
+    const windowsVolumes = new ExtraVolumes(this, OperatingSystem.WINDOWS, 'driver', reservedName);
+    windowsVolumes.reserve(windowsPaths.csiDir, 'the CSI socket directory');
+    windowsVolumes.reserve(windowsPaths.join(windowsKubeletRootDir, 'pods'), 'the kubelet pods directory');
+    windowsVolumes.reserve(this.windowsProvidersDir, 'the providers directory providers-dir');
+    windowsVolumes.add('windowsVolumeMounts', windows);
+    return { linuxVolumes, windowsVolumes };
+  }
+
+  /** The ServiceAccount every binding names. */
+  private subject(): { name: string; namespace: string } {
+    return { name: this.serviceAccountName, namespace: this.namespace };
   }
 
   /** One driver per cluster: its cluster-scoped objects have fixed names. */

@@ -1,0 +1,150 @@
+import * as kplus from 'cdk8s-plus-27';
+import { IConstruct } from 'constructs';
+import * as rules from '../validation';
+import * as installRules from './rules';
+
+/**
+ * The affinity options of the install DaemonSets (the charts' `{linux,windows}.affinity`), as small
+ * structs over cdk8s-plus query types, and their rendering into the pod's `affinity`.
+ */
+
+/** A weighted node preference (`preferredDuringSchedulingIgnoredDuringExecution`). */
+export interface PreferredNodeAffinity {
+  /** Weight of the preference, 1 to 100. */
+  readonly weight: number;
+
+  /** Node labels the preferred nodes have (all of them: one node selector term). */
+  readonly labels: kplus.NodeLabelQuery[];
+}
+
+/**
+ * Pods that the install pods should (anti-)affine with: a required term, or a preference when
+ * `weight` is set.
+ */
+export interface DaemonSetPodAffinity {
+  /**
+   * Labels the other pods have (`matchLabels`).
+   *
+   * @default - none; give `labels`, `expressions` or both
+   */
+  readonly labels?: { [key: string]: string };
+
+  /**
+   * Label expressions the other pods match (`matchExpressions`).
+   *
+   * @default - none; give `labels`, `expressions` or both
+   */
+  readonly expressions?: kplus.LabelExpression[];
+
+  /**
+   * Namespaces of the other pods.
+   *
+   * @default - the install namespace
+   */
+  readonly namespaces?: string[];
+
+  /**
+   * Topology domain that counts as "together".
+   *
+   * @default Topology.HOSTNAME
+   */
+  readonly topology?: kplus.Topology;
+
+  /**
+   * Weight 1 to 100: makes the term a preference instead of a requirement.
+   *
+   * @default - a required term
+   */
+  readonly weight?: number;
+}
+
+/** @internal The affinity options one DaemonSet renders. */
+export interface AffinityOptions {
+  readonly requiredNodeAffinity: kplus.NodeLabelQuery[];
+  readonly preferredNodeAffinity: PreferredNodeAffinity[];
+  readonly podAffinity: DaemonSetPodAffinity[];
+  readonly podAntiAffinity: DaemonSetPodAffinity[];
+}
+
+/** @internal Eager checks of the affinity options. */
+export function checkAffinity(scope: IConstruct, options: AffinityOptions): void {
+  const checkQueries = (field: string, queries: kplus.NodeLabelQuery[]) => queries.forEach((q, i) => {
+    const { key, operator, values } = q._toKube();
+    rules.check(scope, `${field}[${i}]`, key, installRules.labelKey(key));
+    if (operator === 'In' || operator === 'NotIn') {
+      (values ?? []).forEach((v, j) => rules.check(scope, `${field}[${i}].values[${j}]`, v, installRules.labelValue(v)));
+    }
+  });
+  checkQueries('requiredNodeAffinity', options.requiredNodeAffinity);
+  options.preferredNodeAffinity.forEach((p, i) => {
+    rules.check(scope, `preferredNodeAffinity[${i}].weight`, p.weight, installRules.weight(p.weight));
+    rules.check(scope, `preferredNodeAffinity[${i}].labels`, p.labels.length, p.labels.length ? undefined : {
+      rule: 'an empty node selector term matches no node',
+      fix: 'give at least one NodeLabelQuery',
+    });
+    checkQueries(`preferredNodeAffinity[${i}].labels`, p.labels);
+  });
+  for (const [field, terms] of [['podAffinity', options.podAffinity], ['podAntiAffinity', options.podAntiAffinity]] as const) {
+    terms.forEach((t, i) => {
+      const at = `${field}[${i}]`;
+      const labels = Object.entries(t.labels ?? {});
+      const expressions = t.expressions ?? [];
+      rules.check(scope, at, '{}', labels.length || expressions.length ? undefined : {
+        rule: 'a pod affinity term without labels or expressions selects no pods',
+        fix: 'give the labels or expressions of the other pods',
+      });
+      for (const [key, value] of labels) {
+        rules.check(scope, `${at}.labels`, key, installRules.labelKey(key));
+        rules.check(scope, `${at}.labels["${key}"]`, value, installRules.labelValue(value));
+      }
+      expressions.forEach((e, j) => {
+        rules.check(scope, `${at}.expressions[${j}]`, e.key, installRules.labelKey(e.key));
+        (e.values ?? []).forEach((v, k) => rules.check(scope, `${at}.expressions[${j}].values[${k}]`, v, installRules.labelValue(v)));
+      });
+      (t.namespaces ?? []).forEach((ns, j) => rules.check(scope, `${at}.namespaces[${j}]`, ns, rules.dns1123Label(ns)));
+      if (t.topology) rules.check(scope, `${at}.topology`, t.topology.key, installRules.labelKey(t.topology.key));
+      if (t.weight !== undefined) rules.check(scope, `${at}.weight`, t.weight, installRules.weight(t.weight));
+    });
+  }
+}
+
+/** @internal The pod `affinity`, or none when every option is empty. */
+export function renderAffinity(options: AffinityOptions): kplus.k8s.Affinity | undefined {
+  const term = (queries: kplus.NodeLabelQuery[]) => ({ matchExpressions: queries.map(q => q._toKube()) });
+  const nodeAffinity: kplus.k8s.NodeAffinity | undefined = options.requiredNodeAffinity.length || options.preferredNodeAffinity.length ? {
+    requiredDuringSchedulingIgnoredDuringExecution: options.requiredNodeAffinity.length
+      ? { nodeSelectorTerms: [term(options.requiredNodeAffinity)] } : undefined,
+    preferredDuringSchedulingIgnoredDuringExecution: options.preferredNodeAffinity.length
+      ? options.preferredNodeAffinity.map(p => ({ weight: p.weight, preference: term(p.labels) })) : undefined,
+  } : undefined;
+  const affinity: kplus.k8s.Affinity = {
+    nodeAffinity,
+    podAffinity: podTerms(options.podAffinity),
+    podAntiAffinity: podTerms(options.podAntiAffinity),
+  };
+  return affinity.nodeAffinity || affinity.podAffinity || affinity.podAntiAffinity ? affinity : undefined;
+}
+
+/** Required terms and weighted preferences of pod (anti-)affinity (the same shape in both). */
+interface PodTerms {
+  readonly requiredDuringSchedulingIgnoredDuringExecution?: kplus.k8s.PodAffinityTerm[];
+  readonly preferredDuringSchedulingIgnoredDuringExecution?: kplus.k8s.WeightedPodAffinityTerm[];
+}
+
+function podTerms(terms: DaemonSetPodAffinity[]): PodTerms | undefined {
+  if (terms.length === 0) return undefined;
+  const render = (t: DaemonSetPodAffinity): kplus.k8s.PodAffinityTerm => ({
+    labelSelector: {
+      matchLabels: t.labels && Object.keys(t.labels).length ? { ...t.labels } : undefined,
+      matchExpressions: t.expressions?.length ? t.expressions.map(e => ({ key: e.key, operator: e.operator, values: e.values })) : undefined,
+    },
+    namespaces: t.namespaces?.length ? [...t.namespaces] : undefined,
+    topologyKey: (t.topology ?? kplus.Topology.HOSTNAME).key,
+  });
+  const required = terms.filter(t => t.weight === undefined).map(render);
+  const preferred = terms.filter(t => t.weight !== undefined).map(t => ({ weight: t.weight!, podAffinityTerm: render(t) }));
+  return {
+    requiredDuringSchedulingIgnoredDuringExecution: required.length ? required : undefined,
+    preferredDuringSchedulingIgnoredDuringExecution: preferred.length ? preferred : undefined,
+  };
+}

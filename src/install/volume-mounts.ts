@@ -1,0 +1,99 @@
+import * as kplus from 'cdk8s-plus-27';
+import { IConstruct } from 'constructs';
+import * as rules from '../validation';
+import { OperatingSystem, paths } from './os';
+import * as installRules from './rules';
+
+/** An extra volume mounted into an install container (e.g. CA certificates, a proxy configuration). */
+export interface InstallVolumeMount {
+  /** The volume (any cdk8s-plus volume: host path, ConfigMap, Secret…). */
+  readonly volume: kplus.Volume;
+
+  /** Path in the container. */
+  readonly path: string;
+
+  /**
+   * Whether the mount is read-only.
+   *
+   * @default true
+   */
+  readonly readOnly?: boolean;
+
+  /**
+   * Path within the volume to mount.
+   *
+   * @default - the volume's root
+   */
+  readonly subPath?: string;
+}
+
+/**
+ * @internal
+ * The extra volumes and mounts of one container: checks every mount path (absolute for the OS, not
+ * overlapping what the container already mounts) and adds each volume to the pod once, by name.
+ */
+export class ExtraVolumes {
+  public readonly volumes: kplus.k8s.Volume[] = [];
+  public readonly mounts: kplus.k8s.VolumeMount[] = [];
+  private readonly claimed = new Map<string, string>();
+  private readonly byName = new Map<string, kplus.Volume>();
+
+  /**
+   * @param pod "provider" or "driver", for messages
+   * @param reservedName whether the pod already has a volume of this name
+   */
+  constructor(
+    private readonly scope: IConstruct,
+    private readonly os: OperatingSystem,
+    private readonly pod: string,
+    private readonly reservedName: (name: string) => boolean,
+  ) {}
+
+  /** A path the container already mounts. */
+  public reserve(path: string, what: string): void {
+    this.claimed.set(path, what);
+  }
+
+  /** Checks a new mount path and claims it. */
+  public claim(field: string, path: string, what: string): void {
+    const linux = this.os === OperatingSystem.LINUX;
+    rules.check(this.scope, field, path, linux ? installRules.linuxPath(path) : installRules.windowsPath(path));
+    const clash = [...this.claimed.entries()].find(([p]) => this.overlaps(p, path));
+    rules.check(this.scope, field, path, clash ? {
+      rule: `it overlaps ${clash[1]} mounted at ${clash[0]}`,
+      fix: 'mount it at another path',
+    } : undefined);
+    this.claimed.set(path, what);
+  }
+
+  /** A volume and mount the construct itself adds (already checked). */
+  public addOwn(volume: kplus.k8s.Volume, mount: kplus.k8s.VolumeMount): void {
+    this.volumes.push(volume);
+    this.mounts.push(mount);
+  }
+
+  /** The user's mounts, `field` naming the option (e.g. "volumeMounts"). */
+  public add(field: string, mounts: InstallVolumeMount[]): void {
+    mounts.forEach((m, i) => this.claim(`${field}[${i}].path`, m.path, `${field}[${i}]`));
+    mounts.forEach((m, i) => {
+      const name = m.volume.name;
+      rules.check(this.scope, `${field}[${i}].volume`, name, this.reservedName(name) || (this.byName.has(name) && this.byName.get(name) !== m.volume) ? {
+        rule: `another volume of the ${this.pod} pod has this name`,
+        fix: 'give the volume another name',
+      } : undefined);
+      if (!this.byName.has(name)) {
+        this.byName.set(name, m.volume);
+        this.volumes.push(m.volume._toKube());
+      }
+      this.mounts.push({ name, mountPath: m.path, readOnly: m.readOnly ?? true, subPath: m.subPath });
+    });
+  }
+
+  private overlaps(a: string, b: string): boolean {
+    const linux = this.os === OperatingSystem.LINUX;
+    const sep = linux ? '/' : '\\';
+    const [x, y] = linux ? [a, b] : [a.toLowerCase(), b.toLowerCase()];
+    const under = (child: string, parent: string) => child.startsWith(parent.endsWith(sep) ? parent : `${parent}${sep}`);
+    return paths(this.os).same(x, y) || under(x, y) || under(y, x);
+  }
+}
