@@ -215,6 +215,10 @@ describe('README: two teams sharing one identity', () => {
       expect(podSpecOf(deployment).containers[0].env).toEqual([{ name: 'DB_PASSWORD', valueFrom: { secretKeyRef: { key: 'password', name: 'db' } } }]);
       expect(podSpecOf(deployment).volumes[0].csi.volumeAttributes.secretProviderClass).toBe(spc.metadata.name);
     }
+    // Applied to one cluster, neither app's cluster-scoped RBAC replaces the other's.
+    const rbacNames = (team: string) => files.get(`${team}.k8s.yaml`)!.filter(m => m.kind.startsWith('ClusterRole')).map(m => `${m.kind}/${m.metadata.name}`);
+    expect(rbacNames('team-a')).toHaveLength(2);
+    expect(rbacNames('team-a').filter(name => rbacNames('team-b').includes(name))).toEqual([]);
     const platform = [...files.get('platform.k8s.yaml')!];
     expect(ofKind(platform, 'ClusterRole').map(r => r.metadata.name)).toContain('secretprovidersyncing-role');
     expect(only(platform, 'CSIDriver').spec.tokenRequests).toEqual([{ audience: 'api://AKSIdentityBinding' }]);
