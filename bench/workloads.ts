@@ -94,7 +94,7 @@ const HAND_OBJECTS = [
 ].join('\n');
 
 function buildHand(chart: Chart, n: number): void {
-  const roleName = `use-mi-${CLIENT_ID}`;
+  const roleName = `use-mi-${CLIENT_ID}-${NAMESPACE}`; // one ClusterRole/Binding pair per granted namespace
   const subjects: { kind: string; name: string; namespace: string }[] = [];
   const mi = new Construct(chart, 'mi');
   const clusterScoped = [
