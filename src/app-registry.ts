@@ -110,7 +110,7 @@ export class AppRegistry {
   public readonly classNames = new Map<string, IConstruct>();
 
   /** Work that needs the finished app (see `defer`), in the order it was deferred. */
-  private readonly deferred: (() => void)[] = [];
+  private readonly deferred: ((synthesizing: boolean) => void)[] = [];
   private settlesOnValidation = false;
 
   private constructor(private readonly root: IConstruct) {}
@@ -120,7 +120,7 @@ export class AppRegistry {
    * `Testing.synth()`, or an earlier `settle()`. Mounts use it to read the pod template as it ends
    * up (containers and ServiceAccounts set after `mount()`).
    */
-  public defer(work: () => void): void {
+  public defer(work: (synthesizing: boolean) => void): void {
     this.deferred.push(work);
     if (this.settlesOnValidation) return;
     this.settlesOnValidation = true;
@@ -131,9 +131,14 @@ export class AppRegistry {
     this.root.node.addValidation({ validate: () => { this.settle(); return []; } });
   }
 
-  /** Runs the deferred work (each item once); call it before reading what mounts record. */
-  public settle(): void {
-    for (const work of this.deferred.splice(0)) work();
+  /**
+   * Runs the deferred work (each item once); call it before reading what mounts record.
+   *
+   * @param synthesizing whether cdk8s is validating the app right before it writes it (true from a
+   * validation), so nothing changes a workload until it is serialized
+   */
+  public settle(synthesizing = true): void {
+    for (const work of this.deferred.splice(0)) work(synthesizing);
   }
 
   /** Records a federated subject; returns whether the client ID was seen for the first time. */

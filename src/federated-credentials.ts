@@ -47,7 +47,7 @@ export class FederatedCredentials {
   public static of(scope: IConstruct): FederatedCredential[] {
     const credentials: FederatedCredential[] = [];
     const registry = AppRegistry.of(scope);
-    registry.settle(); // subjects are recorded when mounts settle (the ServiceAccount may come after mount())
+    registry.settle(false); // subjects are recorded when mounts settle (the ServiceAccount may come after mount())
     for (const clientId of [...registry.federatedSubjects.keys()].sort()) {
       const byCluster = new Map<string, Set<string>>();
       for (const subject of registry.federatedSubjects.get(clientId)!.values()) {

@@ -96,11 +96,11 @@ class WorkloadMounts {
 
   public add(mount: Mount): void {
     this.mounts.push(mount);
-    this.registry.defer(() => this.settle());
+    this.registry.defer(synthesizing => this.settle(synthesizing));
   }
 
   /** Applies the mounts added since the last call, reading the manifest once. */
-  private settle(): void {
+  private settle(synthesizing: boolean): void {
     const pending = this.mounts.slice(this.settled);
     this.settled = this.mounts.length;
     if (pending.length === 0) return;
@@ -117,9 +117,11 @@ class WorkloadMounts {
       rule: 'the pod template has no containers, so nothing can read the mounted files', fix: 'add the workload\'s containers',
     })) return;
 
-    // The patches apply to the manifest as read here; `spec` is kept in step so that each patch
-    // knows whether the array it appends to exists.
+    // The patches apply to the manifest as read here; it is kept in step so that each patch knows
+    // whether the array it appends to exists, and so that it ends up as toJson() will write it.
     const patches: JsonPatch[] = [];
+    /** Objects given a new key: a patch appends it, a typed `Kube*` object then writes keys sorted. */
+    const extended = new Set<any>();
     const pointer = (...segments: (string | number)[]) => '/' + [...this.templatePath, ...segments].map(escapePointer).join('/');
     const append = (owner: any, key: string, ownerPointer: string, value: unknown) => {
       if (owner[key]) {
@@ -128,6 +130,7 @@ class WorkloadMounts {
       } else {
         patches.push(JsonPatch.add(`${ownerPointer}/${key}`, [value]));
         owner[key] = [value];
+        extended.add(owner);
       }
     };
     const pod: SynthesizedPod = {
@@ -141,7 +144,9 @@ class WorkloadMounts {
         patches.push(template.metadata
           ? JsonPatch.add(pointer('metadata', 'labels'), labels)
           : JsonPatch.add(pointer('metadata'), { labels }));
+        if (!template.metadata) extended.add(template);
         template.metadata = { ...metadata, labels };
+        if (!metadata.labels) extended.add(template.metadata);
       },
     };
 
@@ -173,7 +178,14 @@ class WorkloadMounts {
       }
       for (const work of mount.atSynth) work(pod);
     }
-    if (patches.length) this.apiObject.addJsonPatch(...patches);
+    if (patches.length === 0) return;
+    this.apiObject.addJsonPatch(...patches);
+    if (!synthesizing) return;
+    // `manifest` now is what toJson() returns with the patches: each was applied to it above, and a
+    // typed object (generated k8s classes, which cdk8s-plus uses too) maps the patched manifest to
+    // its schema's key order, which `cdk8s import` writes sorted.
+    if (this.apiObject.toJson !== ApiObject.prototype.toJson) extended.forEach(sortKeys);
+    serveNextToJson(this.apiObject, manifest);
   }
 }
 
@@ -265,6 +277,31 @@ function checkFilePermissions(source: MountSource, spec: any, containers: any[],
         fix: `give "other" read: \`filePermission: "${readable}"\``,
       });
     }
+  }
+}
+
+/**
+ * Synth would resolve every mounted workload twice: once to apply the mounts, once to write it —
+ * half of mount()'s synth cost (bench/). Mounts settle in the app's first validation, right before
+ * cdk8s serializes the charts, and nothing changes a workload in between, so the workload's next
+ * toJson() returns the manifest read then. Only the next call: any later one resolves afresh.
+ */
+function serveNextToJson(apiObject: ApiObject, manifest: any): void {
+  let next: any = manifest;
+  const resolve = apiObject.toJson;
+  apiObject.toJson = function toJson(this: ApiObject) {
+    if (next === undefined) return resolve.call(this);
+    const served = next;
+    next = undefined;
+    return served;
+  };
+}
+
+/** Re-inserts an object's keys in sorted order. */
+function sortKeys(object: any): void {
+  for (const [key, value] of Object.entries(object).sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0))) {
+    delete object[key];
+    object[key] = value;
   }
 }
 

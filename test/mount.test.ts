@@ -257,9 +257,15 @@ describe('any workload, any order: the same volume, mounts and RBAC', () => {
     expectMounted(spec, 'azure-kv-other', ['app', 'sidecar'], '/mnt/other');
   });
 
-  test('synthesizing twice gives the same bytes (mounts apply once)', () => {
+  // The first synth writes the manifest mount() read at synth (one resolve per workload), the
+  // second resolves the workload afresh: both must be the same bytes, key order included.
+  test.each(WORKLOADS)('%s: synthesizing twice gives the same bytes (mounts apply once)', (_name, _kind, build) => {
     const { chart, spc } = setup();
-    spc.mount(new kplus.k8s.KubeDeployment(chart, 'd', { spec: { selector: SELECTOR, template: { metadata: TEMPLATE_METADATA, spec: podSpec() } } }));
+    const containers: any[] = [];
+    const workload = build(chart, containers);
+    spc.mount(workload);
+    newClass(chart, 'pi', 'azure-kv-pi', KeyVaultIdentity.podIdentity({ selector: 'demo' })).mount(workload, { path: '/mnt/pi' });
+    for (const container of CONTAINERS) addContainer(workload, containers, container);
     expect(JSON.stringify(synth(chart))).toEqual(JSON.stringify(synth(chart)));
   });
 });
