@@ -213,6 +213,8 @@ else
   abort "npm install per the README install line (exit $rc)"
 fi
 grep -E 'warn|ERR' "$LOGS/install.log" | grep -v -E 'install-scripts|^npm warn *$' | sed 's/^/    | /' | head -10 || true
+# Shown, not checked: a peer dependency on another cdk8s-plus major makes npm install that one too.
+echo "    cdk8s-plus in the app: $(cd "$APP/node_modules" && for d in cdk8s-plus-*; do [ -d "$d" ] && printf '%s@%s ' "$d" "$(node -p "require('./$d/package.json').version")"; done)"
 installed_from=$(cd "$APP" && node -p "require('./package.json').dependencies['$LIBRARY']")
 [[ $installed_from == file:* ]] && pass "$LIBRARY comes from the tarball ($installed_from)" || fail "$LIBRARY resolved to '$installed_from', not the tarball"
 
