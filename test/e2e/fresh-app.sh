@@ -7,7 +7,7 @@
 #                every `bin` target)
 #   2. init      `cdk8s init typescript-app` with this repo's cdk8s-cli
 #   3. install   the Quick start's `npm install ...` line, with the library replaced by the tarball
-#   4. synth     the Quick start's ts block(s) as main.ts, `cdk8s synth`, and checks on dist/
+#   4. synth     the Quick start's TypeScript as main.ts, `cdk8s synth`, and checks on dist/
 #   5. command   `npx cdk8s-azure-keyvault-csi validate` on dist/ (exit 0) and on a bad manifest
 #                from stdin (exit 1, finding printed)
 #   6. plugin    the `validations:` entry in cdk8s.yaml: `cdk8s synth` passes, then fails naming the
@@ -18,8 +18,8 @@
 #   - the section runs from the line "## Quick start" to the next line starting with "## ";
 #   - the install line is the first line starting with "npm install " or "npm i " in the first
 #     ```bash/```sh/```shell block of the section: package names only, no flags, no "&&";
-#   - every ```ts/```typescript block of the section, in order, makes up main.ts, except a block whose
-#     fence is right after a line "<!-- not main.ts -->";
+#   - main.ts is the ts block marked `<!-- readme-test: name quick-start -->` on the line right before
+#     its fence (test/readme.test.ts's convention); without that marker, the section's first ts block;
 #   - the code is run as written (no placeholder is replaced) and must end with `app.synth();`.
 #
 # `cdk8s init` runs `npm install`, then `cdk8s import` of the k8s types, which downloads a schema from
@@ -162,26 +162,24 @@ if (start < 0) { console.log('FAIL README has a "## Quick start" heading'); cons
 let end = lines.findIndex((l, i) => i > start && /^## /.test(l));
 if (end < 0) end = lines.length;
 const blocks = [];
-let block;
-let previous = '';
-for (const line of lines.slice(start + 1, end)) {
-  if (!block) {
-    const fence = /^```\s*([\w-]*)\s*$/.exec(line);
-    if (fence) block = { lang: fence[1].toLowerCase(), skip: previous === '<!-- not main.ts -->', body: [] };
-    else if (line.trim()) previous = line.trim();
-  } else if (/^```\s*$/.test(line)) {
-    blocks.push(block);
-    block = undefined;
-    previous = '';
-  } else {
-    block.body.push(line);
-  }
+for (let i = 0; i < lines.length; i++) {
+  const fence = /^```\s*([\w-]*)\s*$/.exec(lines[i]);
+  if (!fence || !fence[1]) continue;
+  const close = lines.indexOf('```', i + 1);
+  if (close < 0) break;
+  const marker = /^<!-- readme-test: (name|inside) ([\w-]+) -->$/.exec(lines[i - 1] ?? '');
+  blocks.push({ at: i, line: i + 1, lang: fence[1].toLowerCase(), body: lines.slice(i + 1, close), marker: marker ? `${marker[1]} ${marker[2]}` : undefined });
+  i = close;
 }
-const shell = blocks.find(b => ['bash', 'sh', 'shell'].includes(b.lang));
+const inQuickStart = b => b.at > start && b.at < end;
+const shell = blocks.find(b => inQuickStart(b) && ['bash', 'sh', 'shell'].includes(b.lang));
 const install = shell?.body.map(l => l.replace(/^\$\s+/, '')).find(l => /^npm (install|i) /.test(l));
 console.log(`${install ? 'PASS' : 'FAIL'} README Quick start has an install line in its first bash block`);
-const ts = blocks.filter(b => ['ts', 'typescript'].includes(b.lang) && !b.skip);
-console.log(`${ts.length ? 'PASS' : 'FAIL'} README Quick start has TypeScript for main.ts (${ts.length} block(s))`);
+const isTs = b => ['ts', 'typescript'].includes(b.lang);
+const named = blocks.filter(b => isTs(b) && b.marker === 'name quick-start');
+const main = named.length ? named : blocks.filter(b => isTs(b) && inQuickStart(b) && !b.marker).slice(0, 1);
+console.log(`${main.length === 1 ? 'PASS' : 'FAIL'} README has one Quick start block for main.ts (${named.length ? 'marked "readme-test: name quick-start"' : 'first ts block under the heading'}${main.length ? `, line ${main[0].line}` : ''})`);
+const ts = main.slice(0, 1);
 if (install) fs.writeFileSync(installOut, install.trim() + '\n');
 if (ts.length) fs.writeFileSync(mainOut, ts.map(b => b.body.join('\n')).join('\n\n') + '\n');
 console.log('DONE');
