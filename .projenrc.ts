@@ -93,4 +93,13 @@ project.addTask('bench', {
   receiveArgs: true,
 });
 
+// What a new user gets: the packed tarball in a fresh `cdk8s init typescript-app` with the README's
+// Quick start as main.ts, then the validate command and the synth plugin (test/e2e/fresh-app.sh).
+project.addTask('fresh-app', {
+  description: 'End-to-end: npm pack, cdk8s init typescript-app, README Quick start, synth, validate command and plugin',
+  exec: 'bash test/e2e/fresh-app.sh',
+});
+// imports/*.ts are compiled into lib/imports; the tarball needs only the .js and .d.ts.
+project.npmignore?.exclude('/imports/');
+
 project.synth();
