@@ -1,0 +1,70 @@
+/**
+ * The provider's own view of a SecretProviderClass, as plain values: keys spelled exactly as the
+ * Azure provider and the driver read them, so a construct and a parsed YAML manifest give the
+ * same model and the same rules (src/rules/*) judge both.
+ */
+
+/** One entry of `spec.parameters.objects` (the provider's KeyVaultObject YAML keys). */
+export interface ObjectEntry {
+  readonly objectName: string;
+  /** Empty or absent: the file is named after `objectName` (the provider's GetFileName). */
+  readonly objectAlias?: string;
+  /** 'secret' | 'key' | 'cert' as written (validated by the rules). */
+  readonly objectType: string;
+  readonly objectVersion?: string;
+  /** As parsed; a quoted value in YAML is the checker's finding. */
+  readonly objectVersionHistory?: number;
+  readonly objectFormat?: string;
+  readonly objectEncoding?: string;
+  readonly filePermission?: string;
+}
+
+/** One `data` entry of a `spec.secretObjects` entry. */
+export interface SecretObjectData {
+  readonly objectName: string;
+  readonly key: string;
+}
+
+/** One `spec.secretObjects` entry. */
+export interface SecretObjectEntry {
+  readonly secretName: string;
+  readonly type: string;
+  readonly data: SecretObjectData[];
+  readonly labels?: { [key: string]: string };
+  readonly annotations?: { [key: string]: string };
+}
+
+/**
+ * A broken rule at a field; `field` is relative, e.g. `objects[1].objectAlias` or
+ * `secretObjects[0].data[1].key`. Constructs reject warnings too (they never write a value that
+ * only works by accident); the checker reports them as warnings.
+ */
+export interface Finding {
+  readonly field: string;
+  readonly value: unknown;
+  /** Same wording in construct errors and checker findings (`describeViolation`). */
+  readonly rule: string;
+  readonly fix: string;
+  readonly severity: 'error' | 'warning';
+}
+
+/** Facts about the rest of the cluster that change what the class writes. */
+export interface ClassContext {
+  /** An AzureKeyVaultProvider in the cluster runs with `--write-cert-and-key-in-separate-files`. */
+  readonly writeCertAndKeyInSeparateFiles?: boolean;
+}
+
+/** A finding of severity error. */
+export function error(field: string, value: unknown, rule: string, fix: string): Finding {
+  return { field, value, rule, fix, severity: 'error' };
+}
+
+/** A finding of severity warning. */
+export function warning(field: string, value: unknown, rule: string, fix: string): Finding {
+  return { field, value, rule, fix, severity: 'warning' };
+}
+
+/** A single-value rule's violation (src/validation.ts) as an error finding, or nothing. */
+export function finding(field: string, value: unknown, violation: { rule: string; fix: string } | undefined): Finding[] {
+  return violation ? [error(field, value, violation.rule, violation.fix)] : [];
+}
