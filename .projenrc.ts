@@ -15,11 +15,12 @@ const project = new cdk8s.ConstructLibraryCdk8s({
   constructsVersion: '10.8.1',
   jsiiVersion: '~6.0.0',
   peerDeps: ['cdk8s-plus-27@^2.9.5'],
+  // The manifest checker (src/check) parses YAML at run time; jsii libraries bundle their dependencies.
+  bundledDeps: ['yaml@^2'],
   devDeps: [
     'cdk8s-cli@^2.207.60', // `cdk8s import` of the CRDs and `cdk8s synth` of the examples
     'kubernetes-models@^4.5.1', // schema validation of built-in kinds in tests
     'ajv@^8', // validates SecretProviderClass against the CRD's own openAPIV3Schema
-    'yaml@^2', // parses the `objects` string and synthesized manifests back in tests
     'fast-check@^4', // property-based tests of validators and renderers
   ],
   keywords: ['cdk8s', 'kubernetes', 'azure', 'key-vault', 'secrets-store-csi-driver', 'aks', 'identity-binding'],
@@ -51,6 +52,9 @@ project.eslint?.addLintPattern('examples');
 project.eslint?.addLintPattern('bench');
 project.eslint?.allowDevDeps('bench/**');
 project.eslint?.allowDevDeps('examples/**');
+
+// `npx cdk8s-azure-keyvault-csi validate …`: the manifest checker (src/check/cli.ts).
+project.addBins({ 'cdk8s-azure-keyvault-csi': 'lib/src/check/cli.js' });
 
 project.packageTask.reset(); // no jsii-pacmak / npm pack on every build
 project.npmignore?.exclude('/examples/', '/bench/', '/.ci/');

@@ -13,3 +13,7 @@ export { SyncedSecret, SyncedSecretData, SyncedSecretType, SyncSecretOptions } f
 export { FederatedCredential, FederatedCredentials } from './federated-credentials';
 export { SecretsStoreCsiDriver, SecretsStoreCsiDriverProps, SecretRotationOptions } from './install/secrets-store-csi-driver';
 export { AzureKeyVaultProvider, AzureKeyVaultProviderProps, CloudEnvironmentFile, ProviderVolumeMount } from './install/azure-key-vault-provider';
+export {
+  KeyVaultCsiValidation, KeyVaultCsiValidationProps, IValidationContext, IValidationLogger, IValidationReport,
+  ValidationViolation, ValidationViolatingResource,
+} from './check/plugin';
