@@ -130,7 +130,7 @@ function checkPods(
       }
 
       if (cls.mode === IdentityMode.SERVICE_PRINCIPAL && typeof volume.csi.nodePublishSecretRef?.name !== 'string') {
-        error([...volume.path, 'csi'], null, {
+        error([...volume.path, 'csi', 'nodePublishSecretRef'], volume.csi.nodePublishSecretRef ?? null, {
           rule: `class ${cls.manifest.id} sets no identity, so the provider signs in with a service principal from nodePublishSecretRef and fails with "nodePublishSecretRef secret is not set"`,
           fix: 'set csi.nodePublishSecretRef.name to a Secret with the keys clientid and clientsecret, or give the class an identity',
         });

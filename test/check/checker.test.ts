@@ -1,0 +1,168 @@
+import * as fs from 'fs';
+import * as path from 'path';
+import { check } from '../../src/check/checker';
+import { messageOf } from '../../src/check/finding';
+import { parseYaml, readInputs, InputError } from '../../src/check/source';
+
+const FIXTURES = path.join(__dirname, 'fixtures');
+const fixture = (name: string) => path.join(FIXTURES, name);
+
+/** [severity, ruleId, object, field, line, column, message pattern] of every finding, in order. */
+type Row = [string, string, string | null, string, number | null, number | null, RegExp];
+
+function rows(file: string): Row[] {
+  return check(readInputs([file])).findings.map(f => [
+    f.severity, f.ruleId, f.object ?? null, f.field, f.region?.startLine ?? null, f.region?.startColumn ?? null, /./,
+  ]);
+}
+
+/** Asserts the findings one by one: location, field and message. */
+function expectFindings(file: string, expected: Row[]): void {
+  const findings = check(readInputs([file])).findings;
+  expect(rows(file).map(r => r.slice(0, 6))).toEqual(expected.map(r => r.slice(0, 6)));
+  findings.forEach((f, i) => {
+    expect(messageOf(f)).toMatch(expected[i][6]);
+    if (f.severity !== 'note') expect(messageOf(f).startsWith(`${f.field} ${JSON.stringify(f.value)} is invalid: `)).toBe(true);
+  });
+}
+
+describe('examples', () => {
+  const examples = fs.readdirSync(path.join(__dirname, '../../examples')).filter(d => fs.existsSync(path.join(__dirname, '../../examples', d, 'dist')));
+
+  test.each(examples)('%s: the synthesized manifests have no error and no warning', example => {
+    const result = check(readInputs([path.join(__dirname, '../../examples', example, 'dist')]));
+    expect(result.documents).toBeGreaterThan(0);
+    expect(result.findings.filter(f => f.severity !== 'note')).toEqual([]);
+  });
+});
+
+describe('fixtures', () => {
+  test('a complete hand-written identity-binding setup passes without notes', () => {
+    const result = check(readInputs([fixture('good/identity-binding.yaml')]));
+    expect(result.documents).toBe(8);
+    expect(result.findings).toEqual([]);
+  });
+
+  test('parameters as the provider reads them', () => {
+    expectFindings(fixture('bad/parameters.yaml'), [
+      ['warning', 'spc-api-version', 'demo/legacy', 'apiVersion', 2, 13, /v1alpha1 is deprecated.*Fix: use apiVersion secrets-store\.csi\.x-k8s\.io\/v1/],
+      ['warning', 'spc-parameters', 'demo/legacy', 'spec.parameters.tenantId', 11, 15, /deprecated spelling.*Fix: rename it to tenantID/],
+      ['warning', 'spc-parameters', 'demo/legacy', 'spec.parameters.clientId', 12, 15, /case-sensitively and ignores "clientId". Fix: rename it to clientID/],
+      ['warning', 'spc-parameters', 'demo/legacy', 'spec.parameters.resourceGroup', 13, 20, /ignores this parameter/],
+      ['warning', 'spc-parameters', 'demo/legacy', 'spec.parameters.vaultUri', 14, 15, /does not read this parameter/],
+      ['error', 'spc-parameters', 'demo/modes', 'spec.parameters.keyvaultName', 29, 19, /no consecutive hyphens/],
+      ['error', 'spc-parameters', 'demo/modes', 'spec.parameters.tenantID', 30, 15, /must be a GUID/],
+      ['error', 'spc-parameters', 'demo/modes', 'spec.parameters.usePodIdentity', 31, 21, /strconv\.ParseBool: parsing \\"yes\\": invalid syntax/],
+      ['error', 'spc-parameters', 'demo/modes', 'spec.parameters.useAzureTokenProxy', 33, 25, /only one identity mode can be enabled at a time, and useVMManagedIdentity and useAzureTokenProxy are both true/],
+      ['error', 'spc-parameters', 'demo/proxy', 'spec.parameters.objects', 48, 5, /objects is not set/],
+      ['error', 'spc-parameters', 'demo/proxy', 'spec.parameters.useAzureTokenProxy', 50, 25, /must be strings.*Fix: quote it: useAzureTokenProxy: "true"/],
+      ['error', 'spc-parameters', 'demo/proxy', 'spec.parameters.cloudName', 51, 16, /cloudName AzureMoonCloud is not valid/],
+      ['warning', 'spc-parameters', 'demo/proxy', 'spec.parameters.cloudEnvFileName', 52, 23, /only with cloudName AzureStackCloud/],
+      ['error', 'spc-parameters', 'demo/vm', 'spec.parameters.tenantID', 62, 5, /tenantId is not provided/],
+      ['warning', 'spc-parameters', 'demo/vm', 'spec.parameters.clientID', 64, 15, /still reads clientID.*api:\/\/AzureADTokenExchange.*userAssignedIdentityID/],
+      ['error', 'spc-parameters', 'demo/vm', 'spec.parameters.objects', 65, 14, /at least one object/],
+      ['note', 'input-csidriver', null, '', null, null, /no CSIDriver .* api:\/\/AzureADTokenExchange of SecretProviderClass demo\/vm were not checked/],
+    ]);
+  });
+
+  test('the objects string as the provider parses it, located on its line', () => {
+    expectFindings(fixture('bad/objects.yaml'), [
+      ['error', 'spc-objects', 'demo/objects', 'spec.parameters.objects[0].objectVersionHistory', 18, 33, /unquoted integer.*index 0.*Fix: write objectVersionHistory: 5 without quotes/],
+      ['warning', 'spc-objects', 'demo/objects', 'spec.parameters.objects[0].objectname', 19, 23, /ignores this key.*Fix: rename it to objectName/],
+      ['error', 'spc-objects', 'demo/objects', 'spec.parameters.objects[1]', 20, 11, /cannot unmarshal !!map into string/],
+      ['error', 'spc-objects', 'demo/bare-list', 'spec.parameters.objects', 35, 7, /bare list.*cannot unmarshal !!seq/],
+    ]);
+  });
+
+  test('workloads against classes, ServiceAccounts and identity-binding RBAC', () => {
+    expectFindings(fixture('bad/workloads.yaml'), [
+      ['error', 'workload-volume', 'demo/writable', 'spec.volumes[0].csi.readOnly', 75, 9, /Readonly is not true in request/],
+      ['warning', 'workload-service-account', 'demo/ungranted', 'spec.jobTemplate.spec.template.spec.serviceAccountName', 87, 31, /no ServiceAccount "stranger"/],
+      ['error', 'identity-binding-rbac', 'demo/ungranted', 'spec.jobTemplate.spec.template.spec.serviceAccountName', 87, 31, /no ClusterRoleBinding .* ServiceAccount demo\/stranger use-managed-identity.*resources \[22222222-2222-2222-2222-222222222222\]/],
+      ['error', 'workload-volume', 'other/elsewhere', 'spec.template.spec.volumes[0].csi.volumeAttributes.secretProviderClass', 112, 54, /no SecretProviderClass "sp" in namespace "other" \(there is one in "demo"\)/],
+      ['error', 'workload-volume', 'other/elsewhere', 'spec.template.spec.volumes[1].csi.volumeAttributes', 115, 13, /secretProviderClass is not set/],
+      ['error', 'workload-volume', 'demo/credentials', 'spec.template.metadata.labels', 124, 25, /pod identity.*aadpodidbinding/],
+      ['error', 'workload-volume', 'demo/credentials', 'spec.template.spec.volumes[0].csi.nodePublishSecretRef', 130, 13, /nodePublishSecretRef secret is not set/],
+      ['note', 'input-csidriver', null, '', null, null, /api:\/\/AKSIdentityBinding of SecretProviderClass demo\/idb were not checked/],
+      ['note', 'input-provider', null, '', null, null, /no Azure provider DaemonSet .* demo\/idb, SecretProviderClass demo\/podid/],
+    ]);
+  });
+
+  test('the CSIDriver and the driver and provider DaemonSets against the classes', () => {
+    expectFindings(fixture('bad/install.yaml'), [
+      ['error', 'cloud-environment-file', 'demo/stack', 'spec.parameters.cloudEnvFileName', 43, 23, /no provider DaemonSet in the input mounts it/],
+      ['error', 'csidriver-audience', 'secrets-store.csi.k8s.io', 'spec.tokenRequests', 56, 5, /token for audience api:\/\/AKSIdentityBinding not found.*Fix: add \{ audience: api:\/\/AKSIdentityBinding \}/],
+      ['error', 'provider-host-network', 'kube-system/provider', 'spec.template.spec.hostNetwork', 84, 20, /pod identity .* NMI at localhost:2579, and SecretProviderClass demo\/podid uses it/],
+      ['error', 'provider-version', 'kube-system/provider', 'spec.template.spec.containers[0].image', 87, 18, /needs provider v1\.8\.0 or later, and SecretProviderClass demo\/idb uses it/],
+      ['error', 'providers-dir', 'kube-system/provider', 'spec.template.spec.volumes[0].hostPath.path', 93, 29, /Linux driver DaemonSet kube-system\/secrets-store-csi-driver looks for provider sockets only in "\/var\/run\/secrets-store-csi-providers"/],
+      ['error', 'provider-dns-policy', 'kube-system/provider-hostnet', 'spec.template.spec.dnsPolicy', 104, 18, /dnsPolicy "ClusterFirstWithHostNet"/],
+      ['note', 'input-provider-version', null, '', null, null, /provider-azure:latest\) is not a release version/],
+    ]);
+  });
+});
+
+describe('workload identity credential budget', () => {
+  const CLIENT = '33333333-3333-3333-3333-333333333333';
+  const spc = (mode: string) => `apiVersion: secrets-store.csi.x-k8s.io/v1
+kind: SecretProviderClass
+metadata: { name: ${mode}, namespace: ns0 }
+spec:
+  provider: azure
+  parameters:
+    keyvaultName: kvname
+    tenantID: 11111111-1111-1111-1111-111111111111
+    clientID: ${CLIENT}
+${mode === 'idb' ? '    useAzureTokenProxy: "true"\n' : ''}    objects: |
+      array:
+        - |
+          objectName: s1
+          objectType: secret
+`;
+  const pod = (i: number) => `apiVersion: v1
+kind: Pod
+metadata: { name: p${i}, namespace: ns${i} }
+spec:
+  serviceAccountName: sa
+  containers: [{ name: app, image: busybox }]
+  volumes:
+    - name: s
+      csi: { driver: secrets-store.csi.k8s.io, readOnly: true, volumeAttributes: { secretProviderClass: wi } }
+`;
+  const budget = (pods: number, idb: boolean) => {
+    const text = [spc('wi').replace('namespace: ns0', 'namespace: null'), ...(idb ? [spc('idb')] : []), ...Array.from({ length: pods }, (_, i) => pod(i))].join('---\n');
+    return check(parseYaml(text, 'budget.yaml')).findings.filter(f => f.ruleId === 'federated-credential-budget');
+  };
+
+  test('20 subjects fit; 21 do not', () => {
+    expect(budget(20, false)).toEqual([]);
+    const [finding] = budget(21, false);
+    expect(finding).toMatchObject({ severity: 'error', object: 'wi', field: 'spec.parameters.clientID' });
+  });
+
+  test('identity binding on the same identity takes one credential', () => {
+    expect(budget(19, true)).toEqual([]);
+    expect(budget(20, true)).toHaveLength(1);
+  });
+});
+
+describe('input', () => {
+  test('a YAML syntax error names the file and line', () => {
+    expect(() => parseYaml('a: 1\n---\nb: [\n', 'broken.yaml')).toThrow(InputError);
+    expect(() => parseYaml('a: 1\n---\nb: [\n', 'broken.yaml')).toThrow(/^broken\.yaml:4:1: YAML syntax error/);
+  });
+
+  test('an unreadable path is an input error', () => {
+    expect(() => readInputs([fixture('missing.yaml')])).toThrow(/missing\.yaml: cannot read/);
+  });
+
+  test('directories are read recursively (*.yaml, *.yml), documents keep their index', () => {
+    const docs = readInputs([FIXTURES]);
+    const files = [...new Set(docs.map(d => path.relative(FIXTURES, d.file)))];
+    expect(files).toEqual(['bad/install.yaml', 'bad/objects.yaml', 'bad/parameters.yaml', 'bad/workloads.yaml', 'good/identity-binding.yaml']);
+    expect(docs.filter(d => d.file.endsWith('objects.yaml')).map(d => d.index)).toEqual([0, 1]);
+  });
+
+  test('empty documents and non-objects are skipped', () => {
+    expect(check(parseYaml('---\n---\n- a\n---\nplain\n', 'x.yaml')).findings).toEqual([]);
+  });
+});
