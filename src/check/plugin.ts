@@ -111,7 +111,8 @@ export class KeyVaultCsiValidation {
       failed = failed || f.severity === 'error' || this.failOnWarnings;
       context.report.addViolation({
         ruleName: `${f.ruleId} (${f.severity})`,
-        recommendation: `[${f.kind} ${f.object}] ${messageOf(f)}`,
+        // The fix has its own column in cdk8s's report.
+        recommendation: `[${f.kind} ${f.object}] ${messageOf(f).slice(0, -(` Fix: ${f.fix}.`.length))}`,
         fix: f.fix,
         violatingResources: [{
           resourceName: f.name ?? '',
