@@ -52,6 +52,8 @@ export interface RegisteredProvider {
   readonly dnsPolicy?: string;
   /** Whether the Linux pod uses the host network. */
   readonly hostNetwork: boolean;
+  /** Whether the provider writes `<file>.crt` and `<file>.key` for certificate-backed secrets. */
+  readonly writeCertAndKeyInSeparateFiles?: boolean;
 }
 
 /** @internal A federated identity credential subject a workload identity needs. */
@@ -103,6 +105,9 @@ export class AppRegistry {
 
   /** Identity binding constructs per `cluster` + client ID (one ClusterRole name per cluster). */
   public readonly identityBindings = new Map<string, IConstruct>();
+
+  /** SecretProviderClasses per `cluster` + namespace + name: two would replace each other on apply. */
+  public readonly classNames = new Map<string, IConstruct>();
 
   private constructor() {}
 

@@ -42,7 +42,7 @@ export class AksIdentityBinding extends Construct implements IIdentityBindingGra
 
   constructor(scope: Construct, id: string, props: AksIdentityBindingProps) {
     super(scope, id);
-    rules.check(this, 'clientId', props.clientId, rules.guid(props.clientId));
+    rules.check(this, 'clientId', props.clientId, rules.clientId(props.clientId));
     const name = props.name ?? `use-mi-${props.clientId.toLowerCase()}`;
     rules.check(this, 'name', name, rules.dns1123Subdomain(name));
     this.clientId = props.clientId;

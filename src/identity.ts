@@ -1,6 +1,7 @@
 import { IConstruct } from 'constructs';
 import { AppRegistry } from './app-registry';
-import { Audience, FEDERATED_CREDENTIAL_LIMIT, Param, POD_IDENTITY_LABEL } from './constants';
+import { Audience, Param, POD_IDENTITY_LABEL } from './constants';
+import { federatedCredentialBudget } from './rules/identity';
 import * as rules from './validation';
 import { MountedWorkload } from './workload';
 
@@ -138,7 +139,7 @@ export abstract class KeyVaultIdentity {
 
   /** @internal Checks the identity's values; `scope` is the class using it. */
   public _validate(scope: IConstruct): void {
-    if (this.clientId !== undefined) rules.check(scope, 'identity.clientId', this.clientId, rules.guid(this.clientId));
+    if (this.clientId !== undefined) rules.check(scope, 'identity.clientId', this.clientId, rules.clientId(this.clientId));
   }
 
   /** @internal SecretProviderClass parameters, exactly as the provider reads them. */
@@ -210,11 +211,10 @@ class WorkloadIdentity extends KeyVaultIdentity {
 
   private checkCredentialBudget(registry: AppRegistry): string[] {
     const needed = registry.federatedSubjects.get(this.clientId!)!.size;
-    if (needed <= FEDERATED_CREDENTIAL_LIMIT) return [];
-    return [rules.describeViolation('identity.clientId', this.clientId, {
-      rule: `workload identity needs one federated identity credential per cluster, namespace and ServiceAccount that mounts it: ${needed} here, and Entra ID allows ${FEDERATED_CREDENTIAL_LIMIT} per identity (FederatedCredentials.of(app) lists them)`,
-      fix: 'use AKS identity binding (new AksIdentityBinding(chart, id, { clientId }) and its `identity`): one credential serves every workload and cluster',
-    })];
+    // `az aks identity-binding create` puts one more credential on the identity, whatever the cluster.
+    const bound = [...registry.identityBindings.keys()].some(key => key.toLowerCase().endsWith(`\u0000${this.clientId!.toLowerCase()}`));
+    const problem = federatedCredentialBudget(this.clientId!, needed, bound);
+    return problem ? rules.describeFindings([problem], () => 'identity.clientId') : [];
   }
 }
 
@@ -257,7 +257,7 @@ class PodIdentity extends KeyVaultIdentity {
   }
 
   public _validate(scope: IConstruct): void {
-    rules.check(scope, 'identity.selector', this.selector, rules.labelValue(this.selector));
+    rules.check(scope, 'identity.selector', this.selector, rules.podIdentitySelector(this.selector));
   }
 
   public _parameters(): Record<string, string> {

@@ -1,4 +1,6 @@
 import { IConstruct } from 'constructs';
+import { ObjectEntry } from './rules/model';
+import { checkObject, fileOf, filesWritten, partWritten, versionCount } from './rules/objects';
 import * as rules from './validation';
 
 /** The kind of Key Vault object, as the provider's `objectType`. */
@@ -128,55 +130,44 @@ export class KeyVaultObject {
 
   /** The file (relative to the mount) the object is written to: the alias, else the name. */
   public get fileName(): string {
-    return this.alias ?? this.objectName;
+    return fileOf(this._entry());
   }
 
   /** Whether several versions are written, as `<fileName>/<index>`. */
   public get writesVersionDirectory(): boolean {
-    return (this.versionHistory ?? 0) > 1;
+    return versionCount(this._entry()) > 0;
   }
 
-  /** The files the provider writes for this object, relative to the mount. */
+  /**
+   * The files the provider writes for this object, relative to the mount (without the `.crt` and
+   * `.key` files a provider with `writeCertAndKeyInSeparateFiles` adds for certificate-backed secrets).
+   */
   public get files(): string[] {
-    if (!this.writesVersionDirectory) return [this.fileName];
-    return Array.from({ length: this.versionHistory! }, (_, index) => `${this.fileName}/${index}`);
+    return filesWritten(this._entry());
   }
 
-  /** Whether `path` (e.g. a synced Secret's `objectName`) is a file this object writes. */
+  /** Whether `path` (e.g. a synced Secret's `objectName`) is a file this object writes (see `files`). */
   public writes(path: string): boolean {
-    if (!this.writesVersionDirectory) return path === this.fileName;
-    const prefix = `${this.fileName}/`;
-    if (!path.startsWith(prefix)) return false;
-    const index = path.slice(prefix.length);
-    return /^(0|[1-9][0-9]*)$/.test(index) && Number(index) < this.versionHistory!;
+    return partWritten(this._entry(), path) !== undefined;
+  }
+
+  /** @internal The object as the provider reads it (src/rules/model.ts). */
+  public _entry(): ObjectEntry {
+    return {
+      objectName: this.objectName,
+      objectAlias: this.alias,
+      objectType: this.objectType,
+      objectVersion: this.version,
+      objectVersionHistory: this.versionHistory,
+      objectFormat: this.format,
+      objectEncoding: this.encoding,
+      filePermission: this.filePermission,
+    };
   }
 
   /** @internal Checks every field; `field` names the object in messages (e.g. "objects[2]"). */
   public _validate(scope: IConstruct, field: string): void {
-    rules.check(scope, `${field}.objectName`, this.objectName, rules.objectName(this.objectName));
-    const fileField = this.alias === undefined ? `${field}.objectName` : `${field}.alias`;
-    rules.check(scope, fileField, this.fileName, rules.filePath(this.fileName));
-    // A version directory's files too: "a:" alone is fine, "a:/0" is absolute on Windows nodes.
-    if (this.writesVersionDirectory) rules.check(scope, fileField, this.fileName, rules.filePath(`${this.fileName}/0`));
-    if (this.version !== undefined) rules.check(scope, `${field}.version`, this.version, rules.objectVersion(this.version));
-    if (this.versionHistory !== undefined) rules.check(scope, `${field}.versionHistory`, this.versionHistory, rules.versionHistory(this.versionHistory));
-    if (this.filePermission !== undefined) rules.check(scope, `${field}.filePermission`, this.filePermission, rules.filePermission(this.filePermission));
-    if (this.objectType !== ObjectType.SECRET) {
-      // Reachable from JavaScript or other jsii languages, where option types are not enforced.
-      for (const [option, value] of [['format', this.format], ['encoding', this.encoding]] as const) {
-        rules.check(scope, `${field}.${option}`, value, value === undefined ? undefined : {
-          rule: `${option} applies only to secrets, and this is a ${this.objectType} (the provider rejects the object at mount)`,
-          fix: `read the certificate's secret with KeyVaultObject.secret("${this.objectName}", { ${option} }) or drop ${option}`,
-        });
-      }
-    }
-    for (const [option, value, allowed] of [['format', this.format, ObjectFormat], ['encoding', this.encoding, ObjectEncoding]] as const) {
-      const values: string[] = Object.values(allowed);
-      rules.check(scope, `${field}.${option}`, value, value === undefined || values.includes(value) ? undefined : {
-        rule: `must be one of ${values.map(v => JSON.stringify(v)).join(', ')}`,
-        fix: `use the ${option === 'format' ? 'ObjectFormat' : 'ObjectEncoding'} enum`,
-      });
-    }
+    rules.checkFindings(scope, checkObject(this._entry(), field), objectField);
   }
 
   /** @internal This object as one entry of the `objects` array: a YAML document with only the fields set. */
@@ -206,6 +197,15 @@ const PLAIN_SCALAR = /^[A-Za-z_][A-Za-z0-9_./-]*$/;
 const YAML_KEYWORD = /^(true|false|yes|no|on|off|y|n|null)$/i;
 
 /** A string as a YAML scalar that every YAML parser reads back as the same string. */
+const PROP_OF_KEY: Record<string, string> = {
+  objectAlias: 'alias', objectVersion: 'version', objectVersionHistory: 'versionHistory', objectFormat: 'format', objectEncoding: 'encoding',
+};
+
+/** A model field (`objects[0].objectAlias`) as the construct's prop (`objects[0].alias`) in messages. */
+export function objectField(field: string): string {
+  return field.replace(/\.(object[A-Za-z]+)$/, (whole, key: string) => PROP_OF_KEY[key] ? `.${PROP_OF_KEY[key]}` : whole);
+}
+
 function yamlString(value: string): string {
   return PLAIN_SCALAR.test(value) && !YAML_KEYWORD.test(value) ? value : JSON.stringify(value);
 }

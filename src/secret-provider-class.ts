@@ -6,7 +6,10 @@ import { AzureCloud } from './cloud';
 import { Param, PROVIDER_NAME } from './constants';
 import { KeyVaultIdentity } from './identity';
 import { ApiObjectMountOptions, MountOptions, MountSource, mountIntoApiObject, mountIntoPod } from './mount';
-import { KeyVaultObject, renderObjects } from './object';
+import { KeyVaultObject, objectField, renderObjects } from './object';
+import { ClassContext } from './rules/model';
+import { checkObjectFiles, FileClaims } from './rules/objects';
+import { checkSecretName, checkSyncSources } from './rules/sync';
 import { SyncedSecret, SyncSecretOptions } from './synced-secret';
 import * as rules from './validation';
 import { SecretProviderClass } from '../imports/secretproviderclass-secrets-store.csi.x-k8s.io';
@@ -71,9 +74,8 @@ export class KeyVaultSecretProviderClass extends Construct {
 
   private readonly _objects: KeyVaultObject[] = [];
   private readonly _syncedSecrets: SyncedSecret[] = [];
-  /** Written file → owning object, and directory → object writing below it: unique paths in O(depth). */
-  private readonly files = new Map<string, KeyVaultObject>();
-  private readonly directories = new Map<string, KeyVaultObject>();
+  /** The paths the objects write, checked as each object is added (clashes in O(depth)). */
+  private readonly claims = new FileClaims();
 
   constructor(scope: Construct, id: string, props: KeyVaultSecretProviderClassProps) {
     super(scope, id);
@@ -130,7 +132,8 @@ export class KeyVaultSecretProviderClass extends Construct {
     for (const object of objects) {
       const field = `objects[${this._objects.length}]`;
       object._validate(this, field);
-      this.claimFile(object, field);
+      const clash = this.claims.claim(object._entry());
+      rules.checkFindings(this, clash ? [clash] : [], objectField);
       this._objects.push(object);
     }
   }
@@ -142,10 +145,7 @@ export class KeyVaultSecretProviderClass extends Construct {
    */
   public syncSecret(options: SyncSecretOptions): SyncedSecret {
     const field = `secretObjects[${this._syncedSecrets.length}]`;
-    rules.check(this, `${field}.secretName`, options.secretName, this._syncedSecrets.some(s => s.secretName === options.secretName) ? {
-      rule: 'the class already syncs a Secret with this name (the driver would overwrite one with the other)',
-      fix: 'merge the data into one syncSecret() call or use another name',
-    } : undefined);
+    rules.checkFindings(this, checkSecretName(options.secretName, new Set(this._syncedSecrets.map(s => s.secretName)), field));
     const synced = SyncedSecret._create(this, field, options);
     this._syncedSecrets.push(synced);
     return synced;
@@ -173,22 +173,6 @@ export class KeyVaultSecretProviderClass extends Construct {
     return { scope: this, name: this.name, namespace: this.namespace, identity: this.identity };
   }
 
-  /** Claims the paths `object` writes, or throws naming the object that already writes there. */
-  private claimFile(object: KeyVaultObject, field: string): void {
-    const path = object.fileName;
-    const segments = path.split('/');
-    const ancestors = segments.slice(0, -1).map((_, i) => segments.slice(0, i + 1).join('/'));
-    const clash = this.files.get(path) ?? this.directories.get(path) ?? ancestors.map(a => this.files.get(a)).find(o => o !== undefined);
-    rules.check(this, object.alias === undefined ? `${field}.objectName` : `${field}.alias`, path, clash === undefined ? undefined : {
-      rule: `the file "${path}"${object.writesVersionDirectory ? ' (a version directory)' : ''} clashes with "${clash.fileName}"${clash.writesVersionDirectory ? ' (a version directory)' : ''} written by ${clash.objectType} "${clash.objectName}"; the driver would silently keep only one`,
-      fix: 'give one of the objects a distinct `alias`',
-    });
-    this.files.set(path, object);
-    for (const ancestor of ancestors) this.directories.set(ancestor, object);
-    // A version directory is the object's own: nothing else may be written below it.
-    if (object.writesVersionDirectory) this.directories.set(path, object);
-  }
-
   /** Rules that depend on the whole class, checked at synth (objects and syncs may come later). */
   private validateContents(): string[] {
     const errors: string[] = [];
@@ -198,19 +182,35 @@ export class KeyVaultSecretProviderClass extends Construct {
         fix: 'pass `objects` or call addObject(KeyVaultObject.secret("name"))',
       }));
     }
-    this._syncedSecrets.forEach((synced, i) => synced.data.forEach((d, j) => {
-      if (this._objects.some(o => o.writes(d.objectName))) return;
-      errors.push(rules.describeViolation(`secretObjects[${i}].data[${j}].objectName`, d.objectName, {
-        rule: `the class writes no such file (files: ${this._objects.map(o => o.writesVersionDirectory ? `${o.fileName}/0..${o.versionHistory! - 1}` : o.fileName).join(', ')}); the driver fails the sync with "file matching objectName ... not found in the pod"`,
-        fix: 'name an object\'s alias or name, with "/<index>" for objects with versionHistory',
-      }));
-    }));
+    const context = this.context();
+    const entries = this._objects.map(o => o._entry());
+    // Plain clashes threw in addObject(); the .crt/.key files depend on the cluster's provider.
+    if (context.writeCertAndKeyInSeparateFiles) errors.push(...rules.describeFindings(checkObjectFiles(entries, context), objectField));
+    errors.push(...rules.describeFindings(checkSyncSources(this._syncedSecrets.map(s => s._toSecretObject()), entries, context)));
     return errors;
+  }
+
+  /** What the cluster's provider changes about the files the class writes. */
+  private context(): ClassContext {
+    const cluster = AppRegistry.clusterOf(this);
+    return {
+      writeCertAndKeyInSeparateFiles: AppRegistry.of(this).providers.some(p => p.cluster === cluster && p.writeCertAndKeyInSeparateFiles === true),
+    };
   }
 
   private register(): void {
     const self = this;
-    AppRegistry.of(this).classes.push({
+    // Same name and namespace in one cluster: `kubectl apply` of one replaces the other.
+    const registry = AppRegistry.of(this);
+    const cluster = AppRegistry.clusterOf(this);
+    const key = `${cluster}\u0000${this.namespace ?? ''}\u0000${this.name}`;
+    const existing = registry.classNames.get(key);
+    rules.check(this, 'metadata.name', this.name, existing ? {
+      rule: `${existing.node.path} already defines the SecretProviderClass "${this.name}" in ${this.namespace ? `namespace "${this.namespace}"` : 'the default namespace'}${cluster ? ` of cluster "${cluster}"` : ''}; applying both, one replaces the other`,
+      fix: 'give one class another `metadata.name` or namespace, or name the charts\' clusters with the context key "cdk8s-azure-keyvault-csi/cluster" if they deploy to different clusters',
+    } : undefined);
+    registry.classNames.set(key, this);
+    registry.classes.push({
       node: this.node,
       tokenAudience: this.identity.tokenAudience,
       identityMode: this.identity.mode,

@@ -1,12 +1,20 @@
 import * as kplus from 'cdk8s-plus-27';
 import { Construct } from 'constructs';
+import { SecretObjectEntry } from './rules/model';
+import { checkSecretObject } from './rules/sync';
 import * as rules from './validation';
 
 /** Type of a Kubernetes Secret synced from mounted Key Vault objects. */
 export enum SyncedSecretType {
   /** Arbitrary keys. */
   OPAQUE = 'Opaque',
-  /** TLS: exactly the keys `tls.crt` and `tls.key` (the driver extracts chain and key from the PEM or PFX). */
+  /**
+   * TLS: exactly the keys `tls.crt` and `tls.key`. Sync both from a certificate's secret
+   * (`KeyVaultObject.secret`): the driver takes the certificates for `tls.crt` and the private key
+   * for `tls.key` from its PEM, or from a binary PFX (`format: PFX` needs `encoding: BASE64`). A
+   * `key` object (public key only) cannot provide either, a `certificate` object (leaf, no private
+   * key) only `tls.crt`.
+   */
   TLS = 'kubernetes.io/tls',
   /** Registry credentials: the key `.dockerconfigjson`. */
   DOCKER_CONFIG_JSON = 'kubernetes.io/dockerconfigjson',
@@ -49,15 +57,6 @@ export interface SyncSecretOptions {
   readonly annotations?: { [key: string]: string };
 }
 
-/** Keys each Secret type requires and allows (the API server enforces them when the driver syncs). */
-const KEYS_BY_TYPE: Record<string, { required: string[][]; allowed?: string[] }> = {
-  [SyncedSecretType.TLS]: { required: [['tls.crt'], ['tls.key']], allowed: ['tls.crt', 'tls.key'] },
-  [SyncedSecretType.DOCKER_CONFIG_JSON]: { required: [['.dockerconfigjson']] },
-  [SyncedSecretType.BASIC_AUTH]: { required: [['username', 'password']] },
-  [SyncedSecretType.SSH_AUTH]: { required: [['ssh-privatekey']] },
-};
-
-
 /**
  * A Kubernetes Secret the driver keeps in sync with files of a mounted class (a `secretObjects`
  * entry). The Secret exists only while a pod mounts the class, in that pod's namespace.
@@ -78,9 +77,8 @@ export class SyncedSecret {
   private readonly options: SyncSecretOptions;
 
   private constructor(scope: Construct, field: string, options: SyncSecretOptions) {
-    rules.check(scope, `${field}.secretName`, options.secretName, rules.dns1123Subdomain(options.secretName));
-    validateKeys(scope, field, options);
     this.options = options;
+    rules.checkFindings(scope, checkSecretObject(this._toSecretObject(), field));
     this.secretName = options.secretName;
     this.type = options.type;
     this.secret = kplus.Secret.fromSecretName(scope, `SyncedSecret-${options.secretName}`, options.secretName);
@@ -105,8 +103,8 @@ export class SyncedSecret {
     return kplus.EnvValue.fromSecretValue({ secret: this.secret, key }, options);
   }
 
-  /** @internal The `secretObjects` entry. */
-  public _toSecretObject() {
+  /** @internal The `secretObjects` entry, as the driver reads it (src/rules/model.ts). */
+  public _toSecretObject(): SecretObjectEntry {
     return {
       secretName: this.options.secretName,
       type: this.options.type,
@@ -114,37 +112,5 @@ export class SyncedSecret {
       annotations: this.options.annotations,
       data: this.options.data.map(d => ({ objectName: d.objectName, key: d.key })),
     };
-  }
-}
-
-function validateKeys(scope: Construct, field: string, options: SyncSecretOptions): void {
-  const types: string[] = Object.values(SyncedSecretType);
-  rules.check(scope, `${field}.type`, options.type, types.includes(options.type) ? undefined : {
-    rule: `must be one of ${types.join(', ')}`, fix: 'use the SyncedSecretType enum',
-  });
-  rules.check(scope, `${field}.data`, options.data, options.data.length > 0 ? undefined : {
-    rule: 'a synced Secret needs at least one key (the driver rejects empty data)', fix: 'add { key, objectName } entries',
-  });
-  const seen = new Set<string>();
-  options.data.forEach((d, i) => {
-    rules.check(scope, `${field}.data[${i}].key`, d.key, rules.secretKey(d.key) ?? (seen.has(d.key)
-      ? { rule: 'each key of a Secret appears once', fix: 'use a distinct key, or sync the file once' }
-      : undefined));
-    rules.check(scope, `${field}.data[${i}].objectName`, d.objectName, rules.filePath(d.objectName));
-    seen.add(d.key);
-  });
-  const keys = KEYS_BY_TYPE[options.type];
-  if (!keys) return;
-  for (const [i, d] of options.data.entries()) {
-    rules.check(scope, `${field}.data[${i}].key`, d.key, !keys.allowed || keys.allowed.includes(d.key) ? undefined : {
-      rule: `a ${options.type} Secret takes only the keys ${keys.allowed.join(' and ')}`,
-      fix: `map the certificate's file to ${keys.allowed.join(' and ')}`,
-    });
-  }
-  for (const anyOf of keys.required) {
-    rules.check(scope, `${field}.data`, options.data.map(d => d.key), anyOf.some(k => seen.has(k)) ? undefined : {
-      rule: `a ${options.type} Secret needs the key ${anyOf.join(' or ')}`,
-      fix: `add { key: "${anyOf[0]}", objectName: <file> }`,
-    });
   }
 }

@@ -1,4 +1,5 @@
 import { IConstruct } from 'constructs';
+import type { Finding } from './rules/model';
 
 /**
  * Validation rules: pure functions that return `undefined` for a valid value or the rule it
@@ -27,12 +28,26 @@ export function check(scope: IConstruct, field: string, value: unknown, violatio
   }
 }
 
+/** The first finding (src/rules) as an eager error; `rename` maps the model's field names to the construct's props. */
+export function checkFindings(scope: IConstruct, findings: readonly Finding[], rename: (field: string) => string = f => f): void {
+  const first = findings[0];
+  if (first) throw new Error(problem(scope, rename(first.field), first.value, first));
+}
+
+/** Findings (src/rules) as `addValidation` messages; `rename` maps field names to the construct's props. */
+export function describeFindings(findings: readonly Finding[], rename: (field: string) => string = f => f): string[] {
+  return findings.map(f => describeViolation(rename(f.field), f.value, f));
+}
+
 const KEY_VAULT_NAME = /^[A-Za-z](?!.*--)[A-Za-z0-9-]{1,22}[A-Za-z0-9]$/;
 const GUID = /^[0-9a-fA-F]{8}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{12}$/;
 const OBJECT_NAME = /^[A-Za-z0-9-]{1,127}$/;
 const DNS1123_LABEL = /^[a-z0-9]([-a-z0-9]*[a-z0-9])?$/;
 const DNS1123_SUBDOMAIN = /^[a-z0-9]([-a-z0-9]*[a-z0-9])?(\.[a-z0-9]([-a-z0-9]*[a-z0-9])?)*$/;
-const LABEL_VALUE = /^[A-Za-z0-9]([-A-Za-z0-9_.]*[A-Za-z0-9])?$/;
+const LABEL_VALUE = /^([A-Za-z0-9]([-A-Za-z0-9_.]{0,61}[A-Za-z0-9])?)?$/;
+const QUALIFIED_NAME = /^([a-z0-9]([-a-z0-9]*[a-z0-9])?(\.[a-z0-9]([-a-z0-9]*[a-z0-9])?)*\/)?[A-Za-z0-9]([-A-Za-z0-9_.]{0,61}[A-Za-z0-9])?$/;
+/** A DNS name with at least one dot, e.g. contoso.onmicrosoft.com (a verified domain of a tenant). */
+const DOMAIN_NAME = /^(?=.{1,253}$)([A-Za-z0-9]([-A-Za-z0-9]{0,61}[A-Za-z0-9])?\.)+([A-Za-z]{2,63}|xn--[A-Za-z0-9-]{1,59})$/;
 const OCTAL_PERMISSION = /^[0-7]{3,4}$/;
 const GO_DURATION = /^(0|(([0-9]+(\.[0-9]*)?|\.[0-9]+)(ns|us|µs|μs|ms|s|m|h))+)$/; // time.ParseDuration, unsigned
 const INT32_MAX = 2147483647;
@@ -45,20 +60,58 @@ export function keyVaultName(value: string): Violation | undefined {
   };
 }
 
+/**
+ * Whether a value is a template placeholder left in place of a real one (`<tenant id>`,
+ * `${TENANT_ID}`, `$TENANT_ID`, `{{ .Values.x }}`, `tid`, `xxxxxxxx-xxxx-...`): the provider
+ * passes it to Entra ID or Key Vault verbatim and fails at mount.
+ */
+export function placeholder(value: string): Violation | undefined {
+  const trimmed = value.trim();
+  const templated = /[<>]|\$\{|\$\(|^\$[A-Za-z_]|\{\{|%[A-Za-z_]+%/.test(trimmed);
+  const named = /^(tid|tenant|tenant[-_ ]?id|client[-_ ]?id|app[-_ ]?id|subscription[-_ ]?id|keyvault[-_ ]?name|key[-_ ]?vault[-_ ]?name|vault[-_ ]?name|changeme|todo|tbd|none|null|undefined)$/i.test(trimmed);
+  const masked = /^[xX0-]+$/.test(trimmed) && /[xX]/.test(trimmed);
+  if (!templated && !named && !masked) return undefined;
+  return {
+    rule: 'looks like a placeholder, not a value (the provider sends it to Azure verbatim and the mount fails)',
+    fix: 'substitute the real value before synth, e.g. read it from process.env or cdk8s context',
+  };
+}
+
+/** Any GUID; prefer `clientId` and `tenantId`, whose fixes say where to find the value. */
 export function guid(value: string): Violation | undefined {
   if (GUID.test(value)) return undefined;
   return {
     rule: 'must be a GUID (xxxxxxxx-xxxx-xxxx-xxxx-xxxxxxxxxxxx)',
-    fix: 'copy the ID from `az identity show --query clientId` or `az account show --query tenantId`',
+    fix: 'copy the ID from the Azure portal or `az ... show`',
   };
 }
 
-export function tenantId(value: string, adfsAllowed: boolean): Violation | undefined {
-  if (adfsAllowed && value === 'adfs') return undefined;
+/** The client ID of a managed identity or app registration. */
+export function clientId(value: string): Violation | undefined {
+  const notAValue = placeholder(value);
+  if (notAValue) return { ...notAValue, fix: `${notAValue.fix}: the client ID from \`az identity show --query clientId\`` };
   if (GUID.test(value)) return undefined;
   return {
-    rule: adfsAllowed ? 'must be a GUID, or "adfs" for Azure Stack Hub with AD FS' : 'must be a GUID ("adfs" is only valid with AzureCloud.stack)',
-    fix: 'use the directory (tenant) ID from `az account show --query tenantId`',
+    rule: 'must be a GUID (xxxxxxxx-xxxx-xxxx-xxxx-xxxxxxxxxxxx)',
+    fix: 'copy the client ID from `az identity show --query clientId` (managed identity) or `az ad app show --query appId` (app registration)',
+  };
+}
+
+/**
+ * The directory (tenant) of the Key Vault: its GUID or a verified domain (Entra accepts both as
+ * the authority), or "adfs" for Azure Stack Hub with AD FS.
+ */
+export function tenantId(value: string, adfsAllowed: boolean): Violation | undefined {
+  const fix = 'use the directory (tenant) ID from `az account show --query tenantId`, or a verified domain such as contoso.onmicrosoft.com';
+  const notAValue = placeholder(value);
+  if (notAValue) return { ...notAValue, fix };
+  if (adfsAllowed && value === 'adfs') return undefined;
+  if (GUID.test(value) || DOMAIN_NAME.test(value)) return undefined;
+  return {
+    rule: adfsAllowed
+      ? 'must be a GUID or a verified domain name (e.g. contoso.onmicrosoft.com), or "adfs" for Azure Stack Hub with AD FS'
+      : 'must be a GUID or a verified domain name (e.g. contoso.onmicrosoft.com); "adfs" is only valid with AzureCloud.stack',
+    fix,
   };
 }
 
@@ -132,12 +185,43 @@ export function secretKey(value: string): Violation | undefined {
   };
 }
 
-export function labelValue(value: string): Violation | undefined {
-  if (value.length <= 63 && LABEL_VALUE.test(value)) return undefined;
+/** A Kubernetes label key or annotation key: a qualified name `[prefix/]name`, prefix a DNS subdomain. */
+function qualifiedName(value: string): boolean {
+  const slash = value.indexOf('/');
+  return QUALIFIED_NAME.test(value) && (slash < 0 || slash <= 253);
+}
+
+/** A Kubernetes label key (`[prefix/]name`). */
+export function labelKey(value: string): Violation | undefined {
+  if (qualifiedName(value)) return undefined;
   return {
-    rule: 'a non-empty label value has at most 63 letters, digits, "-", "_" and ".", starting and ending with a letter or digit',
-    fix: 'use the AzureIdentityBinding selector exactly',
+    rule: 'must be a label key "[prefix/]name": name up to 63 letters, digits, "-", "_" and ".", starting and ending with a letter or digit; prefix a DNS subdomain',
+    fix: 'use e.g. "app" or "example.com/team"',
   };
+}
+
+/** A Kubernetes annotation key: the same qualified-name rule as label keys. */
+export function annotationKey(value: string): Violation | undefined {
+  if (qualifiedName(value)) return undefined;
+  return {
+    rule: 'must be an annotation key "[prefix/]name": name up to 63 letters, digits, "-", "_" and ".", starting and ending with a letter or digit; prefix a DNS subdomain',
+    fix: 'use e.g. "reloader.stakater.com/match"',
+  };
+}
+
+/** A Kubernetes label value (may be empty). */
+export function labelValue(value: string): Violation | undefined {
+  if (LABEL_VALUE.test(value)) return undefined;
+  return {
+    rule: 'must be a label value: up to 63 letters, digits, "-", "_" and ".", starting and ending with a letter or digit',
+    fix: 'use e.g. "web" or "v1.2"',
+  };
+}
+
+/** The aad-pod-identity selector: a non-empty label value (the pod label `aadpodidbinding`). */
+export function podIdentitySelector(value: string): Violation | undefined {
+  const violation = value === '' ? { rule: 'must be a non-empty label value', fix: '' } : labelValue(value);
+  return violation && { rule: `${violation.rule} (it becomes the pod label aadpodidbinding)`, fix: 'use the AzureIdentityBinding selector exactly' };
 }
 
 export function goDuration(value: string): Violation | undefined {

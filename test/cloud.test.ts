@@ -65,7 +65,7 @@ describe('AzureCloud', () => {
     ['US_GOVERNMENT', AzureCloud.US_GOVERNMENT],
   ])('fails with the tenant "adfs" in %s', (_name, cloud) => {
     expectProblem(errorOf(() => classIn(cloud, 'adfs')), {
-      path: 'kv/spc', field: 'tenantId', value: 'adfs', rule: /must be a GUID \("adfs" is only valid with AzureCloud\.stack\)/, fix: /az account show --query tenantId/,
+      path: 'kv/spc', field: 'tenantId', value: 'adfs', rule: /"adfs" is only valid with AzureCloud\.stack/, fix: /az account show --query tenantId/,
     });
   });
 

@@ -200,8 +200,8 @@ describe('KeyVaultObject validation', () => {
 
   const FILE_FIX = /`alias` to a relative path/;
 
-  test('fails with an empty alias', () => {
-    expectInvalid(KeyVaultObject.secret('s', { alias: '' }), 'alias', '', /file name must not be empty/, FILE_FIX);
+  test('fails with an empty alias: the provider ignores it and names the file after the object', () => {
+    expectInvalid(KeyVaultObject.secret('s', { alias: '' }), 'alias', '', /file name must not be empty; the provider ignores an empty objectAlias/, /remove the alias/);
   });
 
   test.each(['/etc/secret', '/', 'C:/secrets/s', 'c:\\s', '\\\\server\\share'])('fails with the absolute alias %j', (alias) => {
@@ -255,24 +255,47 @@ describe('KeyVaultObject validation', () => {
     expectInvalid(KeyVaultObject.secret('s', { version }), 'version', version, /Key Vault version ID/, /az keyvault secret list-versions/);
   });
 
-  test('fails with format on a key (reachable from JavaScript)', () => {
+  test('fails with format PFX on a key (reachable from JavaScript): the provider refuses pfx on a non-secret', () => {
     expectInvalid(KeyVaultObject.key('k', { format: ObjectFormat.PFX } as any), 'format', 'pfx',
-      /format applies only to secrets, and this is a key/, /KeyVaultObject\.secret\("k", \{ format \}\)/);
+      /objectFormat pfx applies only to secrets, and this is a key: Key Vault returns keys and certificates only as PEM/, /KeyVaultObject\.secret\("k", \{ format \}\)/);
   });
 
-  test('fails with format on a certificate', () => {
-    expectInvalid(KeyVaultObject.certificate('c', { format: ObjectFormat.PEM } as any), 'format', 'pem',
-      /format applies only to secrets, and this is a cert/, /KeyVaultObject\.secret\("c", \{ format \}\)/);
+  test('fails with format PFX on a certificate', () => {
+    expectInvalid(KeyVaultObject.certificate('c', { format: ObjectFormat.PFX } as any), 'format', 'pfx',
+      /objectFormat pfx applies only to secrets, and this is a cert/, /read the certificate's secret for its PFX/);
+  });
+
+  test.each([
+    ['key', () => KeyVaultObject.key('k', { format: ObjectFormat.PEM } as any)],
+    ['certificate', () => KeyVaultObject.certificate('c', { format: ObjectFormat.PEM } as any)],
+  ])('accepts format PEM on a %s, as the provider does (it is PEM anyway)', (_kind, object) => {
+    const { entries } = rendered(object());
+    expect(entries[0].objectFormat).toBe('pem');
   });
 
   test('fails with encoding on a certificate', () => {
     expectInvalid(KeyVaultObject.certificate('c', { encoding: ObjectEncoding.BASE64 } as any), 'encoding', 'base64',
-      /encoding applies only to secrets, and this is a cert/, /KeyVaultObject\.secret\("c", \{ encoding \}\)/);
+      /objectEncoding applies only to secrets, and this is a cert/, /KeyVaultObject\.secret\("c", \{ encoding \}\)/);
   });
 
   test('fails with encoding on a key', () => {
     expectInvalid(KeyVaultObject.key('k', { encoding: ObjectEncoding.HEX } as any), 'encoding', 'hex',
-      /encoding applies only to secrets, and this is a key/, /drop encoding/);
+      /objectEncoding applies only to secrets, and this is a key/, /drop encoding/);
+  });
+
+  test('fails with encoding UTF-8 on a key: the provider rejects any encoding on a non-secret', () => {
+    expectInvalid(KeyVaultObject.key('k', { encoding: ObjectEncoding.UTF8 } as any), 'encoding', 'utf-8',
+      /objectEncoding applies only to secrets, and this is a key \(the provider rejects the object at mount, even for "utf-8"\)/, /drop encoding/);
+  });
+
+  test('fails with version "latest" on a single version: Key Vault would get "latest" as a version ID', () => {
+    expectInvalid(KeyVaultObject.secret('s', { version: 'latest' }), 'version', 'latest',
+      /resolves "latest" only with objectVersionHistory above 1/, /^omit the version for the latest\.$/);
+    expectInvalid(KeyVaultObject.secret('s', { version: 'latest', versionHistory: 1 }), 'version', 'latest', /404 at mount/, /omit the version/);
+  });
+
+  test('accepts version "latest" with versionHistory above 1', () => {
+    expect(rendered(KeyVaultObject.secret('s', { version: 'latest', versionHistory: 2 })).entries[0].objectVersion).toBe('latest');
   });
 
   test('fails with a format the provider does not know', () => {

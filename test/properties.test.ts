@@ -269,7 +269,9 @@ const objectSpec: fc.Arbitrary<ObjectSpec> = fc.oneof(fc.constant('secret' as co
     encoding: type === 'secret' ? fc.option(fc.constantFrom(ObjectEncoding.UTF8, ObjectEncoding.HEX, ObjectEncoding.BASE64), { nil: undefined }) : fc.constant(undefined),
   }, { requiredKeys: ['type', 'name'] }))
   // A drive-like alias ("a:") with a version directory writes "a:/0", absolute on Windows nodes.
-  .filter(spec => !(spec.alias !== undefined && /^[A-Za-z]:$/.test(spec.alias.split('/')[0]) && (spec.versionHistory ?? 0) > 1));
+  .filter(spec => !(spec.alias !== undefined && /^[A-Za-z]:$/.test(spec.alias.split('/')[0]) && (spec.versionHistory ?? 0) > 1))
+  // "latest" is a version only with a version history; on a single version Key Vault would 404.
+  .filter(spec => spec.version !== 'latest' || (spec.versionHistory ?? 0) > 1);
 
 function toObject(spec: ObjectSpec): KeyVaultObject {
   const options = { alias: spec.alias, version: spec.version, versionHistory: spec.versionHistory, filePermission: spec.filePermission };
@@ -316,7 +318,8 @@ describe('validation rules accept exactly the documented values', () => {
     ['filePermission', rules.filePermission, validFilePermission, invalidFilePermission],
     ['dns1123Subdomain', rules.dns1123Subdomain, validDnsSubdomain, invalidDnsSubdomain],
     ['dns1123Label', rules.dns1123Label, validDnsLabel, invalidDnsLabel],
-    ['labelValue', rules.labelValue, validLabelValue, invalidLabelValue],
+    ['labelValue', rules.labelValue, fc.oneof(validLabelValue, fc.constant('')), invalidLabelValue.filter(v => v !== '')],
+    ['podIdentitySelector', rules.podIdentitySelector, validLabelValue, invalidLabelValue],
     ['goDuration', rules.goDuration, validDuration, invalidDuration],
     ['mountPath', rules.mountPath, validMountPath, invalidMountPath],
   ];
@@ -470,14 +473,20 @@ describe('KeyVaultObject via addObject', () => {
 
   test('format and encoding outside their enums, or on keys and certificates (from JavaScript), throw', () => {
     fc.assert(fc.property(fc.constantFrom('format', 'encoding'), fc.string({ minLength: 1, maxLength: 8 }), (option, value) => {
-      fc.pre(!(Object.values(ObjectFormat) as string[]).includes(value) && !(Object.values(ObjectEncoding) as string[]).includes(value));
+      // The provider compares case-insensitively ("PEM" works).
+      const known: string[] = [...Object.values(ObjectFormat), ...Object.values(ObjectEncoding)];
+      fc.pre(!known.includes(value.toLowerCase()));
       expectThrows(() => newClass().addObject(KeyVaultObject.secret('s1', { [option]: value } as any)), 'test/spc', `objects[1].${option}`, value, /must be one of/);
     }));
     fc.assert(fc.property(fc.constantFrom('key', 'certificate') as fc.Arbitrary<'key' | 'certificate'>, fc.constantFrom<[string, string]>(
-      ['format', ObjectFormat.PFX], ['format', ObjectFormat.PEM], ['encoding', ObjectEncoding.BASE64], ['encoding', ObjectEncoding.HEX],
+      ['format', ObjectFormat.PFX], ['encoding', ObjectEncoding.BASE64], ['encoding', ObjectEncoding.HEX], ['encoding', ObjectEncoding.UTF8],
     ), (factory, [option, value]) => {
       expectThrows(() => newClass().addObject(KeyVaultObject[factory]('x1', { [option]: value } as any)), 'test/spc', `objects[1].${option}`, value, /applies only to secrets/);
     }));
+    // The provider accepts "pem" on keys and certificates (they are PEM anyway); only "pfx" is refused.
+    for (const factory of ['key', 'certificate'] as const) {
+      expect(() => newClass().addObject(KeyVaultObject[factory]('x1', { format: ObjectFormat.PEM } as any))).not.toThrow();
+    }
   });
 
   test('two objects writing the same file, or one below the other, throw naming the second', () => {

@@ -168,10 +168,21 @@ describe('KeyVaultSecretProviderClass', () => {
   });
 
   describe('tenantId', () => {
-    test.each(['contoso.onmicrosoft.com', '72f988bf86f141af91ab2d7cd011db47', '{72f988bf-86f1-41af-91ab-2d7cd011db47}', ''])('fails with the tenant %j (not a GUID)', (tenantId) => {
+    test.each(['72f988bf86f141af91ab2d7cd011db47', '{72f988bf-86f1-41af-91ab-2d7cd011db47}', '', 'contoso'])('fails with the tenant %j (not a GUID or domain)', (tenantId) => {
       expectProblem(errorOf(() => newClass(namespacedChart(), { tenantId })), {
-        path: 'kv/spc', field: 'tenantId', value: tenantId, rule: /must be a GUID/, fix: /az account show --query tenantId/,
+        path: 'kv/spc', field: 'tenantId', value: tenantId, rule: /must be a GUID or a verified domain name/, fix: /az account show --query tenantId/,
       });
+    });
+
+    test.each(['tid', '<tenant id>', '${TENANT_ID}', '$TENANT_ID'])('fails with the placeholder tenant %j', (tenantId) => {
+      expectProblem(errorOf(() => newClass(namespacedChart(), { tenantId })), {
+        path: 'kv/spc', field: 'tenantId', value: tenantId, rule: /looks like a placeholder/, fix: /az account show --query tenantId/,
+      });
+    });
+
+    test.each(['contoso.onmicrosoft.com', 'contoso.com'])('accepts the verified domain %j (Entra takes it as the authority)', (tenantId) => {
+      const spc = newClass(namespacedChart(), { tenantId });
+      expect(only(synth(spc.node.scope as Chart), 'SecretProviderClass').spec.parameters.tenantID).toBe(tenantId);
     });
 
     test('fails with "adfs" outside Azure Stack', () => {
@@ -211,7 +222,7 @@ describe('KeyVaultSecretProviderClass', () => {
       try {
         // GIVEN a valid chart and an invalid one
         const app = new App({ outdir });
-        newClass(new Chart(app, 'good', { namespace: 'demo' }));
+        newClass(new Chart(app, 'good', { namespace: 'good' }));
         newClass(new Chart(app, 'kv', { namespace: 'demo' }), { objects: [] });
 
         // WHEN / THEN

@@ -37,6 +37,39 @@ describe('guid and tenantId', () => {
   });
 });
 
+describe('tenantId: a GUID or a verified domain', () => {
+  test.each(['contoso.onmicrosoft.com', 'contoso.com', 'Contoso.OnMicrosoft.com', 'login.contoso.co.uk'])('accepts the domain %j', (domain) => {
+    expect(rules.tenantId(domain, false)).toBeUndefined();
+  });
+
+  test.each(['contoso', 'contoso.', '.com', 'a..b', 'contoso.onmicrosoft.com/', '1.2.3.4', 'con toso.com', '-a.com'])('rejects %j', (value) => {
+    const violation = rules.tenantId(value, false);
+    expect(violation?.rule).toMatch(/must be a GUID or a verified domain name/);
+    expect(violation?.fix).toMatch(/az account show --query tenantId/);
+  });
+
+  test.each(['tid', '<tenant id>', '${TENANT_ID}', '$TENANT_ID', '<contoso.onmicrosoft.com>'])('rejects the placeholder %j, saying so', (value) => {
+    const violation = rules.tenantId(value, true);
+    expect(violation?.rule).toMatch(/looks like a placeholder/);
+    expect(violation?.fix).toMatch(/tenant/);
+  });
+});
+
+describe('clientId', () => {
+  test('a GUID, with a fix that says where client IDs come from (not tenantId)', () => {
+    expect(rules.clientId('72f988bf-86f1-41af-91ab-2d7cd011db47')).toBeUndefined();
+    const violation = rules.clientId('not-a-guid');
+    expect(violation?.rule).toMatch(/must be a GUID/);
+    expect(violation?.fix).toMatch(/az identity show --query clientId/);
+    expect(violation?.fix).not.toMatch(/tenantId/);
+  });
+
+  test('a placeholder says so', () => {
+    expect(rules.clientId('<client id>')?.rule).toMatch(/looks like a placeholder/);
+    expect(rules.clientId('$CLIENT_ID')?.fix).toMatch(/az identity show --query clientId/);
+  });
+});
+
 describe('objectName', () => {
   test('1 to 127 letters, digits and hyphens', () => {
     expect(['a', 'A-1', 'a'.repeat(127)].map(n => valid(rules.objectName(n)))).toEqual([true, true, true]);
@@ -115,9 +148,40 @@ describe('dns1123Subdomain and dns1123Label', () => {
 });
 
 describe('labelValue', () => {
-  test('at most 63 alphanumerics, "-", "_" and ".", alphanumeric at both ends', () => {
-    expect(['a', 'kv_reader.v1', 'A-b', 'a'.repeat(63)].map(v => valid(rules.labelValue(v)))).toEqual([true, true, true, true]);
-    expect(['', 'a b', '-a', 'a.', 'a/b', 'a'.repeat(64)].map(v => valid(rules.labelValue(v)))).toEqual(Array(6).fill(false));
+  test('empty, or at most 63 alphanumerics, "-", "_" and ".", alphanumeric at both ends (IsValidLabelValue)', () => {
+    expect(['', 'a', 'kv_reader.v1', 'A-b', 'a'.repeat(63)].map(v => valid(rules.labelValue(v)))).toEqual([true, true, true, true, true]);
+    expect(['a b', '-a', 'a.', 'a/b', 'a'.repeat(64)].map(v => valid(rules.labelValue(v)))).toEqual(Array(5).fill(false));
+  });
+
+  test('the pod identity selector is a non-empty label value', () => {
+    expect(['a', 'kv_reader.v1'].map(v => valid(rules.podIdentitySelector(v)))).toEqual([true, true]);
+    expect(['', 'a b', 'a'.repeat(64)].map(v => valid(rules.podIdentitySelector(v)))).toEqual([false, false, false]);
+    expect(rules.podIdentitySelector('')?.fix).toMatch(/AzureIdentityBinding selector/);
+  });
+});
+
+describe('labelKey and annotationKey (IsQualifiedName)', () => {
+  const VALID = ['app', 'A_b.c-d', 'example.com/team', 'a.b/c', 'a'.repeat(63), `${'a'.repeat(253)}/x`, 'secrets-store.csi.k8s.io/managed'];
+  const INVALID = ['', '/a', 'a/', 'a/b/c', 'Example.com/x', '-a', 'a-', 'a b', 'a'.repeat(64), `${'a'.repeat(254)}/x`, 'a_b.com/x', 'ключ'];
+
+  test.each(VALID)('accepts %j', (key) => {
+    expect(rules.labelKey(key)).toBeUndefined();
+    expect(rules.annotationKey(key)).toBeUndefined();
+  });
+
+  test.each(INVALID)('rejects %j', (key) => {
+    expect(rules.labelKey(key)?.rule).toMatch(/label key "\[prefix\/\]name"/);
+    expect(rules.annotationKey(key)?.rule).toMatch(/annotation key "\[prefix\/\]name"/);
+  });
+});
+
+describe('placeholder', () => {
+  test.each(['tid', 'TENANT_ID', 'tenant-id', 'clientId', '<tenant id>', '<client-id>', '${TENANT_ID}', '$TENANT_ID', '$(TENANT)', '{{ .Values.tenant }}', '%TENANT%', 'xxxxxxxx-xxxx-xxxx-xxxx-xxxxxxxxxxxx', 'CHANGEME'])('%j is a placeholder', (value) => {
+    expect(rules.placeholder(value)?.rule).toMatch(/looks like a placeholder/);
+  });
+
+  test.each(['72f988bf-86f1-41af-91ab-2d7cd011db47', 'contoso.onmicrosoft.com', 'kv-demo', 'adfs', 'tidy'])('%j is not', (value) => {
+    expect(rules.placeholder(value)).toBeUndefined();
   });
 });
 

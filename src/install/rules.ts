@@ -1,12 +1,10 @@
-import { Violation } from '../validation';
+import { labelKey as k8sLabelKey, labelValue as k8sLabelValue, Violation } from '../validation';
 
 /**
  * Validation rules of the install constructs' inputs (pure functions: `undefined` when valid,
  * else the rule and the fix), in the shape of `../validation`.
  */
 
-const QUALIFIED_NAME = /^([a-z0-9]([-a-z0-9]*[a-z0-9])?(\.[a-z0-9]([-a-z0-9]*[a-z0-9])?)*\/)?[A-Za-z0-9]([-A-Za-z0-9_.]{0,61}[A-Za-z0-9])?$/;
-const LABEL_VALUE = /^([A-Za-z0-9]([-A-Za-z0-9_.]{0,61}[A-Za-z0-9])?)?$/;
 /** `[host[:port]/]path[:tag][@sha256:digest]`; a first component is a host when it has a dot or a port, or is localhost. */
 const IMAGE = /^(?:(?:[A-Za-z0-9-]+(?:\.[A-Za-z0-9-]+)+|localhost)(?::\d+)?\/|[A-Za-z0-9-]+:\d+\/)?[a-z0-9]+(?:(?:[._/]|__|-+)[a-z0-9]+)*(?::\w[\w.-]{0,127})?(?:@sha256:[0-9a-f]{64})?$/;
 const METRICS_ADDRESS = /^([^\s:]*):(\d+)$/;
@@ -77,17 +75,16 @@ export function httpPath(value: string): Violation | undefined {
   return { rule: 'must be an HTTP path starting with "/" without spaces, query or fragment', fix: 'use e.g. "/healthz"' };
 }
 
-/** @internal A label key (`[prefix/]name`). */
+/** @internal A node label key (`[prefix/]name`): the Kubernetes rule in ../validation. */
 export function labelKey(value: string): Violation | undefined {
-  const prefix = value.includes('/') ? value.slice(0, value.indexOf('/')) : '';
-  if (QUALIFIED_NAME.test(value) && prefix.length <= 253) return undefined;
-  return { rule: 'must be a label key "[prefix/]name": name up to 63 letters, digits, "-", "_" and ".", prefix a DNS subdomain', fix: 'use e.g. "agentpool" or "kubernetes.azure.com/mode"' };
+  const violation = k8sLabelKey(value);
+  return violation && { ...violation, fix: 'use e.g. "agentpool" or "kubernetes.azure.com/mode"' };
 }
 
-/** @internal A label value (may be empty). */
+/** @internal A node label value (may be empty): the Kubernetes rule in ../validation. */
 export function labelValue(value: string): Violation | undefined {
-  if (LABEL_VALUE.test(value)) return undefined;
-  return { rule: 'must be a label value: up to 63 letters, digits, "-", "_" and ".", starting and ending with a letter or digit', fix: 'use the node label value exactly' };
+  const violation = k8sLabelValue(value);
+  return violation && { ...violation, fix: 'use the node label value exactly' };
 }
 
 /** @internal A service-account token audience for `CSIDriver.spec.tokenRequests`. */

@@ -1,0 +1,242 @@
+import { ClassContext, error, finding, Finding, ObjectEntry, warning } from './model';
+import * as rules from '../validation';
+
+/**
+ * Rules of the `objects` parameter: one entry at a time (`checkObject`) and the files the
+ * entries write together (`checkObjectFiles`). Provider facts, pinned at v1.8.2:
+ * https://github.com/Azure/secrets-store-csi-driver-provider-azure/blob/v1.8.2/pkg/provider/validate.go
+ * https://github.com/Azure/secrets-store-csi-driver-provider-azure/blob/v1.8.2/pkg/provider/provider.go
+ */
+
+export const OBJECT_TYPES = ['secret', 'key', 'cert'];
+export const OBJECT_FORMATS = ['pem', 'pfx'];
+export const OBJECT_ENCODINGS = ['utf-8', 'hex', 'base64'];
+
+/** The file (relative to the mount) an entry is written to: a non-empty alias, else the name. */
+export function fileOf(entry: ObjectEntry): string {
+  return entry.objectAlias ? entry.objectAlias : entry.objectName;
+}
+
+/** The field that names an entry's file: the alias when set, else the name. */
+export function fileField(entry: ObjectEntry, field: string): string {
+  return entry.objectAlias ? `${field}.objectAlias` : `${field}.objectName`;
+}
+
+/** Number of version files (`<file>/0` …) an entry writes, or 0 for a single file. */
+export function versionCount(entry: ObjectEntry): number {
+  const history = entry.objectVersionHistory ?? 0;
+  return history > 1 ? history : 0;
+}
+
+/**
+ * Whether the provider may also write `<file>.crt` and `<file>.key`: with
+ * `--write-cert-and-key-in-separate-files` it does so for every secret that backs a certificate,
+ * in any objectFormat (empty files for PFX). At synth the content type is unknown, so every
+ * secret counts: conservative for clashes, and a sync from them fails at mount if the secret
+ * backs no certificate.
+ */
+export function writesCertAndKeyFiles(entry: ObjectEntry, context: ClassContext = {}): boolean {
+  return context.writeCertAndKeyInSeparateFiles === true && entry.objectType === 'secret';
+}
+
+/** The files an entry writes, relative to the mount. */
+export function filesWritten(entry: ObjectEntry, context: ClassContext = {}): string[] {
+  const file = fileOf(entry);
+  const count = versionCount(entry);
+  const bases = count ? Array.from({ length: count }, (_, index) => `${file}/${index}`) : [file];
+  if (!writesCertAndKeyFiles(entry, context)) return bases;
+  return bases.flatMap(base => [base, `${base}.crt`, `${base}.key`]);
+}
+
+/** Which part of an entry a written file holds: all of it, or the `.crt`/`.key` split. */
+export type FilePart = 'object' | 'crt' | 'key';
+
+/** The part of `entry` written to `path`, or undefined when the entry does not write it (O(1), unlike filesWritten). */
+export function partWritten(entry: ObjectEntry, path: string, context: ClassContext = {}): FilePart | undefined {
+  if (writesBase(entry, path)) return 'object';
+  if (!writesCertAndKeyFiles(entry, context)) return undefined;
+  for (const suffix of ['crt', 'key'] as const) {
+    if (path.endsWith(`.${suffix}`) && writesBase(entry, path.slice(0, -suffix.length - 1))) return suffix;
+  }
+  return undefined;
+}
+
+function writesBase(entry: ObjectEntry, path: string): boolean {
+  const file = fileOf(entry);
+  const count = versionCount(entry);
+  if (!count) return path === file;
+  if (!path.startsWith(`${file}/`)) return false;
+  const index = path.slice(file.length + 1);
+  return /^(0|[1-9][0-9]*)$/.test(index) && Number(index) < count;
+}
+
+/** The entries' files for messages: `a, db/b, c/0..2`. */
+export function describeFiles(entries: readonly ObjectEntry[], context: ClassContext = {}): string {
+  return entries.map(entry => {
+    const file = fileOf(entry);
+    const count = versionCount(entry);
+    const base = count ? `${file}/0..${count - 1}` : file;
+    return writesCertAndKeyFiles(entry, context) ? `${base} (and ${count ? `${file}/<index>` : file}.crt/.key)` : base;
+  }).join(', ');
+}
+
+/** Rules of one `objects` entry; `field` names it, e.g. "objects[2]". */
+export function checkObject(entry: ObjectEntry, field: string): Finding[] {
+  const findings: Finding[] = [];
+  findings.push(...finding(`${field}.objectName`, entry.objectName, rules.objectName(entry.objectName)));
+  if (!OBJECT_TYPES.includes(entry.objectType)) {
+    findings.push(error(`${field}.objectType`, entry.objectType,
+      `must be one of ${OBJECT_TYPES.map(t => JSON.stringify(t)).join(', ')} (the provider fails the mount with "Invalid vaultObjectTypes")`,
+      'use "secret" for secrets and a certificate\'s key and chain, "key" for a public key, "cert" for a public certificate'));
+  }
+  if (entry.objectAlias === '') {
+    findings.push(warning(`${field}.objectAlias`, '',
+      'the file name must not be empty; the provider ignores an empty objectAlias and names the file after objectName',
+      'remove the alias, or set it to a relative path like "db/password"'));
+  }
+  const file = fileOf(entry);
+  const fileViolation = rules.filePath(file)
+    // A version directory's files too: "a:" alone is fine, "a:/0" is absolute on Windows nodes.
+    ?? (versionCount(entry) ? rules.filePath(`${file}/0`) : undefined);
+  findings.push(...finding(fileField(entry, field), file, fileViolation));
+  findings.push(...checkVersion(entry, field));
+  if (entry.filePermission !== undefined) {
+    findings.push(...finding(`${field}.filePermission`, entry.filePermission, rules.filePermission(entry.filePermission)));
+  }
+  findings.push(...checkFormatAndEncoding(entry, field));
+  return findings;
+}
+
+function checkVersion(entry: ObjectEntry, field: string): Finding[] {
+  const findings: Finding[] = [];
+  const version = entry.objectVersion;
+  if (version === '') {
+    // The provider reads "" as the latest version; written by hand it is usually a leftover.
+    const violation = rules.objectVersion(version)!;
+    findings.push(warning(`${field}.objectVersion`, version, violation.rule, violation.fix));
+  } else if (version !== undefined) {
+    findings.push(...finding(`${field}.objectVersion`, version, rules.objectVersion(version)));
+    if (version === 'latest' && !versionCount(entry)) {
+      findings.push(error(`${field}.objectVersion`, version,
+        'Key Vault has no version named "latest": the provider resolves "latest" only with objectVersionHistory above 1 and otherwise sends it to Key Vault as a version ID (404 at mount)',
+        'omit the version for the latest'));
+    }
+  }
+  if (entry.objectVersionHistory !== undefined) {
+    findings.push(...finding(`${field}.objectVersionHistory`, entry.objectVersionHistory, rules.versionHistory(entry.objectVersionHistory)));
+  }
+  return findings;
+}
+
+function checkFormatAndEncoding(entry: ObjectEntry, field: string): Finding[] {
+  const findings: Finding[] = [];
+  const isSecret = entry.objectType === 'secret';
+  const format = entry.objectFormat;
+  if (format !== undefined) {
+    if (!OBJECT_FORMATS.includes(format.toLowerCase())) {
+      findings.push(error(`${field}.objectFormat`, format,
+        `must be one of ${OBJECT_FORMATS.map(v => JSON.stringify(v)).join(', ')} (the provider fails the mount otherwise)`, 'use "pem" or "pfx" (ObjectFormat)'));
+    } else if (!isSecret && format.toLowerCase() === 'pfx') {
+      // validate.go rejects "pfx" on a key or cert; "pem" is accepted there (Key Vault returns them as PEM anyway).
+      findings.push(error(`${field}.objectFormat`, format,
+        `objectFormat pfx applies only to secrets, and this is a ${entry.objectType}: Key Vault returns keys and certificates only as PEM (the provider rejects the object at mount)`,
+        `read the certificate's secret for its PFX (objectType secret: KeyVaultObject.secret("${entry.objectName}", { format })), or drop the format`));
+    }
+  }
+  const encoding = entry.objectEncoding;
+  if (encoding !== undefined) {
+    if (!isSecret) {
+      // validate.go rejects any objectEncoding, even "utf-8", unless objectType is exactly "secret".
+      findings.push(error(`${field}.objectEncoding`, encoding,
+        `objectEncoding applies only to secrets, and this is a ${entry.objectType} (the provider rejects the object at mount, even for "utf-8")`,
+        `read the certificate's secret instead (objectType secret: KeyVaultObject.secret("${entry.objectName}", { encoding })) or drop encoding`));
+    } else if (!OBJECT_ENCODINGS.includes(encoding.toLowerCase())) {
+      findings.push(error(`${field}.objectEncoding`, encoding,
+        `must be one of ${OBJECT_ENCODINGS.map(v => JSON.stringify(v)).join(', ')} (the provider fails the mount otherwise)`, 'use "utf-8", "hex" or "base64" (ObjectEncoding)'));
+    }
+  }
+  return findings;
+}
+
+interface Claim {
+  readonly entry: ObjectEntry;
+  readonly index: number;
+  readonly path: string;
+}
+
+/**
+ * The paths claimed by entries so far, for clash checks in O(depth) per path: files, and the
+ * directories something is written below. `checkObjectFiles` runs it over a whole list;
+ * constructs keep one to check each object as it is added.
+ */
+export class FileClaims {
+  private readonly files = new Map<string, Claim>();
+  private readonly directories = new Map<string, Claim>();
+  private readonly entries: ObjectEntry[] = [];
+
+  constructor(private readonly context: ClassContext = {}) {}
+
+  /** Claims the paths of the next entry (`objects[<count so far>]`), returning the first clash. */
+  public claim(entry: ObjectEntry): Finding | undefined {
+    const index = this.entries.length;
+    this.entries.push(entry);
+    const field = `objects[${index}]`;
+    const file = fileOf(entry);
+    const ownsDirectory = versionCount(entry) > 0;
+    // The .crt/.key files of a version directory lie inside it: the directory's claim covers them.
+    const paths = [file, ...(!ownsDirectory && writesCertAndKeyFiles(entry, this.context) ? [`${file}.crt`, `${file}.key`] : [])];
+    let found: Finding | undefined;
+    for (const path of paths) {
+      const clash = this.clashOf(path);
+      if (clash && !found) found = clashFinding(entry, field, path, clash, this.context);
+    }
+    for (const path of paths) {
+      if (!this.files.has(path)) this.files.set(path, { entry, index, path });
+      const segments = path.split('/');
+      for (let i = 1; i < segments.length; i++) {
+        const ancestor = segments.slice(0, i).join('/');
+        if (!this.directories.has(ancestor)) this.directories.set(ancestor, { entry, index, path });
+      }
+    }
+    // A version directory is the entry's own: nothing else may be written below it.
+    if (ownsDirectory && !this.directories.has(file)) this.directories.set(file, { entry, index, path: file });
+    return found;
+  }
+
+  private clashOf(path: string): Claim | undefined {
+    const exact = this.files.get(path) ?? this.directories.get(path);
+    if (exact) return exact;
+    const segments = path.split('/');
+    for (let i = 1; i < segments.length; i++) {
+      const claim = this.files.get(segments.slice(0, i).join('/'));
+      if (claim) return claim;
+    }
+    return undefined;
+  }
+}
+
+function clashFinding(entry: ObjectEntry, field: string, path: string, clash: Claim, context: ClassContext): Finding {
+  const describe = (e: ObjectEntry, p: string) => {
+    if (versionCount(e) && p === fileOf(e)) return `"${p}" (a version directory)`;
+    if (p !== fileOf(e)) return `"${p}" (its ${p.slice(-4)} file, as the provider writes with --write-cert-and-key-in-separate-files)`;
+    return `"${p}"`;
+  };
+  const duplicate = sameEntry(entry, clash.entry);
+  return error(fileField(entry, field), fileOf(entry),
+    `the file ${describe(entry, path)} clashes with ${describe(clash.entry, clash.path)} written by ${clash.entry.objectType} "${clash.entry.objectName}" (objects[${clash.index}])`
+      + `${duplicate ? ', an exact duplicate' : ''}; the driver would silently keep only one`,
+    duplicate
+      ? 'remove the duplicate entry (or give one a distinct `alias` if both are needed)'
+      : `give one of the objects a distinct \`alias\`${context.writeCertAndKeyInSeparateFiles && path !== fileOf(entry) ? ' (not ending in .crt or .key next to a secret)' : ''}`);
+}
+
+function sameEntry(a: ObjectEntry, b: ObjectEntry): boolean {
+  const keys: (keyof ObjectEntry)[] = ['objectName', 'objectAlias', 'objectType', 'objectVersion', 'objectVersionHistory', 'objectFormat', 'objectEncoding', 'filePermission'];
+  return keys.every(key => (a[key] || undefined) === (b[key] || undefined));
+}
+
+/** Clashes between the entries' files (the driver keeps one file per path, silently). */
+export function checkObjectFiles(entries: readonly ObjectEntry[], context: ClassContext = {}): Finding[] {
+  const claims = new FileClaims(context);
+  return entries.map(entry => claims.claim(entry)).filter((f): f is Finding => f !== undefined);
+}
