@@ -1,23 +1,30 @@
+import { federatedCredentialBudget } from '../rules/identity';
 import { ClassContext, Finding, ObjectEntry, SecretObjectEntry } from '../rules/model';
-import { Violation } from '../validation';
+import { checkObject, checkObjectFiles } from '../rules/objects';
+import { checkSecretObjects } from '../rules/sync';
+import { placeholder, Violation } from '../validation';
 
 /**
- * The class-content rules of src/rules (objects, files, synced secrets) and the placeholder rule
- * of src/validation.ts, as the checker calls them.
+ * The class-content rules of src/rules (objects, files, synced secrets, credential budget) and the
+ * placeholder rule of src/validation.ts, as the checker calls them: the constructs call the same.
  */
 export { ClassContext };
 
-/** Every object, file and sync rule on one class. */
-export function checkClassContents(_objects: ObjectEntry[], _secretObjects: SecretObjectEntry[], _context: ClassContext): Finding[] {
-  return []; // TODO(checker): wire src/rules once merged
+/** Every object, file and sync rule on one class; fields relative to the class (`objects[1].objectAlias`). */
+export function checkClassContents(objects: ObjectEntry[], secretObjects: SecretObjectEntry[], context: ClassContext): Finding[] {
+  return [
+    ...objects.flatMap((entry, i) => checkObject(entry, `objects[${i}]`)),
+    ...checkObjectFiles(objects, context),
+    ...checkSecretObjects(secretObjects, objects, context),
+  ];
 }
 
-/** A placeholder left in a value (`<client id>`, `${TENANT_ID}`, `$KEYVAULT_NAME`). */
-export function placeholderIn(_value: string): Violation | undefined {
-  return undefined; // TODO(checker): src/validation.ts placeholder() once merged
+/** A placeholder left in a value (`<client id>`, `${TENANT_ID}`, `$KEYVAULT_NAME`, `tid`). */
+export function placeholderIn(value: string): Violation | undefined {
+  return placeholder(value);
 }
 
 /** Entra ID's federated credential limit for one workload identity client ID. */
-export function credentialBudget(_clientId: string, _subjects: number, _identityBindingOnSameIdentity: boolean): Finding | undefined {
-  return undefined; // TODO(checker): src/rules/identity.ts federatedCredentialBudget once merged
+export function credentialBudget(clientId: string, subjects: number, identityBindingOnSameIdentity: boolean): Finding | undefined {
+  return federatedCredentialBudget(clientId, subjects, identityBindingOnSameIdentity);
 }

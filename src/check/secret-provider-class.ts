@@ -44,6 +44,8 @@ const KNOWN: readonly string[] = [...Object.values(Param), LEGACY_TENANT];
 const RETIRED = ['resourceGroup', 'subscriptionId'];
 const CLOUDS = ['AzurePublicCloud', 'AzureUSGovernmentCloud', 'AzureChinaCloud', 'AzureGermanCloud', 'AzureStackCloud'];
 const STACK = 'AzureStackCloud';
+/** Parameters whose value rules report placeholders themselves. */
+const SELF_CHECKED: readonly string[] = [Param.OBJECTS, Param.CLIENT_ID, Param.USER_ASSIGNED_IDENTITY_ID, Param.TENANT_ID, LEGACY_TENANT];
 
 /** Go's strconv.ParseBool; undefined when it fails. */
 function parseBool(value: string): boolean | undefined {
@@ -80,9 +82,10 @@ export function readClass(manifest: Manifest, findings: CheckFinding[], context:
       continue;
     }
     parameters[key] = value.trim();
-    if (key !== Param.OBJECTS) {
+    // The ID rules name placeholders themselves; objects are checked field by field.
+    if (!SELF_CHECKED.includes(key)) {
       const placeholder = placeholderIn(value);
-      if (placeholder) error(param(key), value, placeholder);
+      if (placeholder) findings.push(manifest.finding('error', 'placeholder', param(key), value, placeholder));
     }
   }
   for (const key of Object.keys(raw)) {
@@ -127,9 +130,9 @@ export function readClass(manifest: Manifest, findings: CheckFinding[], context:
   }
 
   const clientId = parameters[Param.CLIENT_ID] || undefined;
-  if (clientId !== undefined && !placeholderIn(clientId)) {
-    const violation = rules.guid(clientId);
-    if (violation) error(param(Param.CLIENT_ID), raw[Param.CLIENT_ID], violation);
+  if (clientId !== undefined) {
+    const violation = rules.clientId(clientId);
+    if (violation) findings.push(manifest.finding('error', placeholderIn(clientId) ? 'placeholder' : 'spc-parameters', param(Param.CLIENT_ID), raw[Param.CLIENT_ID], violation));
   }
   if (mode === IdentityMode.IDENTITY_BINDING && clientId === undefined) {
     error(param(Param.CLIENT_ID), parameters[Param.CLIENT_ID] ?? null, { rule: 'identity binding signs in as a managed identity, and the provider fails with "clientID is required for identity binding"', fix: 'set clientID to the client ID of the managed identity bound to the cluster' });
@@ -146,9 +149,9 @@ export function readClass(manifest: Manifest, findings: CheckFinding[], context:
   if (userAssigned) {
     if (mode !== IdentityMode.VM_MANAGED_IDENTITY) {
       warn(param(Param.USER_ASSIGNED_IDENTITY_ID), userAssigned, { rule: `the provider reads it only with ${Param.USE_VM_MANAGED_IDENTITY}: "true"`, fix: `remove it, or set ${Param.USE_VM_MANAGED_IDENTITY}: "true"` });
-    } else if (!placeholderIn(userAssigned)) {
-      const violation = rules.guid(userAssigned);
-      if (violation) error(param(Param.USER_ASSIGNED_IDENTITY_ID), userAssigned, violation);
+    } else {
+      const violation = rules.clientId(userAssigned);
+      if (violation) findings.push(manifest.finding('error', placeholderIn(userAssigned) ? 'placeholder' : 'spc-parameters', param(Param.USER_ASSIGNED_IDENTITY_ID), raw[Param.USER_ASSIGNED_IDENTITY_ID], violation));
     }
   }
 
@@ -188,11 +191,9 @@ export function readClass(manifest: Manifest, findings: CheckFinding[], context:
   }
   const tenantKey = tenant ? Param.TENANT_ID : LEGACY_TENANT;
   const tenantValue = tenant || legacy;
-  if (tenantValue && !placeholderIn(tenantValue)) {
+  if (tenantValue) {
     const violation = rules.tenantId(tenantValue, stack);
-    // Entra also accepts a verified domain name (contoso.onmicrosoft.com): works, but not what the library writes.
-    const domain = /^[A-Za-z0-9-]+(\.[A-Za-z0-9-]+)+$/.test(tenantValue);
-    if (violation) findings.push(manifest.finding(domain ? 'warning' : 'error', 'spc-parameters', param(tenantKey), raw[tenantKey], violation));
+    if (violation) findings.push(manifest.finding('error', placeholderIn(tenantValue) ? 'placeholder' : 'spc-parameters', param(tenantKey), raw[tenantKey], violation));
   }
 
   // Objects and synced secrets.
@@ -205,12 +206,6 @@ export function readClass(manifest: Manifest, findings: CheckFinding[], context:
     for (const problem of parsed.problems) {
       findings.push(objectsFinding(manifest, problem.severity, 'spc-objects', problem.field, problem.value, problem, parsed, problem.spot));
     }
-    parsed.entries.forEach((entry, i) => {
-      for (const [key, value] of Object.entries(entry)) {
-        const placeholder = typeof value === 'string' ? placeholderIn(value) : undefined;
-        if (placeholder) findings.push(objectsFinding(manifest, 'error', 'placeholder', `[${i}].${key}`, value, placeholder, parsed));
-      }
-    });
     if (parsed.entries.length === 0 && parsed.problems.length === 0) {
       error(param(Param.OBJECTS), objectsText, { rule: 'a class must write at least one object (with none the mount succeeds but is empty)', fix: 'add a `- |` block with objectName and objectType' });
     }
@@ -226,8 +221,18 @@ export function readClass(manifest: Manifest, findings: CheckFinding[], context:
     secretObjects,
     cloudEnvFileName: stack ? envFile : undefined,
   };
-  for (const f of checkClassContents(parsed.entries, secretObjects, context())) {
-    findings.push(contentFinding(manifest, f, parsed));
+  const contents = checkClassContents(parsed.entries, secretObjects, context());
+  // A placeholder is the better message, in place of the rule it breaks (e.g. an object name).
+  const reported = new Map<string, Finding>();
+  parsed.entries.forEach((entry, i) => {
+    for (const [key, value] of Object.entries(entry)) {
+      const placeholder = typeof value === 'string' ? placeholderIn(value) : undefined;
+      if (placeholder) reported.set(`${Param.OBJECTS}[${i}].${key}`, { field: `${Param.OBJECTS}[${i}].${key}`, value, severity: 'error', ...placeholder });
+    }
+  });
+  for (const f of reported.values()) findings.push(objectsFinding(manifest, 'error', 'placeholder', f.field.slice(Param.OBJECTS.length), f.value, f, parsed));
+  for (const f of contents) {
+    if (!reported.has(f.field)) findings.push(contentFinding(manifest, f, parsed));
   }
   return model;
 }

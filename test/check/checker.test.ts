@@ -74,6 +74,25 @@ describe('fixtures', () => {
     ]);
   });
 
+  test('class contents: the constructs\' object, file and sync rules, and placeholders', () => {
+    expectFindings(fixture('bad/contents.yaml'), [
+      ['error', 'placeholder', 'demo/contents', 'spec.parameters.keyvaultName', 8, 19, /"\$KEYVAULT_NAME" is invalid: looks like a placeholder/],
+      ['error', 'placeholder', 'demo/contents', 'spec.parameters.tenantID', 9, 15, /"\$\{TENANT_ID\}" is invalid: looks like a placeholder.*az account show/],
+      ['error', 'placeholder', 'demo/contents', 'spec.parameters.clientID', 10, 15, /"<client id>" is invalid: looks like a placeholder.*az identity show/],
+      ['error', 'placeholder', 'demo/contents', 'spec.parameters.objects[0].objectName', 15, 23, /"<secret name>" is invalid: looks like a placeholder/],
+      ['error', 'spc-objects', 'demo/contents', 'spec.parameters.objects[1].objectType', 19, 23, /"password" is invalid: must be one of "secret", "key", "cert".*Invalid vaultObjectTypes/],
+      ['error', 'spc-objects', 'demo/contents', 'spec.parameters.objects[2].objectAlias', 22, 24, /"\.\.\/etc\/passwd" is invalid: the file name must not contain empty, "\." or "\.\." segments/],
+      ['error', 'spc-objects', 'demo/contents', 'spec.parameters.objects[2].objectFormat', 24, 25, /pfx applies only to secrets, and this is a key/],
+      ['error', 'spc-objects', 'demo/contents', 'spec.parameters.objects[3].filePermission', 28, 27, /"0999" is invalid: must be 3 or 4 octal digits/],
+      ['error', 'spc-objects', 'demo/contents', 'spec.parameters.objects[4].objectAlias', 31, 24, /the file "tls" clashes with "tls" written by secret "tls"/],
+      ['error', 'spc-secret-objects', 'demo/contents', 'spec.secretObjects[0].data', 37, 9, /kubernetes\.io\/tls Secret needs the key tls\.crt/],
+      ['error', 'spc-secret-objects', 'demo/contents', 'spec.secretObjects[0].data[0].key', 38, 16, /takes only the keys tls\.crt and tls\.key/],
+      ['error', 'spc-secret-objects', 'demo/contents', 'spec.secretObjects[0].data[1].objectName', 39, 23, /"missing" is invalid: the class writes no such file.*file matching objectName/],
+      ['note', 'input-csidriver', null, '', null, null, /api:\/\/AKSIdentityBinding of SecretProviderClass demo\/contents were not checked/],
+      ['note', 'input-provider', null, '', null, null, /demo\/contents were not checked/],
+    ]);
+  });
+
   test('workloads against classes, ServiceAccounts and identity-binding RBAC', () => {
     expectFindings(fixture('bad/workloads.yaml'), [
       ['error', 'workload-volume', 'demo/writable', 'spec.volumes[0].csi.readOnly', 75, 9, /Readonly is not true in request/],
@@ -158,7 +177,7 @@ describe('input', () => {
   test('directories are read recursively (*.yaml, *.yml), documents keep their index', () => {
     const docs = readInputs([FIXTURES]);
     const files = [...new Set(docs.map(d => path.relative(FIXTURES, d.file)))];
-    expect(files).toEqual(['bad/install.yaml', 'bad/objects.yaml', 'bad/parameters.yaml', 'bad/workloads.yaml', 'good/identity-binding.yaml']);
+    expect(files).toEqual(['bad/contents.yaml', 'bad/install.yaml', 'bad/objects.yaml', 'bad/parameters.yaml', 'bad/workloads.yaml', 'good/identity-binding.yaml']);
     expect(docs.filter(d => d.file.endsWith('objects.yaml')).map(d => d.index)).toEqual([0, 1]);
   });
 
