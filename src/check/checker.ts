@@ -59,9 +59,7 @@ export function check(docs: readonly SourceDocument[]): CheckResult {
     } else {
       const driver = readDriver(manifest);
       const provider = driver ? undefined : readProvider(manifest);
-      if (driver) drivers.push(driver);
-      else if (provider) providers.push(provider);
-      else {
+      if (driver) {drivers.push(driver);} else if (provider) {providers.push(provider);} else {
         const pod = readPod(manifest);
         if (pod && pod.volumes.length) pods.push(pod);
       }
@@ -144,7 +142,8 @@ function checkPods(
       }
       const saPath = [...pod.specPath, pod.serviceAccountSet ? 'serviceAccountName' : 'volumes'];
       const known = serviceAccounts.get(m.namespace ?? '');
-      if (pod.serviceAccountSet && known && !known.has(pod.serviceAccount) && (cls.mode === IdentityMode.IDENTITY_BINDING || cls.mode === IdentityMode.WORKLOAD_IDENTITY)) {
+      const signsInAsPod = cls.mode === IdentityMode.IDENTITY_BINDING || cls.mode === IdentityMode.WORKLOAD_IDENTITY;
+      if (pod.serviceAccountSet && known && !known.has(pod.serviceAccount) && signsInAsPod) {
         findings.push(m.finding('warning', 'workload-service-account', saPath, pod.serviceAccount, {
           rule: `no ServiceAccount "${pod.serviceAccount}" in namespace "${m.namespace ?? ''}" of the input, and class ${cls.manifest.id} signs in with its token`,
           fix: 'create the ServiceAccount, or name one that exists',
@@ -248,7 +247,9 @@ function checkProviders(providers: ProviderDaemonSet[], drivers: DriverDaemonSet
 function sortFindings(findings: CheckFinding[], docs: readonly SourceDocument[]): CheckFinding[] {
   const fileOrder = new Map<string, number>();
   for (const doc of docs) if (!fileOrder.has(doc.file)) fileOrder.set(doc.file, fileOrder.size);
-  const key = (f: CheckFinding): number[] => f.file === undefined ? [Infinity] : [fileOrder.get(f.file) ?? 0, f.document ?? 0, f.region?.startLine ?? 0, f.region?.startColumn ?? 0];
+  const key = (f: CheckFinding): number[] => f.file === undefined
+    ? [Infinity]
+    : [fileOrder.get(f.file) ?? 0, f.document ?? 0, f.region?.startLine ?? 0, f.region?.startColumn ?? 0];
   return findings.map((f, i) => ({ f, i, k: key(f) })).sort((a, b) => {
     for (let j = 0; j < Math.max(a.k.length, b.k.length); j++) {
       const d = (a.k[j] ?? 0) - (b.k[j] ?? 0);

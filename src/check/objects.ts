@@ -69,7 +69,9 @@ function parse(text: string): ParsedObjects {
   const outer = parseDocument(text, { schema: 'failsafe', lineCounter: lines });
   if (outer.errors.length) {
     problems.push({
-      field: '', value: text, severity: 'error',
+      field: '',
+      value: text,
+      severity: 'error',
       rule: `is not valid YAML (${outer.errors[0].message.split('\n')[0]}); the provider fails with "failed to yaml unmarshal objects"`,
       fix: CANONICAL,
       spot: { line: lines.linePos(outer.errors[0].pos[0]).line - 1, column: lines.linePos(outer.errors[0].pos[0]).col - 1, length: 1 },
@@ -80,7 +82,9 @@ function parse(text: string): ParsedObjects {
   const array = isMap(root) ? root.items.find(p => isScalar(p.key) && p.key.value === 'array') : undefined;
   if (!isMap(root) || !array) {
     problems.push({
-      field: '', value: text, severity: 'error',
+      field: '',
+      value: text,
+      severity: 'error',
       rule: isSeq(root)
         ? 'is a bare list; the provider reads a mapping with the key `array` and fails with "cannot unmarshal !!seq"'
         : 'has no `array` key, so the provider writes no object',
@@ -102,7 +106,9 @@ function parse(text: string): ParsedObjects {
     if (spot) spots.set(field, spot);
     if (!isScalar(item)) {
       problems.push({
-        field, value: (item as any)?.toJSON?.(), severity: 'error',
+        field,
+        value: (item as any)?.toJSON?.(),
+        severity: 'error',
         rule: `is a ${isMap(item) ? 'mapping' : 'list'}, and each entry of \`array\` must be a string holding one object's YAML (the provider fails with "cannot unmarshal !!${isMap(item) ? 'map' : 'seq'} into string")`,
         fix: 'turn the entry into a literal block: `- |` followed by the object\'s keys, indented',
         spot,
@@ -126,7 +132,10 @@ function indentOf(text: string, line: number): number {
   return match ? match[0].length : 0;
 }
 
-function parseEntry(text: string, field: string, base: { line: number; column: number } | undefined, problems: ObjectsProblem[], spots: Map<string, TextSpot>, index: number): ObjectEntry | undefined {
+function parseEntry(
+  text: string, field: string, base: { line: number; column: number } | undefined,
+  problems: ObjectsProblem[], spots: Map<string, TextSpot>, index: number,
+): ObjectEntry | undefined {
   const lines = new LineCounter();
   const doc = parseDocument(text, { schema: 'failsafe', lineCounter: lines });
   const spotOf = (node: Node | null | undefined): TextSpot | undefined => {
@@ -136,7 +145,9 @@ function parseEntry(text: string, field: string, base: { line: number; column: n
   };
   if (doc.errors.length) {
     problems.push({
-      field, value: text, severity: 'error',
+      field,
+      value: text,
+      severity: 'error',
       rule: `is not valid YAML (${doc.errors[0].message.split('\n')[0]}); the provider fails with "unmarshal failed for keyVaultObjects at index ${index}"`,
       fix: 'write one `key: value` per line (objectName, objectType, …)',
       spot: spots.get(field),
@@ -158,7 +169,9 @@ function parseEntry(text: string, field: string, base: { line: number; column: n
     if (!FIELDS.includes(key)) {
       const meant = FIELDS.find(f => f.toLowerCase() === key.toLowerCase());
       problems.push({
-        field: keyField, value: isScalar(pair.value) ? pair.value.value : (pair.value as any)?.toJSON?.(), severity: 'warning',
+        field: keyField,
+        value: isScalar(pair.value) ? pair.value.value : (pair.value as any)?.toJSON?.(),
+        severity: 'warning',
         rule: 'the provider ignores this key (object keys are case-sensitive)',
         fix: meant ? `rename it to ${meant}` : `remove it; the keys are ${FIELDS.join(', ')}`,
         spot,
@@ -178,7 +191,9 @@ function parseEntry(text: string, field: string, base: { line: number; column: n
       if (!valid) {
         if (plain && NULL.test(raw)) continue;
         problems.push({
-          field: keyField, value: raw, severity: 'error',
+          field: keyField,
+          value: raw,
+          severity: 'error',
           rule: `must be an unquoted integer (an int32; the provider fails with "unmarshal failed for keyVaultObjects at index ${index}")`,
           fix: `write ${HISTORY}: ${/^\s*[0-9]+\s*$/.test(raw) ? raw.trim() : 5} without quotes`,
           spot,

@@ -100,7 +100,7 @@ export function toSarif(result: CheckResult, version: string) {
           locations: [{
             physicalLocation: {
               artifactLocation: { uri: f.file.split('\\').join('/').replace(/^\.\//, '') },
-              ...(f.region ? { region: { startLine: f.region.startLine, startColumn: f.region.startColumn, endLine: f.region.endLine, endColumn: f.region.endColumn } } : {}),
+              ...(f.region ? { region: { ...f.region } } : {}),
             },
           }],
         }),

@@ -216,7 +216,9 @@ export function readClass(manifest: Manifest, findings: CheckFinding[], context:
     manifest,
     mode,
     clientId,
-    audience: mode === IdentityMode.IDENTITY_BINDING ? Audience.IDENTITY_BINDING : clientId !== undefined && mode !== undefined ? Audience.WORKLOAD_IDENTITY : undefined,
+    // Any mode other than identity binding with a clientID parses the workload identity token (the provider's buildAuthConfig).
+    audience: mode === IdentityMode.IDENTITY_BINDING ? Audience.IDENTITY_BINDING
+      : clientId !== undefined && mode !== undefined ? Audience.WORKLOAD_IDENTITY : undefined,
     objects: parsed.entries,
     secretObjects,
     cloudEnvFileName: stack ? envFile : undefined,

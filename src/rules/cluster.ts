@@ -34,7 +34,9 @@ export function providerVersionForIdentityBinding(version: string, users: readon
 }
 
 /** The token proxy resolves cluster DNS names from the host network: the Linux provider pods need ClusterFirstWithHostNet. */
-export function dnsPolicyForIdentityBinding(dnsPolicy: string | undefined, hostNetwork: boolean, users: readonly string[], door: Door): Violation | undefined {
+export function dnsPolicyForIdentityBinding(
+  dnsPolicy: string | undefined, hostNetwork: boolean, users: readonly string[], door: Door,
+): Violation | undefined {
   if (users.length === 0 || !hostNetwork || dnsPolicy === Provider.DNS_POLICY) return undefined;
   return {
     rule: `identity binding needs dnsPolicy "${Provider.DNS_POLICY}" on the host-network provider pods to resolve cluster DNS names, and ${uses(users)}`,
@@ -92,7 +94,9 @@ export function providersDirAgreement(
 }
 
 /** Azure Stack: a class's environment file must be mounted into some provider (`same` compares paths). */
-export function environmentFileMounted(file: string, mounted: readonly string[], same: (a: string, b: string) => boolean, door: Door): Violation | undefined {
+export function environmentFileMounted(
+  file: string, mounted: readonly string[], same: (a: string, b: string) => boolean, door: Door,
+): Violation | undefined {
   if (mounted.some(m => same(m, file))) return undefined;
   const who = door === 'construct' ? 'no AzureKeyVaultProvider in the app' : 'no provider DaemonSet in the input';
   return {
