@@ -44,6 +44,8 @@ const KNOWN: readonly string[] = [...Object.values(Param), LEGACY_TENANT];
 const RETIRED = ['resourceGroup', 'subscriptionId'];
 const CLOUDS = ['AzurePublicCloud', 'AzureUSGovernmentCloud', 'AzureChinaCloud', 'AzureGermanCloud', 'AzureStackCloud'];
 const STACK = 'AzureStackCloud';
+const SENSITIVE = /secret|password|passwd|token|credential|certificate|private/i;
+const REDACTED = '(redacted)';
 /** Parameters whose value rules report placeholders themselves. */
 const SELF_CHECKED: readonly string[] = [Param.OBJECTS, Param.CLIENT_ID, Param.USER_ASSIGNED_IDENTITY_ID, Param.TENANT_ID, LEGACY_TENANT];
 
@@ -78,7 +80,8 @@ export function readClass(manifest: Manifest, findings: CheckFinding[], context:
   const parameters: Record<string, string> = {};
   for (const [key, value] of Object.entries(raw as Record<string, unknown>)) {
     if (typeof value !== 'string') {
-      error(param(key), value, { rule: 'parameter values must be strings (the CRD rejects other types)', fix: `quote it: ${key}: "${String(value)}"` });
+      const shown = SENSITIVE.test(key) ? REDACTED : value;
+      error(param(key), shown, { rule: 'parameter values must be strings (the CRD rejects other types)', fix: `quote it: ${key}: "${String(shown)}"` });
       continue;
     }
     parameters[key] = value.trim();
@@ -90,15 +93,17 @@ export function readClass(manifest: Manifest, findings: CheckFinding[], context:
   }
   for (const key of Object.keys(raw)) {
     if (KNOWN.includes(key)) continue;
+    // Never echo what may be a credential (e.g. a clientSecret put in the class by mistake).
+    const shown = SENSITIVE.test(key) ? REDACTED : raw[key];
     const meant = KNOWN.find(k => k.toLowerCase() === key.toLowerCase());
     if (meant) {
-      warn(param(key), raw[key], { rule: `the provider reads parameter names case-sensitively and ignores "${key}"`, fix: meant === LEGACY_TENANT ? `rename it to ${Param.TENANT_ID}` : `rename it to ${meant}` });
+      warn(param(key), shown, { rule: `the provider reads parameter names case-sensitively and ignores "${key}"`, fix: meant === LEGACY_TENANT ? `rename it to ${Param.TENANT_ID}` : `rename it to ${meant}` });
     } else if (RETIRED.includes(key)) {
-      warn(param(key), raw[key], { rule: 'the provider ignores this parameter (only provider v0.0.x read it)', fix: 'remove it' });
+      warn(param(key), shown, { rule: 'the provider ignores this parameter (only provider v0.0.x read it)', fix: 'remove it' });
     } else if (key.startsWith('csi.storage.k8s.io/')) {
-      warn(param(key), raw[key], { rule: 'kubelet sets this attribute at mount and overwrites the class\'s value', fix: 'remove it' });
+      warn(param(key), shown, { rule: 'kubelet sets this attribute at mount and overwrites the class\'s value', fix: 'remove it' });
     } else {
-      warn(param(key), raw[key], { rule: 'the Azure provider does not read this parameter', fix: `remove it, or use one of ${KNOWN.filter(k => k !== LEGACY_TENANT).join(', ')}` });
+      warn(param(key), shown, { rule: 'the Azure provider does not read this parameter', fix: `remove it, or use one of ${KNOWN.filter(k => k !== LEGACY_TENANT).join(', ')}` });
     }
   }
 

@@ -164,6 +164,20 @@ spec:
   });
 });
 
+describe('secrets', () => {
+  test('a credential put in the parameters by mistake is reported but never echoed', () => {
+    const text = fs.readFileSync(fixture('good/identity-binding.yaml'), 'utf-8')
+      .replace('    objects: |', '    clientSecret: s3cr3t-value\n    servicePrincipalPassword: 12345\n    objects: |');
+    const findings = check(parseYaml(text, 'x.yaml')).findings;
+    expect(findings.map(f => [f.field, f.value])).toEqual([
+      ['spec.parameters.clientSecret', '(redacted)'],
+      ['spec.parameters.servicePrincipalPassword', '(redacted)'], // not a string
+      ['spec.parameters.servicePrincipalPassword', '(redacted)'], // not read
+    ]);
+    expect(JSON.stringify(findings)).not.toMatch(/s3cr3t|12345/);
+  });
+});
+
 describe('input', () => {
   test('a YAML syntax error names the file and line', () => {
     expect(() => parseYaml('a: 1\n---\nb: [\n', 'broken.yaml')).toThrow(InputError);
