@@ -80,7 +80,7 @@ export function readClass(manifest: Manifest, findings: CheckFinding[], context:
   const parameters: Record<string, string> = {};
   for (const [key, value] of Object.entries(raw as Record<string, unknown>)) {
     if (typeof value !== 'string') {
-      const shown = SENSITIVE.test(key) ? REDACTED : value;
+      const shown = !KNOWN.includes(key) && SENSITIVE.test(key) ? REDACTED : value;
       error(param(key), shown, { rule: 'parameter values must be strings (the CRD rejects other types)', fix: `quote it: ${key}: "${String(shown)}"` });
       continue;
     }
