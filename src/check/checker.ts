@@ -68,26 +68,31 @@ export function check(docs: readonly SourceDocument[]): CheckResult {
 
   const separateFiles = providers.some(p => p.writeCertAndKeyInSeparateFiles);
   const classes: ClassModel[] = [];
-  const otherClasses = new Set<string>(); // namespace/name of classes of other providers
   for (const manifest of classManifests) {
     const model = readClass(manifest, findings, () => ({ writeCertAndKeyInSeparateFiles: separateFiles }));
     if (model) classes.push(model);
-    else if (manifest.body.spec?.provider !== 'azure') otherClasses.add(`${manifest.namespace ?? ''}/${manifest.name}`);
   }
 
-  checkPods(pods, classes, otherClasses, classManifests.length > 0, grants, serviceAccounts, findings);
+  checkPods(pods, classes, classManifests, grants, serviceAccounts, findings);
   checkAudiences(csiDriver, classes, findings);
   checkProviders(providers, drivers, classes, findings);
   return { findings: sortFindings(findings, docs), documents: docs.length };
 }
 
+/**
+ * @param classManifests every SecretProviderClass, also of other providers and unreadable ones
+ *   (a volume naming one of those is not checked further)
+ */
 function checkPods(
-  pods: PodModel[], classes: ClassModel[], otherClasses: Set<string>, anyClass: boolean, grants: IdentityGrants,
+  pods: PodModel[], classes: ClassModel[], classManifests: Manifest[], grants: IdentityGrants,
   serviceAccounts: Map<string, Set<string>>, findings: CheckFinding[],
 ): void {
+  const anyClass = classManifests.length > 0;
   const byName = new Map<string, ClassModel[]>();
   for (const cls of classes) byName.set(cls.manifest.name, [...byName.get(cls.manifest.name) ?? [], cls]);
-  const namespacesWithClasses = new Set(classes.map(c => c.manifest.namespace ?? ''));
+  const manifestsByName = new Map<string, Manifest[]>();
+  for (const m of classManifests) manifestsByName.set(m.name, [...manifestsByName.get(m.name) ?? [], m]);
+  const namespacesWithClasses = new Set(classManifests.map(c => c.namespace ?? ''));
   const unresolved: string[] = [];
   const ungranted: string[] = [];
   const subjects = new Map<string, { cls: ClassModel; subjects: Set<string> }>(); // workload identity client ID → subjects
@@ -111,11 +116,11 @@ function checkPods(
       }
       const attributePath = [...volume.path, 'csi', 'volumeAttributes', 'secretProviderClass'];
       const sameNamespace = (ns: string | undefined) => m.namespace === undefined || ns === undefined || ns === m.namespace;
-      const candidates = byName.get(volume.className) ?? [];
-      const cls = candidates.find(c => sameNamespace(c.manifest.namespace));
+      const cls = (byName.get(volume.className) ?? []).find(c => sameNamespace(c.manifest.namespace));
       if (!cls) {
-        if ([...otherClasses].some(k => k.endsWith(`/${volume.className}`))) continue; // another provider's class
-        const elsewhere = candidates.map(c => c.manifest.namespace ?? '');
+        const candidates = manifestsByName.get(volume.className) ?? [];
+        if (candidates.some(c => sameNamespace(c.namespace))) continue; // another provider's class, or one that could not be read
+        const elsewhere = candidates.map(c => c.namespace ?? '');
         if (elsewhere.length || (m.namespace !== undefined && namespacesWithClasses.has(m.namespace))) {
           error(attributePath, volume.className, {
             rule: `no SecretProviderClass "${volume.className}" in namespace "${m.namespace ?? ''}"${elsewhere.length ? ` (there is one in ${elsewhere.map(n => `"${n}"`).join(', ')})` : ''}, and the driver reads the class from the pod's namespace ("failed to get secretproviderclass")`,

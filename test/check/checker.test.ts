@@ -199,3 +199,37 @@ describe('input', () => {
     expect(check(parseYaml('---\n---\n- a\n---\nplain\n', 'x.yaml')).findings).toEqual([]);
   });
 });
+
+describe('volumes naming classes the checker does not model', () => {
+  const pod = `apiVersion: v1
+kind: Pod
+metadata: { name: p, namespace: demo }
+spec:
+  containers: [{ name: app, image: busybox }]
+  volumes:
+    - name: s
+      csi: { driver: secrets-store.csi.k8s.io, readOnly: true, volumeAttributes: { secretProviderClass: c } }
+`;
+  const spc = (spec: string) => `apiVersion: secrets-store.csi.x-k8s.io/v1
+kind: SecretProviderClass
+metadata: { name: c, namespace: demo }
+spec:
+${spec}
+---
+`;
+
+  test('a class of another provider: no finding about the pod', () => {
+    expect(check(parseYaml(spc('  provider: vault\n  parameters: { roleName: x }') + pod, 'x.yaml')).findings).toEqual([]);
+  });
+
+  test('an Azure class without parameters: only the class\'s error', () => {
+    const findings = check(parseYaml(spc('  provider: azure') + pod, 'x.yaml')).findings;
+    expect(findings.map(f => [f.object, f.field])).toEqual([['demo/c', 'spec.parameters']]);
+  });
+
+  test('no class in the input at all: a note, not an error', () => {
+    const findings = check(parseYaml(pod, 'x.yaml')).findings;
+    expect(findings.map(f => [f.severity, f.ruleId])).toEqual([['note', 'input-classes']]);
+    expect(messageOf(findings[0])).toMatch(/^Pod demo\/p → c mounts a class not in the input/);
+  });
+});
