@@ -224,7 +224,9 @@ function checkProviders(providers: ProviderDaemonSet[], drivers: DriverDaemonSet
     }
     if (provider.os === OperatingSystem.LINUX) {
       const dns = dnsPolicyForIdentityBinding(provider.dnsPolicy, provider.hostNetwork, binding, 'manifest');
-      if (dns) findings.push(m.finding('error', 'provider-dns-policy', at(provider.dnsPolicy === undefined ? 'hostNetwork' : 'dnsPolicy'), provider.dnsPolicy ?? 'ClusterFirst', dns));
+      // Absent means ClusterFirst; then point at hostNetwork, the line that makes it matter.
+      const region = provider.dnsPolicy === undefined ? m.source.region(at('hostNetwork')) : undefined;
+      if (dns) findings.push(m.finding('error', 'provider-dns-policy', at('dnsPolicy'), provider.dnsPolicy ?? 'ClusterFirst', dns, region));
       const host = hostNetworkForPodIdentity(provider.hostNetwork, podIdentity, 'manifest');
       if (host) findings.push(m.finding('error', 'provider-host-network', at('hostNetwork'), provider.spec.hostNetwork ?? false, host));
     }

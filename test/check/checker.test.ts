@@ -200,6 +200,16 @@ describe('input', () => {
   });
 });
 
+describe('upstream install manifests', () => {
+  test('the raw provider manifest has no dnsPolicy: identity binding needs ClusterFirstWithHostNet', () => {
+    const text = fs.readFileSync(fixture('good/identity-binding.yaml'), 'utf-8').replace('      dnsPolicy: ClusterFirstWithHostNet\n', '');
+    const findings = check(parseYaml(text, 'x.yaml')).findings;
+    expect(findings.map(f => [f.ruleId, f.field, f.value, f.region?.startLine])).toEqual([
+      ['provider-dns-policy', 'spec.template.spec.dnsPolicy', 'ClusterFirst', 142], // the hostNetwork line
+    ]);
+  });
+});
+
 describe('volumes naming classes the checker does not model', () => {
   const pod = `apiVersion: v1
 kind: Pod
