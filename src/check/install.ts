@@ -113,10 +113,12 @@ export function readDriver(manifest: Manifest): DriverDaemonSet | undefined {
   if (!container) return undefined;
   const os = osOf(pod.spec);
   const windows = os === OperatingSystem.WINDOWS;
+  // Upstream's Windows manifest writes paths with doubled backslashes (plain YAML scalars).
+  const unescape = (dir: string) => windows ? dir.replace(/\\\\/g, '\\') : dir;
   const dirs = [
     ...(flag(container.args, 'additional-provider-volume-paths') ?? DEFAULT_ADDITIONAL_DIRS).split(',').map(d => d.trim()).filter(d => d),
     flag(container.args, 'provider-volume') ?? DEFAULT_DRIVER_DIR,
-  ];
+  ].map(unescape);
   const providersDirs = dirs.map(d => hostPathOf(pod.specPath, pod.spec, container, d, windows)?.dir).filter((d): d is string => d !== undefined);
   return { manifest, os, specPath: pod.specPath, spec: pod.spec, container, providersDirs };
 }

@@ -210,6 +210,48 @@ describe('upstream install manifests', () => {
   });
 });
 
+describe('Windows installs as upstream writes them (doubled backslashes in plain scalars)', () => {
+  const windows = (providerHostPath: string) => `apiVersion: apps/v1
+kind: DaemonSet
+metadata: { name: csi-secrets-store-windows }
+spec:
+  template:
+    spec:
+      nodeSelector: { kubernetes.io/os: windows }
+      containers:
+        - name: secrets-store
+          image: registry.k8s.io/csi-secrets-store/driver:v1.6.0
+          args: [--provider-volume=C:\\\\k\\\\secrets-store-csi-providers]
+          volumeMounts: [{ name: providers-dir-0, mountPath: C:\\k\\secrets-store-csi-providers }]
+      volumes:
+        - { name: providers-dir-0, hostPath: { path: C:\\k\\secrets-store-csi-providers\\, type: DirectoryOrCreate } }
+---
+apiVersion: apps/v1
+kind: DaemonSet
+metadata: { name: csi-secrets-store-provider-azure-windows }
+spec:
+  template:
+    spec:
+      nodeSelector: { kubernetes.io/os: windows }
+      containers:
+        - name: provider-azure-installer
+          image: mcr.microsoft.com/oss/v2/azure/secrets-store/provider-azure:v1.8.2
+          args: [--endpoint=unix://C:\\\\provider\\\\azure.sock]
+          volumeMounts: [{ name: providervol, mountPath: C:\\provider }]
+      volumes:
+        - { name: providervol, hostPath: { path: ${providerHostPath}, type: DirectoryOrCreate } }
+`;
+
+  test('the same directory (case and trailing separator aside) passes; another fails', () => {
+    expect(check(parseYaml(windows('c:\\K\\secrets-store-csi-providers'), 'w.yaml')).findings).toEqual([]);
+    const findings = check(parseYaml(windows('D:\\providers'), 'w.yaml')).findings;
+    expect(findings.map(f => [f.ruleId, f.object, f.field, f.value])).toEqual([
+      ['providers-dir', 'csi-secrets-store-provider-azure-windows', 'spec.template.spec.volumes[0].hostPath.path', 'D:\\providers'],
+    ]);
+    expect(messageOf(findings[0])).toMatch(/the Windows driver DaemonSet csi-secrets-store-windows looks for provider sockets only in "C:\\\\k\\\\secrets-store-csi-providers\\\\"/);
+  });
+});
+
 describe('volumes naming classes the checker does not model', () => {
   const pod = `apiVersion: v1
 kind: Pod
