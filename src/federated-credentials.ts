@@ -27,6 +27,9 @@ export interface FederatedCredential {
  * What Azure needs for the workload identities in an app: the federated credential subjects per
  * identity and cluster, derived from the pods that mount classes using them. Synth fails when an
  * identity needs more than Entra ID's 20 credentials; AKS identity binding avoids the limit.
+ * An identity that is also used with AKS identity binding (an `AksIdentityBinding` for its client
+ * ID anywhere in the app) has one credential fewer: `az aks identity-binding create` adds one
+ * (named `aks-identity-binding`, not listed here), leaving 19 for workload identity.
  */
 export class FederatedCredentials {
   /** Construct context key that names the cluster a chart (or any ancestor scope) deploys to. */
@@ -38,6 +41,8 @@ export class FederatedCredentials {
   /**
    * The credentials each workload identity in the app needs, per cluster, sorted by client ID,
    * cluster and subject. Call it after the workloads are mounted (e.g. right before `app.synth()`).
+   * Identity binding's single credential is created by `az aks identity-binding create` and is
+   * not listed.
    */
   public static of(scope: IConstruct): FederatedCredential[] {
     const credentials: FederatedCredential[] = [];

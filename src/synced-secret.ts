@@ -30,7 +30,8 @@ export interface SyncedSecretData {
   readonly key: string;
   /**
    * File the class writes, relative to the mount: an object's alias or name, `<file>/<index>`
-   * for objects with `versionHistory`.
+   * for objects with `versionHistory`, or `<file>.crt`/`<file>.key` of a certificate's secret when
+   * the cluster's `AzureKeyVaultProvider` sets `writeCertAndKeyInSeparateFiles`.
    */
   readonly objectName: string;
 }

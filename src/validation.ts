@@ -53,7 +53,9 @@ const GO_DURATION = /^(0|(([0-9]+(\.[0-9]*)?|\.[0-9]+)(ns|us|µs|μs|ms|s|m|h))+
 const INT32_MAX = 2147483647;
 
 export function keyVaultName(value: string): Violation | undefined {
-  if (KEY_VAULT_NAME.test(value)) return undefined;
+  if (KEY_VAULT_NAME.test(value)) return undefined; // even "keyvault-name": a vault may be called that
+  const notAValue = placeholder(value);
+  if (notAValue) return { ...notAValue, fix: `${notAValue.fix}: the vault name as in https://<name>.vault.azure.net` };
   return {
     rule: 'a Key Vault name has 3-24 characters (letters, digits, hyphens), starts with a letter, ends with a letter or digit and has no consecutive hyphens',
     fix: 'use the vault name exactly as in https://<name>.vault.azure.net',
@@ -68,7 +70,7 @@ export function keyVaultName(value: string): Violation | undefined {
 export function placeholder(value: string): Violation | undefined {
   const trimmed = value.trim();
   const templated = /[<>]|\$\{|\$\(|^\$[A-Za-z_]|\{\{|%[A-Za-z_]+%/.test(trimmed);
-  const named = /^(tid|tenant|tenant[-_ ]?id|client[-_ ]?id|app[-_ ]?id|subscription[-_ ]?id|keyvault[-_ ]?name|key[-_ ]?vault[-_ ]?name|vault[-_ ]?name|changeme|todo|tbd|none|null|undefined)$/i.test(trimmed);
+  const named = /^(tid|tenant|tenant[-_ ]?id|client[-_ ]?id|app[-_ ]?id|subscription[-_ ]?id|keyvault[-_ ]?name|key[-_ ]?vault[-_ ]?name|vault[-_ ]?name|changeme|todo|tbd)$/i.test(trimmed);
   const masked = /^[xX0-]+$/.test(trimmed) && /[xX]/.test(trimmed);
   if (!templated && !named && !masked) return undefined;
   return {

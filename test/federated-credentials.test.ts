@@ -89,6 +89,34 @@ describe('workload identity credential budget', () => {
     expect(() => app.synthYaml()).toThrow(/\[c1\/spc\] identity.clientId "11111111-1111-1111-1111-111111111111" is invalid: .*: 21 here, and Entra ID allows 20 per identity.*Fix: use AKS identity binding \(new AksIdentityBinding/);
   });
 
+  test('an AksIdentityBinding for the same identity, even in another cluster, takes one credential: 19 fit, 20 fail', () => {
+    // GIVEN identity binding for the identity in cluster "aks" (az aks identity-binding create adds a credential)
+    const build = (subjects: number) => {
+      const app = Testing.app();
+      const rbac = new Chart(app, 'rbac', { namespace: 'kube-system' });
+      rbac.node.setContext(FederatedCredentials.CLUSTER_CONTEXT_KEY, 'aks');
+      new AksIdentityBinding(rbac, 'mi', { clientId: CLIENT_ID });
+      const { chart, spc } = clusterChart(app, 'a', 'team-a', KeyVaultIdentity.workloadIdentity({ clientId: CLIENT_ID }), 'other');
+      for (let i = 0; i < subjects; i++) workload(chart, `w${i}`, spc, `sa-${i}`);
+      return app;
+    };
+
+    // THEN
+    expect(() => build(19).synthYaml()).not.toThrow();
+    expect(() => build(20).synthYaml()).toThrow(
+      /\[a\/spc\] identity.clientId "11111111-1111-1111-1111-111111111111" is invalid: .*: 20 here, and Entra ID allows 20 per identity, and identity binding on this identity \(az aks identity-binding create\) already uses one, leaving 19/,
+    );
+  });
+
+  test('an AksIdentityBinding for another identity does not count', () => {
+    const app = Testing.app();
+    const rbac = new Chart(app, 'rbac', { namespace: 'kube-system' });
+    new AksIdentityBinding(rbac, 'mi', { clientId: OTHER_CLIENT_ID });
+    const { chart, spc } = clusterChart(app, 'a', 'team-a', KeyVaultIdentity.workloadIdentity({ clientId: CLIENT_ID }));
+    for (let i = 0; i < 20; i++) workload(chart, `w${i}`, spc, `sa-${i}`);
+    expect(() => app.synthYaml()).not.toThrow();
+  });
+
   test('the error is reported once per identity, not once per class', () => {
     const app = Testing.app();
     const identity = KeyVaultIdentity.workloadIdentity({ clientId: CLIENT_ID });

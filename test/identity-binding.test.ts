@@ -12,6 +12,8 @@ const TENANT_ID = '72f988bf-86f1-41af-91ab-2d7cd011db47';
 const CLIENT_ID = '11111111-2222-3333-4444-555555555555';
 const OTHER_CLIENT_ID = '66666666-7777-8888-9999-000000000000';
 const CLUSTER_CONTEXT_KEY = 'cdk8s-azure-keyvault-csi/cluster';
+/** The ClusterRole and ClusterRoleBinding name for a namespace, as the provider's e2e test writes it (aks-identity.md §3). */
+const rbacName = (namespace: string, clientId = CLIENT_ID) => `use-mi-${clientId}-${namespace}`;
 
 /** The single rule of the AKS docs' ClusterRole: the client ID under `resources`, never `resourceNames`. */
 const USE_MI_RULE = { apiGroups: ['cid.wi.aks.azure.com'], resources: [CLIENT_ID], verbs: ['use-managed-identity'] };
@@ -51,12 +53,12 @@ describe('AksIdentityBinding', () => {
 
     const role = only(manifests, 'ClusterRole');
     expect(role.apiVersion).toBe('rbac.authorization.k8s.io/v1');
-    expect(role.metadata).toEqual({ name: `use-mi-${CLIENT_ID}` });
+    expect(role.metadata).toEqual({ name: `use-mi-${CLIENT_ID}-demo` });
     expect(role.rules).toEqual([USE_MI_RULE]);
 
     const roleBinding = only(manifests, 'ClusterRoleBinding');
-    expect(roleBinding.metadata).toEqual({ name: `use-mi-${CLIENT_ID}` });
-    expect(roleBinding.roleRef).toEqual({ apiGroup: 'rbac.authorization.k8s.io', kind: 'ClusterRole', name: `use-mi-${CLIENT_ID}` });
+    expect(roleBinding.metadata).toEqual({ name: `use-mi-${CLIENT_ID}-demo` });
+    expect(roleBinding.roleRef).toEqual({ apiGroup: 'rbac.authorization.k8s.io', kind: 'ClusterRole', name: `use-mi-${CLIENT_ID}-demo` });
     expect(roleBinding.subjects).toEqual([{ kind: 'ServiceAccount', name: 'workload', namespace: 'demo' }]);
 
     const pod = only(manifests, 'Pod');
@@ -91,26 +93,101 @@ describe('AksIdentityBinding', () => {
 
   test('exactly one rule, with no resourceNames', () => {
     const { chart } = setup();
-    new AksIdentityBinding(chart, 'mi', { clientId: CLIENT_ID });
+    new AksIdentityBinding(chart, 'mi', { clientId: CLIENT_ID }).addServiceAccount(chart, 'sa');
     const rules = only(synth(chart), 'ClusterRole').rules;
     expect(rules).toHaveLength(1);
     expect(rules[0]).not.toHaveProperty('resourceNames');
     expect(rules[0]).toEqual(USE_MI_RULE);
   });
 
-  test('a binding with no ServiceAccount yet has no subjects', () => {
+  test('a binding with no ServiceAccount yet writes no RBAC at all', () => {
     const { chart } = setup();
-    new AksIdentityBinding(chart, 'mi', { clientId: CLIENT_ID });
-    expect(only(synth(chart), 'ClusterRoleBinding')).not.toHaveProperty('subjects');
+    const binding = new AksIdentityBinding(chart, 'mi', { clientId: CLIENT_ID });
+    expect(ofKind(synth(chart), 'ClusterRole')).toEqual([]);
+    expect(ofKind(synth(chart), 'ClusterRoleBinding')).toEqual([]);
+    expect(binding.namespaces).toEqual([]);
+    expect(binding.clusterRoles).toEqual([]);
   });
 
-  test('name sets the ClusterRole and ClusterRoleBinding names', () => {
+  test('name is the prefix of the ClusterRole and ClusterRoleBinding names, "<name>-<namespace>"', () => {
     const { chart } = setup();
-    new AksIdentityBinding(chart, 'mi', { clientId: CLIENT_ID, name: 'use-mi-kv-reader' });
+    const binding = new AksIdentityBinding(chart, 'mi', { clientId: CLIENT_ID, name: 'use-mi-kv-reader' });
+    binding.addServiceAccount(chart, 'sa');
     const manifests = synth(chart);
-    expect(only(manifests, 'ClusterRole').metadata.name).toBe('use-mi-kv-reader');
-    expect(only(manifests, 'ClusterRoleBinding').metadata.name).toBe('use-mi-kv-reader');
-    expect(only(manifests, 'ClusterRoleBinding').roleRef.name).toBe('use-mi-kv-reader');
+    expect(binding.name).toBe('use-mi-kv-reader');
+    expect(only(manifests, 'ClusterRole').metadata.name).toBe('use-mi-kv-reader-demo');
+    expect(only(manifests, 'ClusterRoleBinding').metadata.name).toBe('use-mi-kv-reader-demo');
+    expect(only(manifests, 'ClusterRoleBinding').roleRef.name).toBe('use-mi-kv-reader-demo');
+  });
+
+  test('the default prefix lowercases the client ID (a Kubernetes name is lowercase)', () => {
+    const { chart } = setup();
+    const binding = new AksIdentityBinding(chart, 'mi', { clientId: 'ABCDEF01-2222-3333-4444-555555555555' });
+    binding.addServiceAccount(chart, 'sa');
+    expect(binding.name).toBe('use-mi-abcdef01-2222-3333-4444-555555555555');
+    expect(only(synth(chart), 'ClusterRole').metadata.name).toBe('use-mi-abcdef01-2222-3333-4444-555555555555-demo');
+    expect(only(synth(chart), 'ClusterRole').rules[0].resources).toEqual(['ABCDEF01-2222-3333-4444-555555555555']);
+  });
+
+  test('one ClusterRole and ClusterRoleBinding per namespace, each binding only its namespace\'s ServiceAccounts', () => {
+    // GIVEN ServiceAccounts in two namespaces granted by one binding
+    const { app, chart } = setup(Testing.app(), 'kv', 'team-b');
+    const other = new Chart(app, 'other', { namespace: 'team-a' });
+    const binding = new AksIdentityBinding(chart, 'mi', { clientId: CLIENT_ID });
+    binding.addServiceAccount(chart, 'b1', { metadata: { name: 'b1' } });
+    binding.addServiceAccount(other, 'a1', { metadata: { name: 'a1' } });
+    binding.addServiceAccount(chart, 'b2', { metadata: { name: 'b2' } });
+
+    // THEN
+    const manifests = synth(chart);
+    for (const [namespace, names] of [['team-a', ['a1']], ['team-b', ['b1', 'b2']]] as const) {
+      expect(only(manifests, 'ClusterRole', rbacName(namespace)).rules).toEqual([USE_MI_RULE]);
+      const roleBinding = only(manifests, 'ClusterRoleBinding', rbacName(namespace));
+      expect(roleBinding.roleRef.name).toBe(rbacName(namespace));
+      expect(roleBinding.subjects).toEqual(names.map(name => ({ kind: 'ServiceAccount', name, namespace })));
+    }
+    expect(binding.namespaces).toEqual(['team-a', 'team-b']);
+    expect(binding.clusterRoles.map(r => r.name)).toEqual([rbacName('team-a'), rbacName('team-b')]);
+    expect(binding.clusterRoleBindings.map(r => r.name)).toEqual([rbacName('team-a'), rbacName('team-b')]);
+  });
+
+  test('two apps granting the same identity in different namespaces of one cluster write different objects', () => {
+    // GIVEN two separate apps (deployed independently to the same cluster)
+    const names = ['web', 'api'].map(namespace => {
+      const { chart } = setup(Testing.app(), 'kv', namespace);
+      new AksIdentityBinding(chart, 'mi', { clientId: CLIENT_ID }).addServiceAccount(chart, 'sa', { metadata: { name: 'workload' } });
+      return ofKind(synth(chart), 'ClusterRoleBinding').map(b => b.metadata.name);
+    });
+
+    // THEN neither apply overwrites the other's ClusterRoleBinding
+    expect(names).toEqual([[rbacName('web')], [rbacName('api')]]);
+  });
+
+  test('a pair can be created at synth time (deferred grants)', () => {
+    // GIVEN a grant made by a validation hook, as deferred mounts do
+    const { chart } = setup();
+    const binding = new AksIdentityBinding(chart, 'mi', { clientId: CLIENT_ID });
+    chart.node.addValidation({ validate: () => { binding._grantSubject('late', 'worker'); return []; } });
+
+    // THEN
+    expect(only(synth(chart), 'ClusterRoleBinding', rbacName('late')).subjects).toEqual([{ kind: 'ServiceAccount', name: 'worker', namespace: 'late' }]);
+  });
+
+  test('fails to grant in a namespace that makes the ClusterRole name invalid', () => {
+    const { chart } = setup();
+    const binding = new AksIdentityBinding(chart, 'mi', { clientId: CLIENT_ID });
+    expectProblem(errorOf(() => binding._grantSubject('Team_A', 'workload')), {
+      path: 'kv/mi', field: 'name', value: `${rbacName('Team_A')}`, rule: /for namespace "Team_A" are named "<name>-<namespace>", which must be a DNS-1123 subdomain/, fix: /shorter `name`/,
+    });
+  });
+
+  test('fails with a name that leaves no room for a namespace (ClusterRole names have at most 253 characters)', () => {
+    const { chart } = setup();
+    expect(() => new AksIdentityBinding(chart, 'ok', { clientId: CLIENT_ID, name: 'a'.repeat(189) })).not.toThrow();
+    const name = 'a'.repeat(190);
+    expectProblem(errorOf(() => new AksIdentityBinding(chart, 'mi', { clientId: OTHER_CLIENT_ID, name })), {
+      path: 'kv/mi', field: 'name', value: name, rule: /named "<name>-<namespace>", at most 253 characters.*name has at most 189 \(this one has 190\)/, fix: /shorter name/,
+    });
   });
 
   test('addServiceAccount() annotates azure.workload.identity/client-id and grants the ServiceAccount', () => {
@@ -141,9 +218,12 @@ describe('AksIdentityBinding', () => {
     spc.mount(new kplus.Pod(chart, 'api-pod', { serviceAccount: api, containers: [{ image: 'api' }] }));
 
     // THEN
-    expect(only(synth(chart), 'ClusterRoleBinding').subjects).toEqual([
+    const manifests = synth(chart);
+    expect(only(manifests, 'ClusterRoleBinding', rbacName('demo')).subjects).toEqual([
       { kind: 'ServiceAccount', name: 'web', namespace: 'demo' },
       { kind: 'ServiceAccount', name: 'api', namespace: 'demo' },
+    ]);
+    expect(only(manifests, 'ClusterRoleBinding', rbacName('team-b')).subjects).toEqual([
       { kind: 'ServiceAccount', name: 'web', namespace: 'team-b' },
     ]);
   });
@@ -186,8 +266,8 @@ describe('AksIdentityBinding', () => {
 
     // THEN
     const rbacManifests = synth(rbac);
-    expect(ofKind(rbacManifests, 'ClusterRoleBinding', `use-mi-${CLIENT_ID}`)[0].subjects).toEqual([{ kind: 'ServiceAccount', name: 'workload', namespace: 'demo' }]);
-    expect(ofKind(rbacManifests, 'ClusterRoleBinding', `use-mi-${OTHER_CLIENT_ID}`)[0]).not.toHaveProperty('subjects');
+    expect(only(rbacManifests, 'ClusterRoleBinding', rbacName('demo')).subjects).toEqual([{ kind: 'ServiceAccount', name: 'workload', namespace: 'demo' }]);
+    expect(ofKind(rbacManifests, 'ClusterRoleBinding', rbacName('demo', OTHER_CLIENT_ID))).toEqual([]);
     expect(binding.identity.clientId).toBe(CLIENT_ID);
     expect([...synth(chart), ...rbacManifests]).toMatchSnapshot();
   });
@@ -251,17 +331,17 @@ describe('AksIdentityBinding', () => {
     const app = Testing.app();
     const { chart: a } = setup(app, 'a', 'demo', 'westeurope');
     const { chart: b } = setup(app, 'b', 'demo', 'northeurope');
-    new AksIdentityBinding(a, 'mi', { clientId: CLIENT_ID });
-    new AksIdentityBinding(b, 'mi', { clientId: CLIENT_ID });
+    new AksIdentityBinding(a, 'mi', { clientId: CLIENT_ID }).addServiceAccount(a, 'sa');
+    new AksIdentityBinding(b, 'mi', { clientId: CLIENT_ID }).addServiceAccount(b, 'sa');
     expect(only(synth(a), 'ClusterRole').rules).toEqual([USE_MI_RULE]);
     expect(only(synth(b), 'ClusterRole').rules).toEqual([USE_MI_RULE]);
   });
 
   test('two bindings for different client IDs in one cluster succeed', () => {
     const { chart } = setup();
-    new AksIdentityBinding(chart, 'a', { clientId: CLIENT_ID });
-    new AksIdentityBinding(chart, 'b', { clientId: OTHER_CLIENT_ID });
-    expect(ofKind(synth(chart), 'ClusterRole').map(r => r.metadata.name)).toEqual([`use-mi-${CLIENT_ID}`, `use-mi-${OTHER_CLIENT_ID}`]);
+    new AksIdentityBinding(chart, 'a', { clientId: CLIENT_ID }).addServiceAccount(chart, 'sa-a');
+    new AksIdentityBinding(chart, 'b', { clientId: OTHER_CLIENT_ID }).addServiceAccount(chart, 'sa-b');
+    expect(ofKind(synth(chart), 'ClusterRole').map(r => r.metadata.name)).toEqual([rbacName('demo'), rbacName('demo', OTHER_CLIENT_ID)]);
   });
 
   test('fails to grant a ServiceAccount with no namespace', () => {

@@ -140,6 +140,20 @@ describe('KeyVaultIdentity.workloadIdentity', () => {
       path: 'kv/spc', field: 'identity.clientId', value: 'app-registration', rule: /must be a GUID/, fix: /az identity show/,
     });
   });
+
+  test('a bad client ID\'s fix says where client IDs come from, not tenant IDs', () => {
+    const message = errorOf(() => setup(KeyVaultIdentity.workloadIdentity({ clientId: 'app-registration' })));
+    expectProblem(message, {
+      path: 'kv/spc', field: 'identity.clientId', value: 'app-registration', rule: /must be a GUID/, fix: /^copy the client ID from `az identity show --query clientId` \(managed identity\) or `az ad app show --query appId`/,
+    });
+    expect(message).not.toMatch(/tenantId/);
+  });
+
+  test.each(['<client id>', '${CLIENT_ID}', '$CLIENT_ID', 'clientId'])('fails with the placeholder client ID %j, saying so', (clientId) => {
+    expectProblem(errorOf(() => setup(KeyVaultIdentity.workloadIdentity({ clientId }))), {
+      path: 'kv/spc', field: 'identity.clientId', value: clientId, rule: /looks like a placeholder/, fix: /az identity show --query clientId/,
+    });
+  });
 });
 
 describe('KeyVaultIdentity.vmManagedIdentity', () => {

@@ -8,6 +8,7 @@ import {
   ObjectFormat, SyncedSecretType,
 } from '../src';
 import { errorOf, expectProblem, only, parseObjects, synth } from './util';
+import { AppRegistry } from '../src/app-registry';
 
 // Facts: ../shared/spec/provider-azure.md §2-4, secrets-store-csi-driver.md §1 and §7, aks-identity.md §3.2.
 
@@ -247,6 +248,89 @@ describe('KeyVaultSecretProviderClass', () => {
     });
   });
 
+  describe('the provider\'s --write-cert-and-key-in-separate-files (AzureKeyVaultProvider writeCertAndKeyInSeparateFiles)', () => {
+    /** A chart whose cluster runs a provider that writes <file>.crt and <file>.key for certificate-backed secrets. */
+    function splittingChart() {
+      const chart = namespacedChart();
+      // Registered by AzureKeyVaultProvider({ writeCertAndKeyInSeparateFiles: true }) in the same cluster.
+      AppRegistry.of(chart).providers.push({ node: chart.node, cluster: '', version: 'v1.8.2', hostNetwork: true, writeCertAndKeyInSeparateFiles: true });
+      return chart;
+    }
+
+    test('fails at synth when another object writes a secret\'s .crt file', () => {
+      const chart = splittingChart();
+      newClass(chart, { objects: [KeyVaultObject.secret('tls'), KeyVaultObject.certificate('ca', { alias: 'tls.crt' })] });
+      expectProblem(errorOf(() => Testing.synth(chart)), {
+        path: 'kv/spc',
+        field: 'objects[1].alias',
+        value: 'tls.crt',
+        rule: /clashes with "tls\.crt" \(its \.crt file, as the provider writes with --write-cert-and-key-in-separate-files\) written by secret "tls"/,
+        fix: /distinct `alias`/,
+      });
+    });
+
+    test('without the flag in the cluster, the same objects synthesize', () => {
+      const chart = namespacedChart();
+      newClass(chart, { objects: [KeyVaultObject.secret('tls'), KeyVaultObject.certificate('ca', { alias: 'tls.crt' })] });
+      expect(() => Testing.synth(chart)).not.toThrow();
+    });
+
+    test('the split files can be synced: tls.crt from <file>.crt, tls.key from <file>.key', () => {
+      const chart = splittingChart();
+      const spc = newClass(chart, { objects: [KeyVaultObject.secret('ingress', { alias: 'tls' })] });
+      spc.syncSecret({ secretName: 'ingress-tls', type: SyncedSecretType.TLS, data: [{ key: 'tls.crt', objectName: 'tls.crt' }, { key: 'tls.key', objectName: 'tls.key' }] });
+      expect(only(synth(chart), 'SecretProviderClass').spec.secretObjects[0].data).toEqual([{ objectName: 'tls.crt', key: 'tls.crt' }, { objectName: 'tls.key', key: 'tls.key' }]);
+    });
+
+    test('syncing a split file fails without the flag, listing the files the class writes', () => {
+      const chart = namespacedChart();
+      const spc = newClass(chart, { objects: [KeyVaultObject.secret('ingress', { alias: 'tls' })] });
+      spc.syncSecret({ secretName: 'ingress-tls', type: SyncedSecretType.TLS, data: [{ key: 'tls.crt', objectName: 'tls.crt' }, { key: 'tls.key', objectName: 'tls' }] });
+      expectProblem(errorOf(() => Testing.synth(chart)), {
+        path: 'kv/spc', field: 'secretObjects[0].data[0].objectName', value: 'tls.crt', rule: /the class writes no such file \(files: tls\)/, fix: /alias or name/,
+      });
+    });
+
+    test('a provider in another cluster does not count', () => {
+      const chart = namespacedChart();
+      chart.node.setContext('cdk8s-azure-keyvault-csi/cluster', 'west');
+      AppRegistry.of(chart).providers.push({ node: chart.node, cluster: 'north', version: 'v1.8.2', hostNetwork: true, writeCertAndKeyInSeparateFiles: true });
+      newClass(chart, { objects: [KeyVaultObject.secret('tls'), KeyVaultObject.certificate('ca', { alias: 'tls.crt' })] });
+      expect(() => Testing.synth(chart)).not.toThrow();
+    });
+  });
+
+  describe('one name per namespace and cluster', () => {
+    test('fails with a second class of the same name and namespace in another chart, naming both', () => {
+      const app = Testing.app();
+      newClass(new Chart(app, 'first', { namespace: 'demo' }));
+      expectProblem(errorOf(() => newClass(new Chart(app, 'kv', { namespace: 'demo' }))), {
+        path: 'kv/spc',
+        field: 'metadata.name',
+        value: 'azure-kv',
+        rule: /first\/spc already defines the SecretProviderClass "azure-kv" in namespace "demo"; applying both, one replaces the other/,
+        fix: /another `metadata.name` or namespace/,
+      });
+    });
+
+    test('fails with a second class of the same name in the same chart under another id', () => {
+      const chart = namespacedChart();
+      newClass(chart);
+      expectProblem(errorOf(() => new KeyVaultSecretProviderClass(chart, 'other', {
+        metadata: { name: 'azure-kv' }, keyVaultName: 'kv-demo', tenantId: TENANT_ID, identity: KeyVaultIdentity.vmManagedIdentity(), objects: [KeyVaultObject.secret('s')],
+      })), { path: 'kv/other', field: 'metadata.name', value: 'azure-kv', rule: /kv\/spc already defines/, fix: /metadata.name/ });
+    });
+
+    test('the same name in other namespaces or other clusters is fine', () => {
+      const app = Testing.app();
+      newClass(new Chart(app, 'a', { namespace: 'demo' }));
+      newClass(new Chart(app, 'b', { namespace: 'other' }));
+      const west = new Chart(app, 'c', { namespace: 'demo' });
+      west.node.setContext('cdk8s-azure-keyvault-csi/cluster', 'west');
+      expect(() => newClass(west)).not.toThrow();
+    });
+  });
+
   describe('unique file names', () => {
     const FIX = /distinct `alias`/;
 
@@ -262,6 +346,12 @@ describe('KeyVaultSecretProviderClass', () => {
     test('fails with two objects of the same name and no alias', () => {
       expectProblem(errorOf(() => newClass(namespacedChart(), { objects: [KeyVaultObject.secret('tls'), KeyVaultObject.certificate('tls')] })), {
         path: 'kv/spc', field: 'objects[1].objectName', value: 'tls', rule: /the file "tls" clashes with "tls" written by secret "tls"/, fix: FIX,
+      });
+    });
+
+    test('fails with an exact duplicate, suggesting to remove it', () => {
+      expectProblem(errorOf(() => newClass(namespacedChart(), { objects: [KeyVaultObject.secret('tls', { format: ObjectFormat.PEM }), KeyVaultObject.secret('tls', { format: ObjectFormat.PEM })] })), {
+        path: 'kv/spc', field: 'objects[1].objectName', value: 'tls', rule: /written by secret "tls" \(objects\[0\]\), an exact duplicate/, fix: /^remove the duplicate entry/,
       });
     });
 

@@ -1,7 +1,7 @@
 import { Chart, Testing } from 'cdk8s';
 import * as kplus from 'cdk8s-plus-27';
 import {
-  KeyVaultIdentity, KeyVaultObject, KeyVaultSecretProviderClass, ObjectFormat, SyncedSecretType, SyncSecretOptions,
+  KeyVaultIdentity, KeyVaultObject, KeyVaultSecretProviderClass, ObjectEncoding, ObjectFormat, SyncedSecretType, SyncSecretOptions,
 } from '../src';
 import { errorOf, expectProblem, only, podSpecOf, synth } from './util';
 
@@ -152,6 +152,64 @@ describe('KeyVaultSecretProviderClass.syncSecret', () => {
       });
     });
 
+    describe('TLS sources (the driver reads the certificates and the private key from the synced file)', () => {
+      /** Syncs tls.crt and tls.key from `crt` and `key` after adding `objects`; returns the synth error. */
+      function tlsError(objects: KeyVaultObject[], crt: string, key: string): string {
+        const { chart, spc } = setup();
+        spc.addObject(...objects);
+        spc.syncSecret({ secretName: 'ingress-tls', type: SyncedSecretType.TLS, data: [{ key: 'tls.crt', objectName: crt }, { key: 'tls.key', objectName: key }] });
+        return errorOf(() => Testing.synth(chart));
+      }
+
+      test('fails when tls.key comes from a key object: a key object is the public key only', () => {
+        expectProblem(tlsError([KeyVaultObject.key('signing')], 'tls', 'signing'), {
+          path: 'kv/spc',
+          field: 'secretObjects[0].data[1].objectName',
+          value: 'signing',
+          rule: /tls\.key cannot come from key "signing": a key object is the public key only/,
+          fix: /KeyVaultObject\.secret\("signing"\)/,
+        });
+      });
+
+      test('fails when tls.key comes from a cert object: it has no private key', () => {
+        expectProblem(tlsError([KeyVaultObject.certificate('leaf')], 'tls', 'leaf'), {
+          path: 'kv/spc',
+          field: 'secretObjects[0].data[1].objectName',
+          value: 'leaf',
+          rule: /a cert object is the public certificate without its private key.*failed to get cert data from file/,
+          fix: /certificate's secret/,
+        });
+      });
+
+      test('fails when both come from a PFX secret without encoding BASE64 (the file is base64 text)', () => {
+        const message = tlsError([KeyVaultObject.secret('kestrel', { alias: 'kestrel.pfx', format: ObjectFormat.PFX })], 'kestrel.pfx', 'kestrel.pfx');
+        for (const index of [0, 1]) {
+          expectProblem(message, {
+            path: 'kv/spc',
+            field: `secretObjects[0].data[${index}].objectName`,
+            value: 'kestrel.pfx',
+            rule: /with objectFormat pfx the provider writes the PFX as base64 text unless objectEncoding is base64/,
+            fix: /objectEncoding base64 \(ObjectEncoding\.BASE64\)/,
+          });
+        }
+      });
+
+      test('a binary PFX (format PFX, encoding BASE64) and a cert object\'s leaf for tls.crt synthesize', () => {
+        const { chart, spc } = setup();
+        spc.addObject(KeyVaultObject.secret('kestrel', { alias: 'kestrel.pfx', format: ObjectFormat.PFX, encoding: ObjectEncoding.BASE64 }), KeyVaultObject.certificate('leaf'));
+        spc.syncSecret({ secretName: 'a', type: SyncedSecretType.TLS, data: [{ key: 'tls.crt', objectName: 'kestrel.pfx' }, { key: 'tls.key', objectName: 'kestrel.pfx' }] });
+        spc.syncSecret({ secretName: 'b', type: SyncedSecretType.TLS, data: [{ key: 'tls.crt', objectName: 'leaf' }, { key: 'tls.key', objectName: 'tls' }] });
+        expect(secretObjectsOf(chart).map(o => o.secretName)).toEqual(['a', 'b']);
+      });
+
+      test('an Opaque Secret may take any object\'s file', () => {
+        const { chart, spc } = setup();
+        spc.addObject(KeyVaultObject.key('signing'));
+        spc.syncSecret({ secretName: 'pub', type: SyncedSecretType.OPAQUE, data: [{ key: 'public.pem', objectName: 'signing' }] });
+        expect(secretObjectsOf(chart)[0].data).toEqual([{ objectName: 'signing', key: 'public.pem' }]);
+      });
+    });
+
     test('fails with a docker config Secret without .dockerconfigjson', () => {
       const { spc } = setup();
       expectProblem(errorOf(() => spc.syncSecret({ secretName: 'pull', type: SyncedSecretType.DOCKER_CONFIG_JSON, data: [{ key: 'config.json', objectName: 'registry' }] })), {
@@ -221,6 +279,33 @@ describe('KeyVaultSecretProviderClass.syncSecret', () => {
       expectProblem(errorOf(() => spc.syncSecret({ secretName: 'db', type: SyncedSecretType.OPAQUE, data: [{ key, objectName: 'db-password' }] })), {
         path: 'kv/spc', field: 'secretObjects[0].data[0].key', value: key, rule: /at most 253 letters, digits, "-", "_" and "\."/, fix: /use a key such as "password"/,
       });
+    });
+
+    test('fails with a label key that is not a qualified name', () => {
+      const { spc } = setup();
+      expectProblem(errorOf(() => spc.syncSecret({ secretName: 'db', type: SyncedSecretType.OPAQUE, data: [{ key: 'k', objectName: 'db-password' }], labels: { 'my app': 'web' } })), {
+        path: 'kv/spc', field: 'secretObjects[0].labels', value: 'my app', rule: /label key "\[prefix\/\]name"/, fix: /"app"/,
+      });
+    });
+
+    test('fails with a label value that Kubernetes refuses', () => {
+      const { spc } = setup();
+      expectProblem(errorOf(() => spc.syncSecret({ secretName: 'db', type: SyncedSecretType.OPAQUE, data: [{ key: 'k', objectName: 'db-password' }], labels: { app: 'my web' } })), {
+        path: 'kv/spc', field: 'secretObjects[0].labels["app"]', value: 'my web', rule: /label value/, fix: /"web"/,
+      });
+    });
+
+    test('fails with an annotation key that is not a qualified name', () => {
+      const { spc } = setup();
+      expectProblem(errorOf(() => spc.syncSecret({ secretName: 'db', type: SyncedSecretType.OPAQUE, data: [{ key: 'k', objectName: 'db-password' }], annotations: { 'a/b/c': 'x' } })), {
+        path: 'kv/spc', field: 'secretObjects[0].annotations', value: 'a/b/c', rule: /annotation key "\[prefix\/\]name"/, fix: /reloader\.stakater\.com\/match/,
+      });
+    });
+
+    test('accepts an empty label value and any annotation value', () => {
+      const { chart, spc } = setup();
+      spc.syncSecret({ secretName: 'db', type: SyncedSecretType.OPAQUE, data: [{ key: 'k', objectName: 'db-password' }], labels: { 'example.com/tier': '' }, annotations: { note: 'any text: here' } });
+      expect(secretObjectsOf(chart)[0].labels).toEqual({ 'example.com/tier': '' });
     });
 
     test('fails with no data', () => {

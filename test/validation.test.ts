@@ -55,6 +55,14 @@ describe('tenantId: a GUID or a verified domain', () => {
   });
 });
 
+describe('keyVaultName placeholders', () => {
+  test.each(['<key vault name>', '${KEYVAULT_NAME}', '$KV_NAME', '{{ .Values.vault }}'])('%j is named a placeholder', (value) => {
+    const violation = rules.keyVaultName(value);
+    expect(violation?.rule).toMatch(/looks like a placeholder/);
+    expect(violation?.fix).toMatch(/vault\.azure\.net/);
+  });
+});
+
 describe('clientId', () => {
   test('a GUID, with a fix that says where client IDs come from (not tenantId)', () => {
     expect(rules.clientId('72f988bf-86f1-41af-91ab-2d7cd011db47')).toBeUndefined();
