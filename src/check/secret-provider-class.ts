@@ -47,7 +47,7 @@ const STACK = 'AzureStackCloud';
 const SENSITIVE = /secret|password|passwd|token|credential|certificate|private/i;
 const REDACTED = '(redacted)';
 /** Parameters whose value rules report placeholders themselves. */
-const SELF_CHECKED: readonly string[] = [Param.OBJECTS, Param.CLIENT_ID, Param.USER_ASSIGNED_IDENTITY_ID, Param.TENANT_ID, LEGACY_TENANT];
+const SELF_CHECKED: readonly string[] = [Param.OBJECTS, Param.KEYVAULT_NAME, Param.CLIENT_ID, Param.USER_ASSIGNED_IDENTITY_ID, Param.TENANT_ID, LEGACY_TENANT];
 
 /** Go's strconv.ParseBool; undefined when it fails. */
 function parseBool(value: string): boolean | undefined {
@@ -164,9 +164,9 @@ export function readClass(manifest: Manifest, findings: CheckFinding[], context:
   const vault = parameters[Param.KEYVAULT_NAME];
   if (!vault) {
     error(param(Param.KEYVAULT_NAME), raw[Param.KEYVAULT_NAME] ?? null, { rule: 'the vault name is required (the provider fails with "keyvaultName is not provided")', fix: 'set keyvaultName to the name in https://<name>.vault.azure.net' });
-  } else if (!placeholderIn(vault)) {
+  } else {
     const violation = rules.keyVaultName(vault);
-    if (violation) error(param(Param.KEYVAULT_NAME), raw[Param.KEYVAULT_NAME], violation);
+    if (violation) findings.push(manifest.finding('error', placeholderIn(vault) ? 'placeholder' : 'spc-parameters', param(Param.KEYVAULT_NAME), raw[Param.KEYVAULT_NAME], violation));
   }
 
   const cloudName = parameters[Param.CLOUD_NAME];
