@@ -47,7 +47,9 @@ const STACK = 'AzureStackCloud';
 const SENSITIVE = /secret|password|passwd|token|credential|certificate|private/i;
 const REDACTED = '(redacted)';
 /** Parameters whose value rules report placeholders themselves. */
-const SELF_CHECKED: readonly string[] = [Param.OBJECTS, Param.KEYVAULT_NAME, Param.CLIENT_ID, Param.USER_ASSIGNED_IDENTITY_ID, Param.TENANT_ID, LEGACY_TENANT];
+const SELF_CHECKED: readonly string[] = [
+  Param.OBJECTS, Param.KEYVAULT_NAME, Param.CLIENT_ID, Param.USER_ASSIGNED_IDENTITY_ID, Param.TENANT_ID, LEGACY_TENANT,
+];
 
 /** Go's strconv.ParseBool; undefined when it fails. */
 function parseBool(value: string): boolean | undefined {
