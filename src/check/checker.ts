@@ -31,10 +31,18 @@ const label = (m: Manifest) => `${m.kind} ${m.id}`;
 export function check(docs: readonly SourceDocument[]): CheckResult {
   const findings: CheckFinding[] = [];
   const manifests: Manifest[] = [];
+  const isObject = (value: unknown): value is Record<string, any> => typeof value === 'object' && value !== null && !Array.isArray(value);
   for (const doc of docs) {
-    const value = doc.value as any;
-    if (typeof value !== 'object' || value === null || Array.isArray(value)) continue;
-    manifests.push(new Manifest(doc));
+    const value = doc.value;
+    if (!isObject(value)) continue;
+    // `kubectl get -o yaml` wraps objects in a List (kind List, or <Kind>List).
+    if (typeof value.kind === 'string' && value.kind.endsWith('List') && Array.isArray(value.items)) {
+      value.items.forEach((item: unknown, i: number) => {
+        if (isObject(item)) manifests.push(new Manifest(doc, ['items', i], item));
+      });
+    } else {
+      manifests.push(new Manifest(doc));
+    }
   }
 
   // Installs first: the provider's flags change what a class writes.
@@ -225,7 +233,7 @@ function checkProviders(providers: ProviderDaemonSet[], drivers: DriverDaemonSet
     if (provider.os === OperatingSystem.LINUX) {
       const dns = dnsPolicyForIdentityBinding(provider.dnsPolicy, provider.hostNetwork, binding, 'manifest');
       // Absent means ClusterFirst; then point at hostNetwork, the line that makes it matter.
-      const region = provider.dnsPolicy === undefined ? m.source.region(at('hostNetwork')) : undefined;
+      const region = provider.dnsPolicy === undefined ? m.region(at('hostNetwork')) : undefined;
       if (dns) findings.push(m.finding('error', 'provider-dns-policy', at('dnsPolicy'), provider.dnsPolicy ?? 'ClusterFirst', dns, region));
       const host = hostNetworkForPodIdentity(provider.hostNetwork, podIdentity, 'manifest');
       if (host) findings.push(m.finding('error', 'provider-host-network', at('hostNetwork'), provider.spec.hostNetwork ?? false, host));

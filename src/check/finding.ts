@@ -57,13 +57,26 @@ export class Manifest {
   public readonly namespace?: string;
   public readonly body: any;
 
-  constructor(public readonly source: SourceDocument) {
-    const body = source.value as any;
+  /**
+   * @param base where the object is in its document: [] for a document of its own, ["items", i]
+   *   for an item of a `List` (`kubectl get -o yaml`)
+   */
+  constructor(public readonly source: SourceDocument, private readonly base: NodePath = [], body: any = source.value) {
     this.body = body;
     this.apiVersion = typeof body.apiVersion === 'string' ? body.apiVersion : '';
     this.kind = typeof body.kind === 'string' ? body.kind : '';
     this.name = typeof body.metadata?.name === 'string' ? body.metadata.name : '';
     this.namespace = typeof body.metadata?.namespace === 'string' && body.metadata.namespace !== '' ? body.metadata.namespace : undefined;
+  }
+
+  /** Where a path of this object is in its file. */
+  public region(nodePath: NodePath): Region | undefined {
+    return this.source.region([...this.base, ...nodePath]);
+  }
+
+  /** Where a line of a literal block string at `nodePath` is (see `SourceDocument.regionInBlock`). */
+  public regionInBlock(nodePath: NodePath, line: number, column: number, length: number): Region | undefined {
+    return this.source.regionInBlock([...this.base, ...nodePath], line, column, length);
   }
 
   /** `namespace/name`, or `name`. */
@@ -86,7 +99,7 @@ export class Manifest {
       value,
       rule: violation.rule,
       fix: violation.fix,
-      region: region ?? this.source.region(nodePath),
+      region: region ?? this.region(nodePath),
     };
   }
 }

@@ -267,7 +267,7 @@ function readSecretObjects(manifest: Manifest, findings: CheckFinding[]): Secret
 /** A finding inside the objects string: field `spec.parameters.objects[1].objectAlias`, located on its line when the string is a literal block. */
 function objectsFinding(manifest: Manifest, severity: 'error' | 'warning', ruleId: string, relative: string, value: unknown, violation: rules.Violation, parsed: ParsedObjects, spot = parsed.spots.get(relative) ?? parsed.spots.get(relative.replace(/^(\[\d+\]).*$/, '$1'))): CheckFinding {
   const nodePath = param(Param.OBJECTS);
-  const region = spot ? manifest.source.regionInBlock(nodePath, spot.line, spot.column, spot.length) : undefined;
+  const region = spot ? manifest.regionInBlock(nodePath, spot.line, spot.column, spot.length) : undefined;
   const finding = manifest.finding(severity, ruleId, nodePath, value, violation, region);
   return { ...finding, field: `${finding.field}${relative}` };
 }

@@ -252,6 +252,42 @@ spec:
   });
 });
 
+describe('kubectl get -o yaml', () => {
+  test('the items of a List are checked, each located in the file', () => {
+    const text = `apiVersion: v1
+kind: List
+items:
+  - apiVersion: secrets-store.csi.x-k8s.io/v1
+    kind: SecretProviderClass
+    metadata: { name: c, namespace: demo }
+    spec:
+      provider: azure
+      parameters:
+        keyvaultName: kvname
+        tenantID: 11111111-1111-1111-1111-111111111111
+        useVMManagedIdentity: "true"
+        objects: |
+          array:
+            - |
+              objectName: s1
+              objectType: secrets
+  - apiVersion: v1
+    kind: Pod
+    metadata: { name: p, namespace: demo }
+    spec:
+      containers: [{ name: app, image: busybox }]
+      volumes:
+        - name: s
+          csi: { driver: secrets-store.csi.k8s.io, readOnly: false, volumeAttributes: { secretProviderClass: c } }
+`;
+    const findings = check(parseYaml(text, 'live.yaml')).findings;
+    expect(findings.map(f => [f.kind, f.object, f.field, f.region?.startLine, f.region?.startColumn])).toEqual([
+      ['SecretProviderClass', 'demo/c', 'spec.parameters.objects[0].objectType', 17, 27],
+      ['Pod', 'demo/p', 'spec.volumes[0].csi.readOnly', 25, 62],
+    ]);
+  });
+});
+
 describe('volumes naming classes the checker does not model', () => {
   const pod = `apiVersion: v1
 kind: Pod
