@@ -3,13 +3,13 @@ import { IdentityMode } from '../identity';
 import { OperatingSystem, paths } from '../install/os';
 import {
   audienceRequested, describeUsers, dnsPolicyForIdentityBinding, environmentFileMounted, hostNetworkForPodIdentity,
-  providersDirAgreement, providerVersionForIdentityBinding,
+  providersDirAgreement, providerVersionForIdentityBinding, syncRbacForSecretObjects,
 } from '../rules/cluster';
 import { Violation } from '../validation';
 import { credentialBudget } from './content-rules';
 import { CheckFinding, Manifest, note } from './finding';
 import { audiencesOf, DriverDaemonSet, isCsiDriver, ProviderDaemonSet, readDriver, readProvider } from './install';
-import { IdentityGrants } from './rbac';
+import { IdentityGrants, SecretWriters } from './rbac';
 import { ClassModel, isSecretProviderClass, readClass } from './secret-provider-class';
 import { SourceDocument } from './source';
 import { PodModel, readPod } from './workloads';
@@ -50,6 +50,7 @@ export function check(docs: readonly SourceDocument[]): CheckResult {
   const drivers: DriverDaemonSet[] = [];
   const providers: ProviderDaemonSet[] = [];
   const grants = new IdentityGrants();
+  const secretWriters = new SecretWriters();
   const serviceAccounts = new Map<string, Set<string>>(); // namespace → names
   const classManifests: Manifest[] = [];
   const pods: PodModel[] = [];
@@ -59,7 +60,7 @@ export function check(docs: readonly SourceDocument[]): CheckResult {
     } else if (isCsiDriver(manifest)) {
       csiDriver = manifest;
     } else if (grants.add(manifest)) {
-      // RBAC recorded
+      secretWriters.add(manifest);
     } else if (manifest.kind === 'ServiceAccount' && manifest.apiVersion === 'v1') {
       const names = serviceAccounts.get(manifest.namespace ?? '') ?? new Set<string>();
       names.add(manifest.name);
@@ -84,6 +85,7 @@ export function check(docs: readonly SourceDocument[]): CheckResult {
   checkPods(pods, classes, classManifests, grants, serviceAccounts, findings);
   checkAudiences(csiDriver, classes, findings);
   checkProviders(providers, drivers, classes, findings);
+  checkSyncRbac(drivers, classes, secretWriters, findings);
   return { findings: sortFindings(findings, docs), documents: docs.length };
 }
 
@@ -255,6 +257,19 @@ function checkProviders(providers: ProviderDaemonSet[], drivers: DriverDaemonSet
       const violation = environmentFileMounted(cls.cloudEnvFileName!, mounted.filter(p => within(p, cls.cloudEnvFileName!)).length ? [cls.cloudEnvFileName!] : mounted.filter(p => /\.json$/.test(p)), (a, b) => a === b, 'manifest');
       if (violation) findings.push(cls.manifest.finding('error', 'cloud-environment-file', ['spec', 'parameters', 'cloudEnvFileName'], cls.cloudEnvFileName, violation));
     }
+  }
+}
+
+/** Classes that sync Secrets need the driver's sync RBAC; checked when the driver and its RBAC are in the input. */
+function checkSyncRbac(drivers: DriverDaemonSet[], classes: ClassModel[], writers: SecretWriters, findings: CheckFinding[]): void {
+  const users = classes.filter(c => c.secretObjects.length > 0).map(c => label(c.manifest));
+  if (!users.length) return;
+  for (const driver of drivers) {
+    const m = driver.manifest;
+    const account = typeof driver.spec.serviceAccountName === 'string' && driver.spec.serviceAccountName ? driver.spec.serviceAccountName : 'default';
+    if (!writers.bound(m.namespace, account)) continue; // the driver's RBAC is not in the input
+    const violation = syncRbacForSecretObjects(writers.allows(m.namespace, account), `${m.namespace ?? ''}/${account}`, users, 'manifest');
+    if (violation) findings.push(m.finding('error', 'driver-sync-rbac', [...driver.specPath, 'serviceAccountName'], account, violation));
   }
 }
 

@@ -74,3 +74,39 @@ function subjectMatches(subject: any, namespace: string | undefined, serviceAcco
   }
   return false;
 }
+
+/** Which ServiceAccounts ClusterRoleBindings let create Secrets (the driver's sync role). */
+export class SecretWriters {
+  private readonly roles = new Set<string>();
+  private readonly bindings: Manifest[] = [];
+
+  public add(manifest: Manifest): void {
+    if (!manifest.apiVersion.startsWith(RBAC_GROUP)) return;
+    if (manifest.kind === 'ClusterRole') {
+      const writes = (Array.isArray(manifest.body.rules) ? manifest.body.rules : []).some((rule: any) =>
+        includes(rule?.apiGroups, '') && includes(rule?.resources, 'secrets') && includes(rule?.verbs, 'create'));
+      if (writes) this.roles.add(manifest.name);
+    } else if (manifest.kind === 'ClusterRoleBinding') {
+      this.bindings.push(manifest);
+    }
+  }
+
+  /** Whether some ClusterRoleBinding names the ServiceAccount at all (its RBAC is in the input). */
+  public bound(namespace: string | undefined, serviceAccount: string): boolean {
+    return this.bindings.some(b => subjectsOf(b).some(s => subjectMatches(s, namespace, serviceAccount)));
+  }
+
+  /** Whether the ServiceAccount may create Secrets cluster-wide. */
+  public allows(namespace: string | undefined, serviceAccount: string): boolean {
+    return this.bindings.some(b => b.body.roleRef?.kind === 'ClusterRole' && this.roles.has(b.body.roleRef.name)
+      && subjectsOf(b).some(s => subjectMatches(s, namespace, serviceAccount)));
+  }
+}
+
+function includes(list: unknown, value: string): boolean {
+  return Array.isArray(list) && (list.includes(value) || list.includes('*'));
+}
+
+function subjectsOf(binding: Manifest): any[] {
+  return Array.isArray(binding.body.subjects) ? binding.body.subjects : [];
+}

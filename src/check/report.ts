@@ -125,6 +125,7 @@ const RULE_DESCRIPTIONS: Record<string, string> = {
   'provider-dns-policy': 'Azure provider dnsPolicy for identity binding',
   'provider-host-network': 'Azure provider host network for pod identity',
   'providers-dir': 'Providers directory shared by the driver and the provider',
+  'driver-sync-rbac': 'The driver\'s RBAC for syncing Kubernetes Secrets',
   'cloud-environment-file': 'Azure Stack cloud environment file mounted into the provider',
   'input-classes': 'Classes not in the input',
   'input-rbac': 'Identity binding RBAC not in the input',

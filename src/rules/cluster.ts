@@ -106,3 +106,14 @@ export function environmentFileMounted(
       : `mount the environment file into the provider container at ${JSON.stringify(file)} (a hostPath volume and volumeMount)`,
   };
 }
+
+/** Syncing `secretObjects` needs the driver's ServiceAccount to create and update Secrets (the sync ClusterRole). */
+export function syncRbacForSecretObjects(granted: boolean, driverServiceAccount: string, users: readonly string[], door: Door): Violation | undefined {
+  if (users.length === 0 || granted) return undefined;
+  return {
+    rule: `${describeUsers(users)} sync${users.length === 1 ? 's' : ''} Kubernetes Secrets (secretObjects), and the driver's ServiceAccount ${driverServiceAccount} may not create them (the driver fails with "The secret operation failed with forbidden error")`,
+    fix: door === 'construct'
+      ? 'leave syncSecrets unset (derived from the classes) or set it to true'
+      : 'add the driver\'s secretprovidersyncing-role ClusterRole and its binding (Helm: syncSecret.enabled=true)',
+  };
+}

@@ -252,6 +252,37 @@ spec:
   });
 });
 
+describe('sync RBAC of the driver', () => {
+  const binding = (name: string) => `---
+apiVersion: rbac.authorization.k8s.io/v1
+kind: ClusterRoleBinding
+metadata: { name: ${name}binding }
+roleRef: { apiGroup: rbac.authorization.k8s.io, kind: ClusterRole, name: ${name} }
+subjects: [{ kind: ServiceAccount, name: secrets-store-csi-driver, namespace: kube-system }]
+`;
+  const syncRole = `---
+apiVersion: rbac.authorization.k8s.io/v1
+kind: ClusterRole
+metadata: { name: secretprovidersyncing-role }
+rules: [{ apiGroups: [""], resources: [secrets], verbs: [create, delete, get, list, patch, update, watch] }]
+`;
+  const base = fs.readFileSync(fixture('good/identity-binding.yaml'), 'utf-8')
+    .replace('      nodeSelector:\n        kubernetes.io/os: linux\n      containers:\n        - name: secrets-store', '      serviceAccountName: secrets-store-csi-driver\n      nodeSelector:\n        kubernetes.io/os: linux\n      containers:\n        - name: secrets-store');
+  const sync = (text: string) => check(parseYaml(text, 'x.yaml')).findings.filter(f => f.ruleId === 'driver-sync-rbac');
+
+  test('a class syncs Secrets and the driver\'s RBAC in the input cannot create them', () => {
+    const [finding, ...rest] = sync(base + binding('secretproviderclasses-role'));
+    expect(rest).toEqual([]);
+    expect(finding).toMatchObject({ severity: 'error', object: 'kube-system/csi-secrets-store', field: 'spec.template.spec.serviceAccountName', value: 'secrets-store-csi-driver' });
+    expect(messageOf(finding)).toMatch(/SecretProviderClass demo\/app-secrets syncs Kubernetes Secrets .* kube-system\/secrets-store-csi-driver may not create them.*Fix: add the driver's secretprovidersyncing-role/);
+  });
+
+  test('the sync role passes; without the driver\'s RBAC in the input nothing is said', () => {
+    expect(sync(base + binding('secretproviderclasses-role') + syncRole + binding('secretprovidersyncing-role'))).toEqual([]);
+    expect(sync(base)).toEqual([]);
+  });
+});
+
 describe('kubectl get -o yaml', () => {
   test('the items of a List are checked, each located in the file', () => {
     const text = `apiVersion: v1

@@ -1,6 +1,6 @@
 import {
   audienceRequested, describeUsers, dnsPolicyForIdentityBinding, environmentFileMounted, hostNetworkForPodIdentity,
-  providersDirAgreement, providerVersionForIdentityBinding,
+  providersDirAgreement, providerVersionForIdentityBinding, syncRbacForSecretObjects,
 } from '../../src/rules/cluster';
 
 /** The cluster rules are one rule with two doors: the same rule text, a fix for each door. */
@@ -55,6 +55,16 @@ test('cloud environment file must be mounted', () => {
   const [c, m] = doors(d => environmentFileMounted('/e.json', [], same, d)!);
   expect(c.rule).toMatch(/^no AzureKeyVaultProvider in the app mounts it \(none mounts a cloud environment file\)/);
   expect(m.rule).toMatch(/^no provider DaemonSet in the input mounts it/);
+});
+
+test('syncing Secrets needs the driver\'s sync RBAC', () => {
+  expect(syncRbacForSecretObjects(true, 'ns/sa', ['a'], 'manifest')).toBeUndefined();
+  expect(syncRbacForSecretObjects(false, 'ns/sa', [], 'manifest')).toBeUndefined();
+  const [c, m] = doors(d => syncRbacForSecretObjects(false, 'ns/sa', ['a', 'b'], d)!);
+  expect(m.rule).toBe(c.rule);
+  expect(m.rule).toMatch(/^a, b sync Kubernetes Secrets \(secretObjects\), and the driver's ServiceAccount ns\/sa may not create them/);
+  expect(c.fix).toMatch(/syncSecrets/);
+  expect(m.fix).toMatch(/syncSecret\.enabled=true/);
 });
 
 test('users are listed once', () => {
