@@ -108,7 +108,9 @@ export function environmentFileMounted(
 }
 
 /** Syncing `secretObjects` needs the driver's ServiceAccount to create and update Secrets (the sync ClusterRole). */
-export function syncRbacForSecretObjects(granted: boolean, driverServiceAccount: string, users: readonly string[], door: Door): Violation | undefined {
+export function syncRbacForSecretObjects(
+  granted: boolean, driverServiceAccount: string, users: readonly string[], door: Door,
+): Violation | undefined {
   if (users.length === 0 || granted) return undefined;
   return {
     rule: `${describeUsers(users)} sync${users.length === 1 ? 's' : ''} Kubernetes Secrets (secretObjects), and the driver's ServiceAccount ${driverServiceAccount} may not create them (the driver fails with "The secret operation failed with forbidden error")`,
