@@ -252,6 +252,33 @@ spec:
   });
 });
 
+describe('locations inside the objects string', () => {
+  const spc = (objects: string) => `apiVersion: secrets-store.csi.x-k8s.io/v1
+kind: SecretProviderClass
+metadata: { name: c }
+spec:
+  provider: azure
+  parameters:
+    keyvaultName: kvname
+    tenantID: 11111111-1111-1111-1111-111111111111
+    useVMManagedIdentity: "true"
+    objects: ${objects}
+`;
+  const located = (text: string) => check(parseYaml(text, 'x.yaml')).findings.map(f => [f.field, f.region?.startLine, f.region?.startColumn]);
+
+  test('a literal block with a chomping indicator maps line by line', () => {
+    expect(located(spc('|-\n      array:\n        - |\n          objectName: s1\n          objectType: nope'))).toEqual([
+      ['spec.parameters.objects[0].objectType', 14, 23],
+    ]);
+  });
+
+  test('a quoted string cannot be mapped line by line: the finding points at the string', () => {
+    expect(located(spc('"array:\\n  - |\\n    objectName: s1\\n    objectType: nope\\n"'))).toEqual([
+      ['spec.parameters.objects[0].objectType', 10, 14],
+    ]);
+  });
+});
+
 describe('sync RBAC of the driver', () => {
   const binding = (name: string) => `---
 apiVersion: rbac.authorization.k8s.io/v1
