@@ -16,3 +16,7 @@ export { AzureKeyVaultProvider, AzureKeyVaultProviderProps, CloudEnvironmentFile
 export { InstallDaemonSetOptions } from './install/daemonset-options';
 export { DaemonSetPodAffinity, PreferredNodeAffinity } from './install/scheduling';
 export { InstallVolumeMount } from './install/volume-mounts';
+export {
+  KeyVaultCsiValidation, KeyVaultCsiValidationProps, IValidationContext, IValidationLogger, IValidationReport,
+  ValidationViolation, ValidationViolatingResource,
+} from './check/plugin';

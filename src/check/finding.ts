@@ -1,0 +1,110 @@
+import { describeViolation, Violation } from '../validation';
+import { NodePath, Region, SourceDocument } from './source';
+
+/**
+ * What the checker reports: one broken rule at one field of one manifest, in the words of
+ * `describeViolation` (the same as the constructs' errors), plus where it is.
+ */
+
+/** error: the mount or sync fails (exit 1); warning: works by accident or is deprecated; note: could not check. */
+export type Severity = 'error' | 'warning' | 'note';
+
+export interface CheckFinding {
+  readonly severity: Severity;
+  /** Stable identifier of the rule family (SARIF `ruleId`), e.g. `spc-objects`. */
+  readonly ruleId: string;
+  /** The file (`stdin` for "-"); absent for notes about the input as a whole. */
+  readonly file?: string;
+  /** 0-based document index in the file. */
+  readonly document?: number;
+  readonly apiVersion?: string;
+  readonly kind?: string;
+  /** `namespace/name`, or `name` without a namespace. */
+  readonly object?: string;
+  /** `metadata.name` (the cdk8s plugin maps it to the construct path). */
+  readonly name?: string;
+  /** Path from the document root, e.g. `spec.parameters.objects[1].objectAlias`. */
+  readonly field: string;
+  readonly value: unknown;
+  readonly rule: string;
+  readonly fix: string;
+  readonly region?: Region;
+}
+
+/** The finding's message without location: `field "value" is invalid: rule. Fix: fix.` */
+export function messageOf(finding: CheckFinding): string {
+  if (finding.severity === 'note') return `${finding.rule}. Fix: ${finding.fix}.`;
+  return describeViolation(finding.field, finding.value, finding);
+}
+
+/** A path as a field name: `spec.parameters.objects[1]`; keys that are not identifiers are quoted. */
+export function fieldOf(nodePath: NodePath): string {
+  let field = '';
+  for (const key of nodePath) {
+    if (typeof key === 'number') field += `[${key}]`;
+    else if (/^[A-Za-z_$][A-Za-z0-9_$-]*$/.test(key)) field += field ? `.${key}` : key;
+    else field += `[${JSON.stringify(key)}]`;
+  }
+  return field;
+}
+
+/** A Kubernetes object read from one document. */
+export class Manifest {
+  public readonly apiVersion: string;
+  public readonly kind: string;
+  public readonly name: string;
+  /** Absent: the namespace `kubectl apply` targets. */
+  public readonly namespace?: string;
+  public readonly body: any;
+
+  /**
+   * @param base where the object is in its document: [] for a document of its own, ["items", i]
+   *   for an item of a `List` (`kubectl get -o yaml`)
+   */
+  constructor(public readonly source: SourceDocument, private readonly base: NodePath = [], body: any = source.value) {
+    this.body = body;
+    this.apiVersion = typeof body.apiVersion === 'string' ? body.apiVersion : '';
+    this.kind = typeof body.kind === 'string' ? body.kind : '';
+    this.name = typeof body.metadata?.name === 'string' ? body.metadata.name : '';
+    this.namespace = typeof body.metadata?.namespace === 'string' && body.metadata.namespace !== '' ? body.metadata.namespace : undefined;
+  }
+
+  /** Where a path of this object is in its file. */
+  public region(nodePath: NodePath): Region | undefined {
+    return this.source.region([...this.base, ...nodePath]);
+  }
+
+  /** Where a line of a literal block string at `nodePath` is (see `SourceDocument.regionInBlock`). */
+  public regionInBlock(nodePath: NodePath, line: number, column: number, length: number): Region | undefined {
+    return this.source.regionInBlock([...this.base, ...nodePath], line, column, length);
+  }
+
+  /** `namespace/name`, or `name`. */
+  public get id(): string {
+    return this.namespace ? `${this.namespace}/${this.name}` : this.name;
+  }
+
+  /** A finding at `nodePath` of this manifest. */
+  public finding(severity: Severity, ruleId: string, nodePath: NodePath, value: unknown, violation: Violation, region?: Region): CheckFinding {
+    return {
+      severity,
+      ruleId,
+      file: this.source.file,
+      document: this.source.index,
+      apiVersion: this.apiVersion,
+      kind: this.kind,
+      object: this.id,
+      name: this.name,
+      field: fieldOf(nodePath),
+      value,
+      rule: violation.rule,
+      fix: violation.fix,
+      region: region ?? this.region(nodePath),
+    };
+  }
+}
+
+/** A note about the input as a whole (what could not be checked, and why). */
+export function note(ruleId: string, rule: string, fix: string): CheckFinding {
+  return { severity: 'note', ruleId, field: '', value: undefined, rule, fix };
+}

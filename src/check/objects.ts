@@ -1,0 +1,214 @@
+import { isMap, isScalar, isSeq, LineCounter, Node, parseDocument, Scalar } from 'yaml';
+import { ObjectEntry } from '../rules/model';
+
+/**
+ * The `objects` parameter read the way the provider reads it (gopkg.in/yaml.v3, non-strict): a
+ * YAML mapping whose `array` is a list of strings, each string one object's YAML document.
+ * String fields keep the scalar's text (`filePermission: 0755` stays "0755") and are trimmed;
+ * `objectVersionHistory` is an int32 and must not be quoted.
+ * See https://github.com/Azure/secrets-store-csi-driver-provider-azure/blob/v1.8.2/pkg/provider/types/types.go
+ */
+
+/** Where something is inside the `objects` string: 0-based line and column, and length. */
+export interface TextSpot {
+  readonly line: number;
+  readonly column: number;
+  readonly length: number;
+}
+
+/** A problem reading the objects string, at a field relative to `objects` (e.g. `[1].objectVersionHistory`). */
+export interface ObjectsProblem {
+  readonly field: string;
+  readonly value: unknown;
+  readonly severity: 'error' | 'warning';
+  readonly rule: string;
+  readonly fix: string;
+  readonly spot?: TextSpot;
+}
+
+export interface ParsedObjects {
+  readonly entries: ObjectEntry[];
+  readonly problems: ObjectsProblem[];
+  /** Where `[i]` and `[i].<key>` are in the string. */
+  readonly spots: ReadonlyMap<string, TextSpot>;
+}
+
+const STRING_FIELDS = ['objectName', 'objectAlias', 'objectType', 'objectVersion', 'objectFormat', 'objectEncoding', 'filePermission'] as const;
+const HISTORY = 'objectVersionHistory';
+const FIELDS: readonly string[] = [...STRING_FIELDS, HISTORY];
+const NULL = /^(~|null|Null|NULL|)$/;
+const INT32_MAX = 2147483647;
+
+const CANONICAL = 'write it as `array:` followed by `- |` blocks, one object per block (see https://github.com/Azure/secrets-store-csi-driver-provider-azure/blob/v1.8.2/website/content/en/getting-started/usage/_index.md)';
+
+/** Parsed per distinct string: charts repeat the same objects in many classes. */
+const CACHE = new Map<string, ParsedObjects>();
+
+/** Reads the objects string; never throws. */
+export function parseObjects(text: string): ParsedObjects {
+  let parsed = CACHE.get(text);
+  if (!parsed) {
+    parsed = parse(text);
+    if (CACHE.size > 10_000) CACHE.clear();
+    CACHE.set(text, parsed);
+  }
+  return parsed;
+}
+
+function parse(text: string): ParsedObjects {
+  const entries: ObjectEntry[] = [];
+  const problems: ObjectsProblem[] = [];
+  const spots = new Map<string, TextSpot>();
+  const lines = new LineCounter();
+  const spotOf = (node: Node | null | undefined): TextSpot | undefined => {
+    if (!node?.range) return undefined;
+    const at = lines.linePos(node.range[0]);
+    return { line: at.line - 1, column: at.col - 1, length: Math.max(1, node.range[1] - node.range[0]) };
+  };
+
+  const outer = parseDocument(text, { schema: 'failsafe', lineCounter: lines });
+  if (outer.errors.length) {
+    problems.push({
+      field: '',
+      value: text,
+      severity: 'error',
+      rule: `is not valid YAML (${outer.errors[0].message.split('\n')[0]}); the provider fails with "failed to yaml unmarshal objects"`,
+      fix: CANONICAL,
+      spot: { line: lines.linePos(outer.errors[0].pos[0]).line - 1, column: lines.linePos(outer.errors[0].pos[0]).col - 1, length: 1 },
+    });
+    return { entries, problems, spots };
+  }
+  const root = outer.contents;
+  const array = isMap(root) ? root.items.find(p => isScalar(p.key) && p.key.value === 'array') : undefined;
+  if (!isMap(root) || !array) {
+    problems.push({
+      field: '',
+      value: text,
+      severity: 'error',
+      rule: isSeq(root)
+        ? 'is a bare list; the provider reads a mapping with the key `array` and fails with "cannot unmarshal !!seq"'
+        : 'has no `array` key, so the provider writes no object',
+      fix: CANONICAL,
+      spot: spotOf(root as Node),
+    });
+    return { entries, problems, spots };
+  }
+  const items = array.value;
+  if (!isSeq(items)) {
+    if (isScalar(items) && NULL.test(String(items.value)) && items.type === Scalar.PLAIN) return { entries, problems, spots };
+    problems.push({ field: '.array', value: (items as any)?.toJSON?.() ?? null, severity: 'error', rule: 'must be a list of strings (the provider fails with "cannot unmarshal")', fix: CANONICAL, spot: spotOf(items as Node) });
+    return { entries, problems, spots };
+  }
+
+  items.items.forEach((item, i) => {
+    const field = `[${i}]`;
+    const spot = spotOf(item as Node);
+    if (spot) spots.set(field, spot);
+    if (!isScalar(item)) {
+      problems.push({
+        field,
+        value: (item as any)?.toJSON?.(),
+        severity: 'error',
+        rule: `is a ${isMap(item) ? 'mapping' : 'list'}, and each entry of \`array\` must be a string holding one object's YAML (the provider fails with "cannot unmarshal !!${isMap(item) ? 'map' : 'seq'} into string")`,
+        fix: 'turn the entry into a literal block: `- |` followed by the object\'s keys, indented',
+        spot,
+      });
+      return;
+    }
+    // Content of a block scalar starts on the line after its header.
+    // Lines of a literal block are the string's lines one to one (indented); anything else maps to the entry.
+    const base = spot && item.type === Scalar.BLOCK_LITERAL ? { line: spot.line + 1, column: indentOf(text, spot.line + 1) } : undefined;
+    const entry = parseEntry(String(item.value), field, base, problems, spots, i);
+    if (entry) entries.push(entry);
+  });
+  return { entries, problems, spots };
+}
+
+/** Leading spaces of a 0-based line of `text`. */
+function indentOf(text: string, line: number): number {
+  let start = 0;
+  for (let i = 0; i < line && start >= 0; i++) start = text.indexOf('\n', start) + 1;
+  const match = /^ */.exec(text.slice(start, start + 256));
+  return match ? match[0].length : 0;
+}
+
+function parseEntry(
+  text: string, field: string, base: { line: number; column: number } | undefined,
+  problems: ObjectsProblem[], spots: Map<string, TextSpot>, index: number,
+): ObjectEntry | undefined {
+  const lines = new LineCounter();
+  const doc = parseDocument(text, { schema: 'failsafe', lineCounter: lines });
+  const spotOf = (node: Node | null | undefined): TextSpot | undefined => {
+    if (!node?.range || !base) return spots.get(field);
+    const at = lines.linePos(node.range[0]);
+    return { line: base.line + at.line - 1, column: base.column + at.col - 1, length: Math.max(1, node.range[1] - node.range[0]) };
+  };
+  if (doc.errors.length) {
+    problems.push({
+      field,
+      value: text,
+      severity: 'error',
+      rule: `is not valid YAML (${doc.errors[0].message.split('\n')[0]}); the provider fails with "unmarshal failed for keyVaultObjects at index ${index}"`,
+      fix: 'write one `key: value` per line (objectName, objectType, …)',
+      spot: spots.get(field),
+    });
+    return undefined;
+  }
+  const root = doc.contents;
+  if (!isMap(root)) {
+    problems.push({ field, value: text, severity: 'error', rule: `must be a YAML mapping of the object's fields (the provider fails with "unmarshal failed for keyVaultObjects at index ${index}")`, fix: 'write e.g. "objectName: secret1" and "objectType: secret" on separate lines', spot: spots.get(field) });
+    return undefined;
+  }
+  const values: Record<string, string> = {};
+  let history: number | undefined;
+  for (const pair of root.items) {
+    const key = isScalar(pair.key) ? String(pair.key.value) : String(pair.key);
+    const keyField = `${field}.${key}`;
+    const spot = spotOf((pair.value ?? pair.key) as Node);
+    if (spot) spots.set(keyField, spot);
+    if (!FIELDS.includes(key)) {
+      const meant = FIELDS.find(f => f.toLowerCase() === key.toLowerCase());
+      problems.push({
+        field: keyField,
+        value: isScalar(pair.value) ? pair.value.value : (pair.value as any)?.toJSON?.(),
+        severity: 'warning',
+        rule: 'the provider ignores this key (object keys are case-sensitive)',
+        fix: meant ? `rename it to ${meant}` : `remove it; the keys are ${FIELDS.join(', ')}`,
+        spot,
+      });
+      continue;
+    }
+    const value = pair.value;
+    if (value !== null && !isScalar(value)) {
+      problems.push({ field: keyField, value: (value as any).toJSON?.(), severity: 'error', rule: `must be a single value (the provider fails with "unmarshal failed for keyVaultObjects at index ${index}")`, fix: 'write the value on the same line as the key', spot });
+      continue;
+    }
+    const scalar = value as Scalar | null;
+    const raw = scalar === null ? '' : String(scalar.value);
+    const plain = scalar === null || scalar.type === Scalar.PLAIN;
+    if (key === HISTORY) {
+      const valid = plain && /^[-+]?[0-9]+$/.test(raw.trim()) && Math.abs(Number(raw)) <= INT32_MAX;
+      if (!valid) {
+        if (plain && NULL.test(raw)) continue;
+        problems.push({
+          field: keyField,
+          value: raw,
+          severity: 'error',
+          rule: `must be an unquoted integer (an int32; the provider fails with "unmarshal failed for keyVaultObjects at index ${index}")`,
+          fix: `write ${HISTORY}: ${/^\s*[0-9]+\s*$/.test(raw) ? raw.trim() : 5} without quotes`,
+          spot,
+        });
+        continue;
+      }
+      history = Number(raw);
+      continue;
+    }
+    values[key] = (plain && NULL.test(raw) ? '' : raw).trim();
+  }
+  return {
+    objectName: values.objectName ?? '',
+    objectType: values.objectType ?? '',
+    ...STRING_FIELDS.filter(k => k !== 'objectName' && k !== 'objectType' && values[k] !== undefined).reduce((o, k) => ({ ...o, [k]: values[k] }), {}),
+    ...(history === undefined ? {} : { objectVersionHistory: history }),
+  };
+}

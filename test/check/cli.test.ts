@@ -1,0 +1,126 @@
+import { spawnSync } from 'child_process';
+import * as fs from 'fs';
+import * as os from 'os';
+import * as path from 'path';
+import { main } from '../../src/check/cli';
+
+const ROOT = path.join(__dirname, '../..');
+const fixture = (name: string) => path.join(__dirname, 'fixtures', name);
+
+/** The command as a process: ts-node on the source, so the test needs no prior compile. */
+function run(args: string[], input?: string) {
+  const result = spawnSync(process.execPath, ['-r', 'ts-node/register/transpile-only', path.join(ROOT, 'src/check/cli.ts'), ...args], {
+    cwd: ROOT, input, encoding: 'utf-8', env: { ...process.env, TS_NODE_PROJECT: path.join(ROOT, 'tsconfig.json') },
+  });
+  return { code: result.status, stdout: result.stdout, stderr: result.stderr };
+}
+
+/** The command in process. */
+function runInProcess(args: string[], stdin = '') {
+  let stdout = '';
+  let stderr = '';
+  const code = main(args, { stdout: t => { stdout += t; }, stderr: t => { stderr += t; }, stdin: () => stdin });
+  return { code, stdout, stderr };
+}
+
+describe('as a process', () => {
+  jest.setTimeout(60_000);
+
+  test('reads stdin with "-" and exits 0 without errors', () => {
+    const { code, stdout } = run(['validate', '-'], fs.readFileSync(fixture('good/identity-binding.yaml'), 'utf-8'));
+    expect(stdout).toBe('0 errors, 0 warnings, 0 notes in 8 documents\n');
+    expect(code).toBe(0);
+  });
+
+  test('exits 1 with an error, naming file, line and column', () => {
+    const { code, stdout } = run(['validate', 'test/check/fixtures/bad/objects.yaml']);
+    expect(stdout).toMatch(/^test\/check\/fixtures\/bad\/objects\.yaml:18:33: error: \[SecretProviderClass demo\/objects\] spec\.parameters\.objects\[0\]\.objectVersionHistory "5" is invalid: /m);
+    expect(code).toBe(1);
+  });
+
+  test('exits 2 on a YAML syntax error, naming file and line', () => {
+    const { code, stderr, stdout } = run(['validate', '-'], 'kind: Pod\n---\nmetadata: {\n');
+    expect(stderr).toMatch(/^stdin:4:1: YAML syntax error/);
+    expect(stdout).toBe('');
+    expect(code).toBe(2);
+  });
+});
+
+describe('arguments', () => {
+  test('warnings alone exit 0', () => {
+    const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'kv-check-'));
+    const file = path.join(dir, 'warn.yml');
+    fs.writeFileSync(file, fs.readFileSync(fixture('good/identity-binding.yaml'), 'utf-8').replace('tenantID:', 'tenantId:'));
+    const { code, stdout } = runInProcess(['validate', dir]);
+    expect(stdout).toMatch(/warning: .*spec\.parameters\.tenantId/);
+    expect(stdout).toMatch(/0 errors, 1 warning, 0 notes in 8 documents/);
+    expect(code).toBe(0);
+  });
+
+  test.each([
+    [['validate'], /no input/],
+    [['validate', '--format', 'xml', 'x.yaml'], /--format must be one of text, json, sarif/],
+    [['validate', '--strict', 'x.yaml'], /unknown option "--strict"/],
+    [['lint', 'x.yaml'], /unknown command "lint"/],
+    [['validate', 'does-not-exist.yaml'], /does-not-exist\.yaml: cannot read/],
+  ])('%j exits 2', (args, message) => {
+    const { code, stderr } = runInProcess(args);
+    expect(stderr).toMatch(message);
+    expect(code).toBe(2);
+  });
+
+  test('--help', () => {
+    expect(runInProcess(['--help'])).toMatchObject({ code: 0, stdout: expect.stringMatching(/^Usage: cdk8s-azure-keyvault-csi validate/) });
+  });
+});
+
+describe('--format json', () => {
+  test('a versioned shape with one entry per finding', () => {
+    const { code, stdout } = runInProcess(['validate', '--format', 'json', fixture('bad/objects.yaml')]);
+    expect(code).toBe(1);
+    const report = JSON.parse(stdout);
+    expect(report.version).toBe(1);
+    expect(report.tool).toEqual({ name: 'cdk8s-azure-keyvault-csi', version: expect.any(String) });
+    expect(report.summary).toEqual({ errors: 3, warnings: 1, notes: 0, documents: 2 });
+    expect(report.findings[0]).toEqual({
+      severity: 'error',
+      ruleId: 'spc-objects',
+      file: fixture('bad/objects.yaml'),
+      document: 0,
+      line: 18,
+      column: 33,
+      endLine: 18,
+      endColumn: 36,
+      apiVersion: 'secrets-store.csi.x-k8s.io/v1',
+      kind: 'SecretProviderClass',
+      object: 'demo/objects',
+      field: 'spec.parameters.objects[0].objectVersionHistory',
+      value: '5',
+      rule: expect.stringMatching(/^must be an unquoted integer/),
+      fix: 'write objectVersionHistory: 5 without quotes',
+      message: expect.stringMatching(/^spec\.parameters\.objects\[0\]\.objectVersionHistory "5" is invalid: must be an unquoted integer.*\. Fix: write objectVersionHistory: 5 without quotes\.$/),
+    });
+    expect(report.findings[3]).toMatchObject({ document: 1, object: 'demo/bare-list', line: 35 });
+  });
+});
+
+describe('--format sarif', () => {
+  test('SARIF 2.1.0 with rules and regions on the offending nodes', () => {
+    const { stdout } = runInProcess(['validate', '--format=sarif', 'test/check/fixtures/bad/install.yaml', '-'], 'kind: Pod\n');
+    const sarif = JSON.parse(stdout);
+    expect(sarif.version).toBe('2.1.0');
+    expect(sarif.$schema).toMatch(/sarif-2\.1\.0/);
+    const [runResult] = sarif.runs;
+    const rules = runResult.tool.driver.rules.map((r: any) => r.id);
+    expect(rules).toEqual([...rules].sort());
+    for (const r of runResult.results) expect(rules[r.ruleIndex]).toBe(r.ruleId);
+    const version = runResult.results.find((r: any) => r.ruleId === 'provider-version');
+    expect(version).toMatchObject({
+      level: 'error',
+      message: { text: expect.stringMatching(/^\[DaemonSet kube-system\/provider\] spec\.template\.spec\.containers\[0\]\.image .* needs provider v1\.8\.0/) },
+      locations: [{ physicalLocation: { artifactLocation: { uri: 'test/check/fixtures/bad/install.yaml' }, region: { startLine: 87, startColumn: 18, endLine: 87, endColumn: 84 } } }],
+    });
+    const noteResult = runResult.results.find((r: any) => r.level === 'note');
+    expect(noteResult.locations).toBeUndefined();
+  });
+});
