@@ -63,7 +63,7 @@ export function audienceRequested(audiences: readonly string[], needed: string, 
   return {
     rule: `${user} signs in with a service-account token for audience "${needed}", which the CSIDriver would not request (the provider fails with "token for audience ${needed} not found")`,
     fix: door === 'construct'
-      ? `add "${needed}" to tokenAudiences, or omit tokenAudiences to derive them from the classes`
+      ? `add "${needed}" to tokenAudiences, or omit tokenAudiences (the default requests both Azure audiences and every audience a class in the app needs)`
       : `add { audience: ${needed} } to spec.tokenRequests of the CSIDriver`,
   };
 }
