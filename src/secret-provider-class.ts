@@ -6,6 +6,7 @@ import { Param, PROVIDER_NAME } from './constants';
 import { KeyVaultIdentity } from './identity';
 import { mountClass, MountOptions, MountSource } from './mount';
 import { KeyVaultObject, objectField, renderObjects } from './object';
+import { uniqueClassName } from './rules/cluster';
 import { ClassContext } from './rules/model';
 import { checkObjectFiles, FileClaims } from './rules/objects';
 import { checkSecretName, checkSyncSources } from './rules/sync';
@@ -239,10 +240,7 @@ export class KeyVaultSecretProviderClass extends Construct {
     const cluster = AppRegistry.clusterOf(this);
     const key = `${cluster}\u0000${this.namespace ?? ''}\u0000${this.name}`;
     const existing = registry.classNames.get(key);
-    rules.check(this, 'metadata.name', this.name, existing ? {
-      rule: `${existing.node.path} already defines the SecretProviderClass "${this.name}" in ${this.namespace ? `namespace "${this.namespace}"` : 'the default namespace'}${cluster ? ` of cluster "${cluster}"` : ''}; applying both, one replaces the other`,
-      fix: 'give one class another `metadata.name` or namespace, or name the charts\' clusters with the context key "cdk8s-azure-keyvault-csi/cluster" if they deploy to different clusters',
-    } : undefined);
+    rules.check(this, 'metadata.name', this.name, uniqueClassName(this.name, this.namespace, existing?.node.path, 'construct', cluster));
     registry.classNames.set(key, this);
     registry.classes.push({
       node: this.node,

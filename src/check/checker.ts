@@ -3,10 +3,10 @@ import { IdentityMode } from '../identity';
 import { OperatingSystem, paths } from '../install/os';
 import {
   audienceRequested, describeUsers, dnsPolicyForIdentityBinding, environmentFileMounted, hostNetworkForPodIdentity,
-  providersDirAgreement, providerVersionForIdentityBinding, syncRbacForSecretObjects,
+  providersDirAgreement, providerVersionForIdentityBinding, syncRbacForSecretObjects, uniqueClassName,
 } from '../rules/cluster';
+import { federatedCredentialBudget } from '../rules/identity';
 import { Violation } from '../validation';
-import { credentialBudget } from './content-rules';
 import { CheckFinding, Manifest, note } from './finding';
 import { audiencesOf, DriverDaemonSet, isCsiDriver, ProviderDaemonSet, readDriver, readProvider } from './install';
 import { IdentityGrants, SecretWriters } from './rbac';
@@ -77,7 +77,15 @@ export function check(docs: readonly SourceDocument[]): CheckResult {
 
   const separateFiles = providers.some(p => p.writeCertAndKeyInSeparateFiles);
   const classes: ClassModel[] = [];
+  const classIds = new Map<string, Manifest>();
   for (const manifest of classManifests) {
+    const first = classIds.get(manifest.id);
+    if (first) {
+      findings.push(manifest.finding('error', 'spc-name', ['metadata', 'name'], manifest.name,
+        uniqueClassName(manifest.name, manifest.namespace, `${label(first)} (${first.source.file}, document ${first.source.index})`, 'manifest')!));
+    } else {
+      classIds.set(manifest.id, manifest);
+    }
     const model = readClass(manifest, findings, () => ({ writeCertAndKeyInSeparateFiles: separateFiles }));
     if (model) classes.push(model);
   }
@@ -186,7 +194,7 @@ function checkPods(
   // Federated credentials: one per (namespace, ServiceAccount) per identity; identity binding on the same identity takes one.
   for (const [id, { cls, subjects: s }] of subjects) {
     const binding = classes.some(c => c.mode === IdentityMode.IDENTITY_BINDING && c.clientId?.toLowerCase() === id);
-    const finding = credentialBudget(cls.clientId!, s.size, binding);
+    const finding = federatedCredentialBudget(cls.clientId!, s.size, binding);
     if (finding) findings.push(cls.manifest.finding(finding.severity, 'federated-credential-budget', ['spec', 'parameters', 'clientID'], finding.value, finding));
   }
 

@@ -2,7 +2,7 @@ import { Audience, Param, PROVIDER_NAME } from '../constants';
 import { IdentityMode } from '../identity';
 import { Finding, ObjectEntry, SecretObjectEntry } from '../rules/model';
 import * as rules from '../validation';
-import { checkClassContents, ClassContext, placeholderIn } from './content-rules';
+import { checkClassContents, ClassContext } from './content-rules';
 import { CheckFinding, Manifest } from './finding';
 import { parseObjects, ParsedObjects } from './objects';
 import { NodePath } from './source';
@@ -89,7 +89,7 @@ export function readClass(manifest: Manifest, findings: CheckFinding[], context:
     parameters[key] = value.trim();
     // The ID rules name placeholders themselves; objects are checked field by field.
     if (!SELF_CHECKED.includes(key)) {
-      const placeholder = placeholderIn(value);
+      const placeholder = rules.placeholder(value);
       if (placeholder) findings.push(manifest.finding('error', 'placeholder', param(key), value, placeholder));
     }
   }
@@ -139,7 +139,7 @@ export function readClass(manifest: Manifest, findings: CheckFinding[], context:
   const clientId = parameters[Param.CLIENT_ID] || undefined;
   if (clientId !== undefined) {
     const violation = rules.clientId(clientId);
-    if (violation) findings.push(manifest.finding('error', placeholderIn(clientId) ? 'placeholder' : 'spc-parameters', param(Param.CLIENT_ID), raw[Param.CLIENT_ID], violation));
+    if (violation) findings.push(manifest.finding('error', rules.placeholder(clientId) ? 'placeholder' : 'spc-parameters', param(Param.CLIENT_ID), raw[Param.CLIENT_ID], violation));
   }
   if (mode === IdentityMode.IDENTITY_BINDING && clientId === undefined) {
     error(param(Param.CLIENT_ID), parameters[Param.CLIENT_ID] ?? null, { rule: 'identity binding signs in as a managed identity, and the provider fails with "clientID is required for identity binding"', fix: 'set clientID to the client ID of the managed identity bound to the cluster' });
@@ -158,7 +158,7 @@ export function readClass(manifest: Manifest, findings: CheckFinding[], context:
       warn(param(Param.USER_ASSIGNED_IDENTITY_ID), userAssigned, { rule: `the provider reads it only with ${Param.USE_VM_MANAGED_IDENTITY}: "true"`, fix: `remove it, or set ${Param.USE_VM_MANAGED_IDENTITY}: "true"` });
     } else {
       const violation = rules.clientId(userAssigned);
-      if (violation) findings.push(manifest.finding('error', placeholderIn(userAssigned) ? 'placeholder' : 'spc-parameters', param(Param.USER_ASSIGNED_IDENTITY_ID), raw[Param.USER_ASSIGNED_IDENTITY_ID], violation));
+      if (violation) findings.push(manifest.finding('error', rules.placeholder(userAssigned) ? 'placeholder' : 'spc-parameters', param(Param.USER_ASSIGNED_IDENTITY_ID), raw[Param.USER_ASSIGNED_IDENTITY_ID], violation));
     }
   }
 
@@ -168,19 +168,19 @@ export function readClass(manifest: Manifest, findings: CheckFinding[], context:
     error(param(Param.KEYVAULT_NAME), raw[Param.KEYVAULT_NAME] ?? null, { rule: 'the vault name is required (the provider fails with "keyvaultName is not provided")', fix: 'set keyvaultName to the name in https://<name>.vault.azure.net' });
   } else {
     const violation = rules.keyVaultName(vault);
-    if (violation) findings.push(manifest.finding('error', placeholderIn(vault) ? 'placeholder' : 'spc-parameters', param(Param.KEYVAULT_NAME), raw[Param.KEYVAULT_NAME], violation));
+    if (violation) findings.push(manifest.finding('error', rules.placeholder(vault) ? 'placeholder' : 'spc-parameters', param(Param.KEYVAULT_NAME), raw[Param.KEYVAULT_NAME], violation));
   }
 
   const cloudName = parameters[Param.CLOUD_NAME];
   const cloud = cloudName ? CLOUDS.find(c => c.toLowerCase() === cloudName.toLowerCase()) : undefined;
-  if (cloudName && !cloud && !placeholderIn(cloudName)) {
+  if (cloudName && !cloud && !rules.placeholder(cloudName)) {
     error(param(Param.CLOUD_NAME), raw[Param.CLOUD_NAME], { rule: `must be one of ${CLOUDS.join(', ')} (the provider fails with "cloudName ${cloudName} is not valid")`, fix: 'use the cloud of the vault, or remove cloudName for the public cloud' });
   }
   const stack = cloud === STACK;
   const envFile = parameters[Param.CLOUD_ENV_FILE_NAME] || undefined;
   if (envFile !== undefined && !stack) {
     warn(param(Param.CLOUD_ENV_FILE_NAME), envFile, { rule: `the provider reads the environment file only with cloudName ${STACK}`, fix: `remove it, or set cloudName: ${STACK}` });
-  } else if (envFile !== undefined && !placeholderIn(envFile)) {
+  } else if (envFile !== undefined && !rules.placeholder(envFile)) {
     const violation = rules.mountPath(envFile);
     if (violation) error(param(Param.CLOUD_ENV_FILE_NAME), envFile, violation);
   } else if (stack && envFile === undefined) {
@@ -200,7 +200,7 @@ export function readClass(manifest: Manifest, findings: CheckFinding[], context:
   const tenantValue = tenant || legacy;
   if (tenantValue) {
     const violation = rules.tenantId(tenantValue, stack);
-    if (violation) findings.push(manifest.finding('error', placeholderIn(tenantValue) ? 'placeholder' : 'spc-parameters', param(tenantKey), raw[tenantKey], violation));
+    if (violation) findings.push(manifest.finding('error', rules.placeholder(tenantValue) ? 'placeholder' : 'spc-parameters', param(tenantKey), raw[tenantKey], violation));
   }
 
   // Objects and synced secrets.
@@ -235,7 +235,7 @@ export function readClass(manifest: Manifest, findings: CheckFinding[], context:
   const reported = new Map<string, Finding>();
   parsed.entries.forEach((entry, i) => {
     for (const [key, value] of Object.entries(entry)) {
-      const placeholder = typeof value === 'string' ? placeholderIn(value) : undefined;
+      const placeholder = typeof value === 'string' ? rules.placeholder(value) : undefined;
       if (placeholder) reported.set(`${Param.OBJECTS}[${i}].${key}`, { field: `${Param.OBJECTS}[${i}].${key}`, value, severity: 'error', ...placeholder });
     }
   });

@@ -119,3 +119,14 @@ export function syncRbacForSecretObjects(
       : 'add the driver\'s secretprovidersyncing-role ClusterRole and its binding (Helm: syncSecret.enabled=true)',
   };
 }
+
+/** SecretProviderClass names are unique per namespace: applying two with one name, one replaces the other. */
+export function uniqueClassName(name: string, namespace: string | undefined, firstDefinedBy: string | undefined, door: Door, cluster = ''): Violation | undefined {
+  if (firstDefinedBy === undefined) return undefined;
+  return {
+    rule: `${firstDefinedBy} already defines the SecretProviderClass "${name}" in ${namespace ? `namespace "${namespace}"` : 'the default namespace'}${cluster ? ` of cluster "${cluster}"` : ''}; applying both, one replaces the other`,
+    fix: door === 'construct'
+      ? 'give one class another `metadata.name` or namespace, or name the charts\' clusters with the context key "cdk8s-azure-keyvault-csi/cluster" if they deploy to different clusters'
+      : 'rename one of them (metadata.name) or move it to another namespace; if they are for different clusters, validate each cluster\'s manifests separately',
+  };
+}

@@ -29,10 +29,24 @@ function expectFindings(file: string, expected: Row[]): void {
 describe('examples', () => {
   const examples = fs.readdirSync(path.join(__dirname, '../../examples')).filter(d => fs.existsSync(path.join(__dirname, '../../examples', d, 'dist')));
 
+  /** What is applied to one cluster: the example's dist/, or each cluster's file of multi-cluster. */
+  const clusterInputs = (example: string): string[][] => {
+    const dist = path.join(__dirname, '../../examples', example, 'dist');
+    return example === 'multi-cluster' ? fs.readdirSync(dist).sort().map(f => [path.join(dist, f)]) : [[dist]];
+  };
+
   test.each(examples)('%s: the synthesized manifests have no error and no warning', example => {
-    const result = check(readInputs([path.join(__dirname, '../../examples', example, 'dist')]));
-    expect(result.documents).toBeGreaterThan(0);
-    expect(result.findings.filter(f => f.severity !== 'note')).toEqual([]);
+    for (const input of clusterInputs(example)) {
+      const result = check(readInputs(input));
+      expect(result.documents).toBeGreaterThan(0);
+      expect(result.findings.filter(f => f.severity !== 'note')).toEqual([]);
+    }
+  });
+
+  test('multi-cluster validated as one input: each class name is reported as a second definition', () => {
+    const findings = check(readInputs([path.join(__dirname, '../../examples/multi-cluster/dist')])).findings.filter(f => f.ruleId === 'spc-name');
+    expect(findings.length).toBe(2);
+    expect(messageOf(findings[0])).toMatch(/validate each cluster's manifests separately/);
   });
 });
 
@@ -377,5 +391,37 @@ ${spec}
     const findings = check(parseYaml(pod, 'x.yaml')).findings;
     expect(findings.map(f => [f.severity, f.ruleId])).toEqual([['note', 'input-classes']]);
     expect(messageOf(findings[0])).toMatch(/^Pod demo\/p → c mounts a class not in the input/);
+  });
+});
+
+describe('SecretProviderClass names', () => {
+  const spc = (name: string, namespace: string) => `---
+apiVersion: secrets-store.csi.x-k8s.io/v1
+kind: SecretProviderClass
+metadata: { name: ${name}, namespace: ${namespace} }
+spec:
+  provider: azure
+  parameters:
+    keyvaultName: kv-demo
+    tenantID: 72f988bf-86f1-41af-91ab-2d7cd011db47
+    useVMManagedIdentity: "true"
+    objects: |
+      array:
+        - |
+          objectName: secret1
+          objectType: secret
+`;
+  const names = (text: string) => check(parseYaml(text, 'x.yaml')).findings.filter(f => f.ruleId === 'spc-name');
+
+  test('two classes with one name in one namespace: the second is an error naming the first', () => {
+    const [finding, ...rest] = names(spc('app', 'demo') + spc('app', 'demo'));
+    expect(rest).toEqual([]);
+    expect(finding).toMatchObject({ severity: 'error', document: 1, object: 'demo/app', field: 'metadata.name', value: 'app' });
+    expect(finding.region?.startLine).toBe(19); // the second document's metadata line
+    expect(messageOf(finding)).toMatch(/SecretProviderClass demo\/app \(x\.yaml, document 0\) already defines the SecretProviderClass "app" in namespace "demo"; applying both, one replaces the other\. Fix: rename one of them/);
+  });
+
+  test('the same name in two namespaces is fine', () => {
+    expect(names(spc('app', 'demo') + spc('app', 'other'))).toEqual([]);
   });
 });
