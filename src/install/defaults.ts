@@ -1,5 +1,3 @@
-import * as kplus from 'cdk8s-plus-27';
-
 /**
  * Facts of the upstream install manifests, in one place: driver v1.6.0
  * (https://github.com/kubernetes-sigs/secrets-store-csi-driver/tree/0aad886f70e94a6037325f4eaba4660338dde448/deploy)
@@ -152,7 +150,7 @@ export const Provider = {
   /** Helm chart improvement: `linux.updateStrategy` (the raw manifest has only `type`). */
   MAX_UNAVAILABLE: 1,
   /** Helm chart improvement: identity binding's token proxy resolves cluster DNS from the host network. */
-  DNS_POLICY: kplus.DnsPolicy.CLUSTER_FIRST_WITH_HOST_NET as string,
+  DNS_POLICY: 'ClusterFirstWithHostNet', // kplus.DnsPolicy.CLUSTER_FIRST_WITH_HOST_NET, spelled out so that the validate command loads no cdk8s-plus
   /** Node affinity of both DaemonSets: never on virtual kubelets. */
   EXCLUDED_NODE_TYPE: { key: 'type', values: ['virtual-kubelet'] },
 
