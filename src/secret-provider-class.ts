@@ -170,15 +170,6 @@ export class KeyVaultSecretProviderClass extends Construct {
   }
 
   /**
-   * Mounts the class into a workload that is a plain `ApiObject`.
-   *
-   * @deprecated use `mount()`, which takes every workload
-   */
-  public mountApiObject(workload: ApiObject, options: MountOptions = {}): void {
-    this.mount(workload, options);
-  }
-
-  /**
    * A synced Secret that something reads exists only while a pod mounts the class, and only in the
    * class's namespace (the driver writes it in the namespace of the pods that mount the class).
    */

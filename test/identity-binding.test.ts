@@ -237,7 +237,7 @@ describe('AksIdentityBinding', () => {
       serviceAccount: kplus.ServiceAccount.fromServiceAccountName(chart, 'web-sa', 'web'),
       containers: [{ image: 'web' }],
     }));
-    spc.mountApiObject(new kplus.k8s.KubeCronJob(chart, 'report', {
+    spc.mount(new kplus.k8s.KubeCronJob(chart, 'report', {
       spec: {
         schedule: '0 * * * *',
         jobTemplate: { spec: { template: { spec: { serviceAccountName: 'report', restartPolicy: 'Never', containers: [{ name: 'report', image: 'report' }] } } } },

@@ -233,7 +233,7 @@ describe('KeyVaultIdentity.servicePrincipal', () => {
 
   test('nodePublishSecretRef in ApiObject workloads too', () => {
     const { chart, spc } = setup(KeyVaultIdentity.servicePrincipal({ secretName: 'secrets-store-creds' }));
-    spc.mountApiObject(new kplus.k8s.KubeJob(chart, 'job', {
+    spc.mount(new kplus.k8s.KubeJob(chart, 'job', {
       spec: { template: { spec: { restartPolicy: 'Never', containers: [{ name: 'job', image: 'job' }] } } },
     }));
     expect(podSpecOf(only(synth(chart), 'Job')).volumes[0].csi.nodePublishSecretRef).toEqual({ name: 'secrets-store-creds' });
@@ -298,14 +298,14 @@ describe('KeyVaultIdentity.podIdentity', () => {
       metadata: { labels: { owner: 'me' } },
       spec: { schedule: '@hourly', jobTemplate: { spec: { template: { metadata: { annotations: { a: 'b' } }, spec: POD_TEMPLATE.spec } } } },
     }), m => m.spec.jobTemplate.spec.template, { aadpodidbinding: 'kv-reader' }],
-  ])('mountApiObject on a %s labels the pod template, keeping its other metadata', (_kind, build, templateOf, labels) => {
+  ])('mount() on a %s labels the pod template, keeping its other metadata', (_kind, build, templateOf, labels) => {
     // GIVEN
     const { chart, spc } = setup(KeyVaultIdentity.podIdentity({ selector: 'kv-reader' }));
     const workload = build(chart);
     const before = workload.toJson();
 
     // WHEN
-    spc.mountApiObject(workload);
+    spc.mount(workload);
 
     // THEN the template has exactly the old labels plus aadpodidbinding, and everything else as before
     const manifest = only(synth(chart), workload.kind);

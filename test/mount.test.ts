@@ -320,12 +320,6 @@ describe('mount options and the pod\'s other volumes', () => {
       .mount(new ApiObject(chart, 'pod', { apiVersion: 'v1', kind: 'Pod', spec: { serviceAccount: 'legacy', containers: [CONTAINERS[0]] } }));
     expect(only(synth(chart), 'ClusterRoleBinding').subjects).toEqual([{ kind: 'ServiceAccount', name: 'legacy', namespace: 'demo' }]);
   });
-
-  test('the deprecated mountApiObject() is mount()', () => {
-    const { chart, spc } = setup();
-    spc.mountApiObject(new kplus.k8s.KubePod(chart, 'pod', { spec: podSpec() }), { containerNames: ['app'] });
-    expectMounted(only(synth(chart), 'Pod').spec, 'azure-kv', ['app']);
-  });
 });
 
 describe('identity effects at synth', () => {

@@ -543,7 +543,7 @@ describe('mount', () => {
     fc.assert(fc.property(validDnsLabel, validMountPath, (volumeName, path) => {
       const { spc, pod, raw } = podAndClass();
       spc.mount(pod, { volumeName, path });
-      spc.mountApiObject(raw, { volumeName, path });
+      spc.mount(raw, { volumeName, path });
       const manifests = Testing.synth(Chart.of(spc));
       for (const p of manifests.filter(m => m.kind === 'Pod')) {
         expect(p.spec.volumes).toEqual([{ name: volumeName, csi: { driver: 'secrets-store.csi.k8s.io', readOnly: true, volumeAttributes: { secretProviderClass: 'props' } } }]);
@@ -555,12 +555,12 @@ describe('mount', () => {
   test('an invalid volume name or path throws naming the workload and field', () => {
     fc.assert(fc.property(invalidDnsLabel, fc.boolean(), (volumeName, plus) => {
       const { spc, pod, raw } = podAndClass();
-      expectThrows(() => plus ? spc.mount(pod, { volumeName }) : spc.mountApiObject(raw, { volumeName }),
+      expectThrows(() => spc.mount(plus ? pod : raw, { volumeName }),
         plus ? 'test/pod' : 'test/raw', 'volumeName', volumeName, /DNS-1123 label/);
     }));
     fc.assert(fc.property(invalidMountPath, fc.boolean(), (path, plus) => {
       const { spc, pod, raw } = podAndClass();
-      expectThrows(() => plus ? spc.mount(pod, { path }) : spc.mountApiObject(raw, { path }), plus ? 'test/pod' : 'test/raw', 'path', path, /absolute/);
+      expectThrows(() => spc.mount(plus ? pod : raw, { path }), plus ? 'test/pod' : 'test/raw', 'path', path, /absolute/);
     }));
   });
 

@@ -433,7 +433,7 @@ describe('determinism', () => {
     const raw = new kplus.k8s.KubePod(chart, 'raw', {
       spec: { serviceAccountName: 'web', containers: [{ name: 'app', image: 'app' }] },
     });
-    spc.mountApiObject(raw);
+    spc.mount(raw);
     expect(tls.secretName).toBe('tls');
     return app;
   }
