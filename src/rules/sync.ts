@@ -1,4 +1,4 @@
-import { ClassContext, error, finding, Finding, ObjectEntry, SecretObjectEntry } from './model';
+import { ClassContext, error, finding, Finding, ObjectEntry, SecretObjectEntry, warning } from './model';
 import { describeFiles, fileOf, FilePart, partWritten } from './objects';
 import * as rules from '../validation';
 
@@ -27,8 +27,14 @@ export const ANNOTATIONS_MAX_BYTES = 256 * 1024;
 export function checkSecretObject(entry: SecretObjectEntry, field: string): Finding[] {
   const findings: Finding[] = [];
   findings.push(...finding(`${field}.secretName`, entry.secretName, rules.dns1123Subdomain(entry.secretName)));
-  if (!SECRET_TYPES.includes(entry.type)) {
-    findings.push(error(`${field}.type`, entry.type, `must be one of ${SECRET_TYPES.join(', ')}`, 'use the SyncedSecretType enum'));
+  if (entry.type === '') {
+    findings.push(error(`${field}.type`, entry.type, 'must not be empty (the driver fails with "secret type is empty")', 'set the type, e.g. Opaque'));
+  } else if (!SECRET_TYPES.includes(entry.type)) {
+    // The driver casts any string to a Secret type: other built-in types (kubernetes.io/dockercfg …)
+    // and custom ones are synced, but their keys are checked only by the API server, at sync time.
+    findings.push(warning(`${field}.type`, entry.type,
+      `must be one of ${SECRET_TYPES.join(', ')} for the keys to be checked before the driver syncs (the API server rejects a built-in type's Secret without its keys)`,
+      'use the SyncedSecretType enum, or make sure the keys suit the type'));
   }
   if (entry.data.length === 0) {
     findings.push(error(`${field}.data`, entry.data, 'a synced Secret needs at least one key (the driver rejects empty data)', 'add { key, objectName } entries'));

@@ -89,3 +89,20 @@ describe('checkSecretObjects', () => {
     expect(findings.map(f => f.field)).toEqual(['secretObjects[1].secretName', 'secretObjects[1].data[0].objectName']);
   });
 });
+
+describe('Secret types', () => {
+  const typed = (type: string): SecretObjectEntry => ({ secretName: 'app', type, data: [{ objectName: 'cfg', key: '.dockercfg' }] });
+
+  test('a type the library does not model is a warning (the driver syncs it; constructs reject warnings)', () => {
+    const [f, ...rest] = checkSecretObject(typed('kubernetes.io/dockercfg'), 'so');
+    expect(rest).toEqual([]);
+    expect(f).toMatchObject({ severity: 'warning', field: 'so.type', value: 'kubernetes.io/dockercfg' });
+    expect(f.rule).toMatch(/^must be one of Opaque, kubernetes\.io\/tls/);
+  });
+
+  test('an empty type is an error, as in the driver', () => {
+    const [f] = checkSecretObject(typed(''), 'so');
+    expect(f).toMatchObject({ severity: 'error', field: 'so.type', value: '' });
+    expect(f.rule).toMatch(/secret type is empty/);
+  });
+});
