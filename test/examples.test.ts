@@ -17,7 +17,7 @@ const TENANT_ID = '00000000-0000-0000-0000-000000000002';
 const WORKLOAD_KINDS = ['Pod', 'Deployment', 'StatefulSet', 'DaemonSet', 'ReplicaSet', 'Job', 'CronJob'];
 
 const SCENARIOS = [
-  'cdk8s-plus-33', 'custom-cloud', 'env-from-secret', 'identity-binding', 'ingress-tls', 'multi-cluster', 'multiple-versions',
+  'cdk8s-plus-33', 'custom-cloud', 'env-from-secret', 'existing-yaml', 'identity-binding', 'ingress-tls', 'multi-cluster', 'multiple-versions',
   'openshift', 'pod-identity', 'rotation', 'service-principal', 'sync-secret', 'system-assigned-identity',
   'user-assigned-identity', 'windows', 'workload-identity',
 ];
@@ -213,6 +213,29 @@ describe('identity-binding', () => {
 
   test('the workload chart has no install objects (kept apart for the AKS add-on case)', () => {
     expect(workload().map(m => m.kind).sort()).toEqual(['ClusterRole', 'ClusterRoleBinding', 'Pod', 'SecretProviderClass', 'ServiceAccount']);
+  });
+});
+
+describe('existing-yaml', () => {
+  const output = () => fileOf('existing-yaml', 'existing-yaml.k8s.yaml');
+  const source = () => YAML.parseAllDocuments(fs.readFileSync(path.join(EXAMPLES_DIR, 'existing-yaml', 'helm-output.yaml'), 'utf-8')).map(d => d.toJS());
+
+  test('the included Deployment keeps what the chart rendered and gains the volume and a read-only mount in both containers', () => {
+    const rendered = source().find((m: any) => m.kind === 'Deployment');
+    const deployment = only(output(), 'Deployment', 'web');
+    const spec = podSpecOf(deployment);
+    expect(spec.volumes).toEqual([{ name: 'web-secrets', csi: { driver: 'secrets-store.csi.k8s.io', readOnly: true, volumeAttributes: { secretProviderClass: 'web-secrets' } } }]);
+    expect(spec.containers.map((c: any) => [c.name, c.volumeMounts])).toEqual([
+      ['web', [{ name: 'web-secrets', mountPath: '/etc/web/secrets', readOnly: true }]],
+      ['log-shipper', [{ name: 'web-secrets', mountPath: '/etc/web/secrets', readOnly: true }]],
+    ]);
+    const strip = (d: any) => ({ ...d, spec: { ...d.spec, template: { ...d.spec.template, spec: { ...podSpecOf(d), volumes: undefined, containers: podSpecOf(d).containers.map((c: any) => ({ ...c, volumeMounts: undefined })) } } } });
+    expect(strip(deployment)).toEqual(strip(rendered));
+  });
+
+  test('the ServiceAccount the rendered pod template names is granted the identity, in the chart\'s namespace', () => {
+    expect(only(output(), 'ClusterRoleBinding').subjects).toEqual([{ kind: 'ServiceAccount', name: 'web', namespace: 'shop' }]);
+    expect(only(output(), 'ClusterRoleBinding').metadata.name).toBe(`use-mi-${CLIENT_ID}-shop`);
   });
 });
 
