@@ -229,7 +229,9 @@ describe('existing-yaml', () => {
       ['web', [{ name: 'web-secrets', mountPath: '/etc/web/secrets', readOnly: true }]],
       ['log-shipper', [{ name: 'web-secrets', mountPath: '/etc/web/secrets', readOnly: true }]],
     ]);
-    const withoutMounts = (spec: any) => ({ ...spec, volumes: undefined, containers: spec.containers.map((c: any) => ({ ...c, volumeMounts: undefined })) });
+    const withoutMounts = (podSpec: any) => ({
+      ...podSpec, volumes: undefined, containers: podSpec.containers.map((c: any) => ({ ...c, volumeMounts: undefined })),
+    });
     const strip = (d: any) => ({ ...d, spec: { ...d.spec, template: { ...d.spec.template, spec: withoutMounts(podSpecOf(d)) } } });
     expect(strip(deployment)).toEqual(strip(rendered));
   });
