@@ -1,16 +1,17 @@
-export { AzureCloud, AzureStackCloudOptions } from './cloud';
+export { AzureCloud, AzureStackCloudOptions } from './consume/cloud';
+export { IdentityMode } from './facts/identity-mode';
 export {
-  IdentityMode, KeyVaultIdentity, IdentityBindingOptions, WorkloadIdentityOptions,
+  KeyVaultIdentity, IdentityBindingOptions, WorkloadIdentityOptions,
   VmManagedIdentityOptions, ServicePrincipalOptions, PodIdentityOptions,
-} from './identity';
-export { AksIdentityBinding, AksIdentityBindingProps } from './identity-binding';
-export { MountOptions } from './mount';
+} from './consume/identity';
+export { AksIdentityBinding, AksIdentityBindingProps } from './consume/identity-binding';
+export { MountOptions } from './consume/mount';
 export {
   KeyVaultObject, KeyVaultObjectOptions, KeyVaultSecretOptions, ObjectEncoding, ObjectFormat, ObjectType,
-} from './object';
-export { KeyVaultSecretProviderClass, KeyVaultSecretProviderClassProps } from './secret-provider-class';
-export { SyncedSecret, SyncedSecretData, SyncedSecretType, SyncSecretOptions } from './synced-secret';
-export { FederatedCredential, FederatedCredentials } from './federated-credentials';
+} from './consume/object';
+export { KeyVaultSecretProviderClass, KeyVaultSecretProviderClassProps } from './consume/secret-provider-class';
+export { SyncedSecret, SyncedSecretData, SyncedSecretType, SyncSecretOptions } from './consume/synced-secret';
+export { FederatedCredential, FederatedCredentials } from './consume/federated-credentials';
 export { SecretsStoreCsiDriver, SecretsStoreCsiDriverProps, SecretRotationOptions } from './install/secrets-store-csi-driver';
 export { AzureKeyVaultProvider, AzureKeyVaultProviderProps, CloudEnvironmentFile } from './install/azure-key-vault-provider';
 export { InstallDaemonSetOptions } from './install/daemonset-options';

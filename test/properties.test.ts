@@ -1,5 +1,5 @@
 /**
- * Property-based tests of the validation rules (src/validation.ts) and the `objects` renderer.
+ * Property-based tests of the validation rules (src/rules/values.ts) and the `objects` renderer.
  *
  * Arbitraries are built from the documented rules (https://github.com/Azure/secrets-store-csi-driver-provider-azure/blob/d5f7cf5b598c2eede99ad3683de0ba10f7a8736b/pkg/provider/types/types.go and validate.go, the
  * Kubernetes name rules), never by filtering with the validator under test:
@@ -16,7 +16,8 @@ import {
   ObjectEncoding, ObjectFormat, SyncedSecretType,
 } from '../src';
 import { errorOf, expectProblem, only, parseObjects, synth } from './util';
-import * as rules from '../src/validation';
+import { describeViolation, Violation } from '../src/rules/model';
+import * as rules from '../src/rules/values';
 
 fc.configureGlobal({ seed: 42, numRuns: 200 });
 
@@ -306,7 +307,7 @@ const withoutClashes = (specs: ObjectSpec[]) =>
 // ---------------------------------------------------------------------------------------------
 
 describe('validation rules accept exactly the documented values', () => {
-  const cases: [string, (v: any) => rules.Violation | undefined, fc.Arbitrary<unknown>, fc.Arbitrary<unknown>][] = [
+  const cases: [string, (v: any) => Violation | undefined, fc.Arbitrary<unknown>, fc.Arbitrary<unknown>][] = [
     ['keyVaultName', rules.keyVaultName, validVaultName, invalidVaultName],
     ['guid', rules.guid, validGuid, invalidGuid],
     ['tenantId (public clouds)', v => rules.tenantId(v, false), validGuid, fc.oneof(invalidGuid, fc.constant('adfs'))],
@@ -333,7 +334,7 @@ describe('validation rules accept exactly the documented values', () => {
       expect(violation).toBeDefined();
       expect(violation!.rule.length).toBeGreaterThan(10);
       expect(violation!.fix.length).toBeGreaterThan(5);
-      expect(rules.describeViolation('field', v, violation!)).toBe(`field ${JSON.stringify(v)} is invalid: ${violation!.rule}. Fix: ${violation!.fix}.`);
+      expect(describeViolation('field', v, violation!)).toBe(`field ${JSON.stringify(v)} is invalid: ${violation!.rule}. Fix: ${violation!.fix}.`);
     }));
   });
 });

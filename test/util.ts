@@ -168,7 +168,7 @@ export function errorOf(fn: () => unknown): string {
   throw new Error('expected an error, but none was thrown');
 }
 
-/** What a validation message must say: path, field, value, rule and fix (src/validation.ts). */
+/** What a validation message must say: path, field, value, rule and fix (src/rules/values.ts). */
 export interface ExpectedProblem {
   /** Path of the construct the problem is reported on. */
   readonly path: string;

@@ -1,18 +1,19 @@
-import { IDENTITY_BINDING_API_GROUP, IDENTITY_BINDING_VERB, POD_IDENTITY_LABEL } from '../constants';
-import { IdentityMode } from '../identity';
-import { OperatingSystem, paths } from '../install/os';
-import {
-  audienceRequested, describeUsers, dnsPolicyForIdentityBinding, environmentFileMounted, hostNetworkForPodIdentity,
-  providersDirAgreement, providerVersionForIdentityBinding, syncRbacForSecretObjects, uniqueClassName,
-} from '../rules/cluster';
-import { federatedCredentialBudget } from '../rules/identity';
-import { Violation } from '../validation';
+
 import { CheckFinding, Manifest, note } from './finding';
 import { audiencesOf, DriverDaemonSet, isCsiDriver, ProviderDaemonSet, readDriver, readProvider } from './install';
 import { IdentityGrants, SecretWriters } from './rbac';
 import { ClassModel, isSecretProviderClass, readClass } from './secret-provider-class';
 import { SourceDocument } from './source';
 import { PodModel, readPod } from './workloads';
+import { IDENTITY_BINDING_API_GROUP, IDENTITY_BINDING_VERB, POD_IDENTITY_LABEL } from '../facts/constants';
+import { IdentityMode } from '../facts/identity-mode';
+import { OperatingSystem, paths } from '../facts/os';
+import {
+  audienceRequested, describeUsers, dnsPolicyForIdentityBinding, environmentFileMounted, hostNetworkForPodIdentity,
+  providersDirAgreement, providerVersionForIdentityBinding, syncRbacForSecretObjects, uniqueClassName,
+} from '../rules/cluster';
+import { federatedCredentialBudget } from '../rules/identity';
+import { Violation } from '../rules/model';
 
 /**
  * The checker: documents → manifests → the same rules as the constructs, then the rules between

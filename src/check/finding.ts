@@ -1,5 +1,6 @@
-import { describeViolation, Violation } from '../validation';
+
 import { NodePath, Region, SourceDocument } from './source';
+import { Violation, describeViolation } from '../rules/model';
 
 /**
  * What the checker reports: one broken rule at one field of one manifest, in the words of

@@ -1,9 +1,9 @@
-import { CSI_DRIVER_NAME } from '../constants';
 import { Manifest } from './finding';
 import { NodePath } from './source';
 import { readPod } from './workloads';
-import { OperatingSystem } from '../install/os';
-import { versionRule } from '../install/version';
+import { CSI_DRIVER_NAME } from '../facts/constants';
+import { OperatingSystem } from '../facts/os';
+import { versionRule } from '../rules/version';
 
 /**
  * The driver's and the provider's installs as manifests: the CSIDriver object, the driver's and

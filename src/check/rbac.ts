@@ -1,5 +1,5 @@
-import { IDENTITY_BINDING_API_GROUP, IDENTITY_BINDING_VERB } from '../constants';
 import { Manifest } from './finding';
+import { IDENTITY_BINDING_API_GROUP, IDENTITY_BINDING_VERB } from '../facts/constants';
 
 /**
  * AKS identity binding RBAC: which ServiceAccounts may use which managed identity, from

@@ -1,11 +1,11 @@
-import { Audience, Param, PROVIDER_NAME } from '../constants';
-import { IdentityMode } from '../identity';
-import { Finding, ObjectEntry, SecretObjectEntry } from '../rules/model';
-import * as rules from '../validation';
-import { checkClassContents, ClassContext } from './content-rules';
 import { CheckFinding, Manifest } from './finding';
 import { parseObjects, ParsedObjects } from './objects';
 import { NodePath } from './source';
+import { Audience, Param, PROVIDER_NAME } from '../facts/constants';
+import { IdentityMode } from '../facts/identity-mode';
+import { checkClassContents } from '../rules/class';
+import { Violation, ClassContext, Finding, ObjectEntry, SecretObjectEntry } from '../rules/model';
+import * as rules from '../rules/values';
 
 /**
  * A SecretProviderClass with `provider: azure`, read into the model the rules take: parameters
@@ -62,8 +62,8 @@ function parseBool(value: string): boolean | undefined {
 export function readClass(manifest: Manifest, findings: CheckFinding[], context: () => ClassContext): ClassModel | undefined {
   const spec = manifest.body.spec ?? {};
   if (spec.provider !== PROVIDER_NAME) return undefined;
-  const error = (nodePath: NodePath, value: unknown, violation: rules.Violation) => findings.push(manifest.finding('error', 'spc-parameters', nodePath, value, violation));
-  const warn = (nodePath: NodePath, value: unknown, violation: rules.Violation) => findings.push(manifest.finding('warning', 'spc-parameters', nodePath, value, violation));
+  const error = (nodePath: NodePath, value: unknown, violation: Violation) => findings.push(manifest.finding('error', 'spc-parameters', nodePath, value, violation));
+  const warn = (nodePath: NodePath, value: unknown, violation: Violation) => findings.push(manifest.finding('warning', 'spc-parameters', nodePath, value, violation));
 
   if (manifest.apiVersion !== `${SPC_GROUP}/v1`) {
     findings.push(manifest.finding('warning', 'spc-api-version', ['apiVersion'], manifest.apiVersion, {
@@ -265,7 +265,7 @@ function readSecretObjects(manifest: Manifest, findings: CheckFinding[]): Secret
 }
 
 /** A finding inside the objects string: field `spec.parameters.objects[1].objectAlias`, located on its line when the string is a literal block. */
-function objectsFinding(manifest: Manifest, severity: 'error' | 'warning', ruleId: string, relative: string, value: unknown, violation: rules.Violation, parsed: ParsedObjects, spot = parsed.spots.get(relative) ?? parsed.spots.get(relative.replace(/^(\[\d+\]).*$/, '$1'))): CheckFinding {
+function objectsFinding(manifest: Manifest, severity: 'error' | 'warning', ruleId: string, relative: string, value: unknown, violation: Violation, parsed: ParsedObjects, spot = parsed.spots.get(relative) ?? parsed.spots.get(relative.replace(/^(\[\d+\]).*$/, '$1'))): CheckFinding {
   const nodePath = param(Param.OBJECTS);
   const region = spot ? manifest.regionInBlock(nodePath, spot.line, spot.column, spot.length) : undefined;
   const finding = manifest.finding(severity, ruleId, nodePath, value, violation, region);

@@ -1,6 +1,6 @@
-import { CSI_DRIVER_NAME, POD_IDENTITY_LABEL, VOLUME_ATTRIBUTE_SECRET_PROVIDER_CLASS } from '../constants';
 import { Manifest } from './finding';
 import { NodePath } from './source';
+import { CSI_DRIVER_NAME, POD_IDENTITY_LABEL, VOLUME_ATTRIBUTE_SECRET_PROVIDER_CLASS } from '../facts/constants';
 
 /**
  * Workloads and the Secrets Store CSI volumes of their pods. Each kind keeps its pod template at

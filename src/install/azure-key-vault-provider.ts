@@ -1,18 +1,18 @@
 import { ApiObject, Duration } from 'cdk8s';
 import * as kplus from 'cdk8s-plus-27';
 import { Construct } from 'constructs';
-import { AppRegistry, RegisteredProvider } from '../app-registry';
-import * as rules from '../validation';
 import { providerErrors } from './cross-checks';
 import { InstallDaemonSetOptions, resolveDaemonSetOptions } from './daemonset-options';
-import { INSTALL_NAMESPACE, Provider, ProvidersDir } from './defaults';
 import { goDuration, millisOf } from './duration';
-import { OperatingSystem, paths } from './os';
 import * as pod from './pod-options';
 import { addProviderDaemonSet } from './provider-daemonset';
-import * as installRules from './rules';
-import { versionRule } from './version';
 import { ExtraVolumes, InstallVolumeMount } from './volume-mounts';
+import { check } from '../app/errors';
+import { AppRegistry, RegisteredProvider } from '../app/registry';
+import { INSTALL_NAMESPACE, Provider, ProvidersDir } from '../facts/install';
+import { OperatingSystem, paths } from '../facts/os';
+import * as installRules from '../rules/install';
+import { versionRule } from '../rules/version';
 
 /** A custom cloud environment file (Azure Stack Hub) on the nodes, mounted read-only into the Linux provider. */
 export interface CloudEnvironmentFile {
@@ -344,8 +344,8 @@ export class AzureKeyVaultProvider extends Construct {
     this.cloudEnvironmentFile = envFile ? envFile.mountPath ?? envFile.hostPath : undefined;
 
     // Eager checks of single values.
-    rules.check(this, 'version', this.version, versionRule(this.version));
-    rules.check(this, 'linux', linux, linux || windows ? undefined : {
+    check(this, 'version', this.version, versionRule(this.version));
+    check(this, 'linux', linux, linux || windows ? undefined : {
       rule: 'the provider installs no DaemonSet when both `linux` and `windows` are false',
       fix: 'keep `linux` (the default) or set `windows: true`',
     });
@@ -364,22 +364,22 @@ export class AzureKeyVaultProvider extends Construct {
         ?? [kplus.NodeLabelQuery.notIn(Provider.EXCLUDED_NODE_TYPE.key, [...Provider.EXCLUDED_NODE_TYPE.values])],
     }, windows, { app: 'the DaemonSets\' selector label' });
     const maxUnavailable = props.maxUnavailable ?? kplus.PercentOrAbsolute.absolute(Provider.MAX_UNAVAILABLE);
-    rules.check(this, 'maxUnavailable', maxUnavailable.value, installRules.maxUnavailable(maxUnavailable.value));
-    if (props.imageRepository !== undefined) rules.check(this, 'imageRepository', props.imageRepository, installRules.imageRepository(props.imageRepository));
-    rules.check(this, 'image', image, installRules.image(image));
-    rules.check(this, 'healthzPort', healthzPort, installRules.port(healthzPort));
-    rules.check(this, 'healthzPath', healthzPath, installRules.httpPath(healthzPath));
-    rules.check(this, 'healthzTimeout', healthzTimeout.toHumanString(), installRules.interval(millisOf(healthzTimeout), 1));
-    rules.check(this, 'metricsPort', metricsPort, installRules.port(metricsPort));
-    rules.check(this, 'metricsPort', metricsPort, metricsPort === healthzPort ? {
+    check(this, 'maxUnavailable', maxUnavailable.value, installRules.maxUnavailable(maxUnavailable.value));
+    if (props.imageRepository !== undefined) check(this, 'imageRepository', props.imageRepository, installRules.imageRepository(props.imageRepository));
+    check(this, 'image', image, installRules.image(image));
+    check(this, 'healthzPort', healthzPort, installRules.port(healthzPort));
+    check(this, 'healthzPath', healthzPath, installRules.httpPath(healthzPath));
+    check(this, 'healthzTimeout', healthzTimeout.toHumanString(), installRules.interval(millisOf(healthzTimeout), 1));
+    check(this, 'metricsPort', metricsPort, installRules.port(metricsPort));
+    check(this, 'metricsPort', metricsPort, metricsPort === healthzPort ? {
       rule: `the health endpoint already listens on port ${healthzPort}`,
       fix: `use different ports (defaults: healthz ${Provider.HEALTHZ_PORT}, metrics ${Provider.METRICS_PORT})`,
     } : undefined);
-    if (props.logVerbosity !== undefined) rules.check(this, 'logVerbosity', props.logVerbosity, installRules.logVerbosity(props.logVerbosity));
-    if (props.customUserAgent !== undefined) rules.check(this, 'customUserAgent', props.customUserAgent, installRules.singleLine(props.customUserAgent));
-    rules.check(this, 'providersDir', this.providersDir, installRules.linuxPath(this.providersDir));
-    rules.check(this, 'windowsProvidersDir', this.windowsProvidersDir, installRules.windowsPath(this.windowsProvidersDir));
-    rules.check(this, 'dnsPolicy', dnsPolicy, linux || props.dnsPolicy === undefined ? undefined : {
+    if (props.logVerbosity !== undefined) check(this, 'logVerbosity', props.logVerbosity, installRules.logVerbosity(props.logVerbosity));
+    if (props.customUserAgent !== undefined) check(this, 'customUserAgent', props.customUserAgent, installRules.singleLine(props.customUserAgent));
+    check(this, 'providersDir', this.providersDir, installRules.linuxPath(this.providersDir));
+    check(this, 'windowsProvidersDir', this.windowsProvidersDir, installRules.windowsPath(this.windowsProvidersDir));
+    check(this, 'dnsPolicy', dnsPolicy, linux || props.dnsPolicy === undefined ? undefined : {
       rule: 'dnsPolicy applies to the Linux DaemonSet, which is not installed',
       fix: 'remove dnsPolicy or keep `linux`',
     });
@@ -387,7 +387,7 @@ export class AzureKeyVaultProvider extends Construct {
     const linuxVolumes = new ExtraVolumes(this, OperatingSystem.LINUX, 'provider', reservedName);
     linuxVolumes.reserve(Provider.LINUX_SOCKET_DIR, 'the provider socket directory');
     if (envFile) {
-      rules.check(this, 'cloudEnvironmentFile.hostPath', envFile.hostPath, installRules.linuxPath(envFile.hostPath));
+      check(this, 'cloudEnvironmentFile.hostPath', envFile.hostPath, installRules.linuxPath(envFile.hostPath));
       linuxVolumes.claim('cloudEnvironmentFile.mountPath', this.cloudEnvironmentFile!, 'the cloud environment file');
       linuxVolumes.addOwn(
         { name: Provider.CLOUD_ENV_VOLUME, hostPath: { path: envFile.hostPath, type: 'File' } },
@@ -395,18 +395,18 @@ export class AzureKeyVaultProvider extends Construct {
       );
     }
     linuxVolumes.add('volumeMounts', volumeMounts);
-    rules.check(this, 'volumeMounts', volumeMounts.length, volumeMounts.length && !linux ? {
+    check(this, 'volumeMounts', volumeMounts.length, volumeMounts.length && !linux ? {
       rule: 'extra volumes are mounted into the Linux DaemonSet, which is not installed',
       fix: 'remove volumeMounts or keep `linux`',
     } : undefined);
-    rules.check(this, 'cloudEnvironmentFile', this.cloudEnvironmentFile, envFile && !linux ? {
+    check(this, 'cloudEnvironmentFile', this.cloudEnvironmentFile, envFile && !linux ? {
       rule: 'the environment file is mounted into the Linux DaemonSet, which is not installed',
       fix: 'remove cloudEnvironmentFile or keep `linux`',
     } : undefined);
     const windowsVolumes = new ExtraVolumes(this, OperatingSystem.WINDOWS, 'provider', reservedName);
     windowsVolumes.reserve(Provider.WINDOWS_SOCKET_DIR, 'the provider socket directory');
     windowsVolumes.add('windowsVolumeMounts', windowsVolumeMounts);
-    rules.check(this, 'windowsVolumeMounts', windowsVolumeMounts.length, windowsVolumeMounts.length && !windows ? {
+    check(this, 'windowsVolumeMounts', windowsVolumeMounts.length, windowsVolumeMounts.length && !windows ? {
       rule: 'extra volumes are mounted into the Windows DaemonSet, which is not installed',
       fix: 'remove windowsVolumeMounts or set `windows: true`',
     } : undefined);

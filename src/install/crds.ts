@@ -1,6 +1,6 @@
 import * as kplus from 'cdk8s-plus-27';
 import { Construct } from 'constructs';
-import { clusterScoped } from '../cluster-scoped';
+import { clusterScoped } from '../app/cluster-scoped';
 
 /**
  * The two secrets-store CRDs of driver v1.6.0 (`config/crd/bases`, identical in `deploy/` and the

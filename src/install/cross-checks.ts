@@ -1,12 +1,13 @@
 import { IConstruct } from 'constructs';
-import { AppRegistry, RegisteredClass, RegisteredProvider } from '../app-registry';
-import { IdentityMode } from '../identity';
+import { AppRegistry, RegisteredClass, RegisteredProvider } from '../app/registry';
+import { IdentityMode } from '../facts/identity-mode';
+import { OperatingSystem, paths as osPaths } from '../facts/os';
 import {
   audienceRequested, dnsPolicyForIdentityBinding, environmentFileMounted, hostNetworkForPodIdentity,
   providersDirAgreement, ProvidersDirSetting, providerVersionForIdentityBinding,
 } from '../rules/cluster';
-import { describeViolation, Violation } from '../validation';
-import { OperatingSystem, paths as osPaths } from './os';
+
+import { Violation, describeViolation } from '../rules/model';
 
 /**
  * App-wide checks between the install constructs and the classes, run at synth

@@ -1,9 +1,9 @@
 import * as kplus from 'cdk8s-plus-27';
 import { IConstruct } from 'constructs';
-import * as rules from '../validation';
-import { IMAGE_PULL_POLICY } from './defaults';
 import * as pod from './pod-options';
 import { checkAffinity, DaemonSetPodAffinity, PreferredNodeAffinity, renderAffinity } from './scheduling';
+import { check } from '../app/errors';
+import { IMAGE_PULL_POLICY } from '../facts/install';
 
 /**
  * Options both install constructs share (the Helm charts' `{linux,windows}.podLabels`,
@@ -139,7 +139,7 @@ export function resolveDaemonSetOptions(
     ['windowsPriorityClassName', props.windowsPriorityClassName],
   ];
   for (const [field, value] of windowsOnly) {
-    rules.check(scope, field, value, value !== undefined && !windows ? {
+    check(scope, field, value, value !== undefined && !windows ? {
       rule: 'it applies to the Windows DaemonSet, which is not installed',
       fix: `set \`windows: true\` or remove ${field}`,
     } : undefined);

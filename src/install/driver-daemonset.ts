@@ -1,8 +1,8 @@
 import * as kplus from 'cdk8s-plus-27';
 import { Construct } from 'constructs';
-import { Driver } from './defaults';
-import { OperatingSystem, paths } from './os';
 import { nodeSelector } from './pod-options';
+import { Driver } from '../facts/install';
+import { OperatingSystem, paths } from '../facts/os';
 
 /**
  * The driver DaemonSets, field for field as upstream `deploy/secrets-store-csi-driver.yaml` and

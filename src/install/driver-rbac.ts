@@ -1,8 +1,8 @@
 import * as kplus from 'cdk8s-plus-27';
 import { Construct } from 'constructs';
-import { clusterScoped } from '../cluster-scoped';
-import { CSI_DRIVER_NAME } from '../constants';
-import { Driver } from './defaults';
+import { clusterScoped } from '../app/cluster-scoped';
+import { CSI_DRIVER_NAME } from '../facts/constants';
+import { Driver } from '../facts/install';
 
 /**
  * The driver's cluster-scoped RBAC, rule for rule as upstream `deploy/` v1.6.0 (and v1.5.x for the

@@ -1,9 +1,10 @@
 import { ApiObject, Size, SizeRoundingBehavior } from 'cdk8s';
 import * as kplus from 'cdk8s-plus-27';
 import { IConstruct } from 'constructs';
-import * as rules from '../validation';
-import { OS_LABEL, ResourcesFact } from './defaults';
-import * as installRules from './rules';
+import { check } from '../app/errors';
+import { OS_LABEL, ResourcesFact } from '../facts/install';
+import * as installRules from '../rules/install';
+import * as rules from '../rules/values';
 
 /**
  * Renders the cdk8s-plus option types the install constructs accept (resources, taint and label
@@ -69,9 +70,9 @@ export interface PodOptionsToCheck {
 
 /** @internal Eager checks of the shared pod options. */
 export function checkPodOptions(scope: IConstruct, options: PodOptionsToCheck): void {
-  rules.check(scope, 'namespace', options.namespace, rules.dns1123Label(options.namespace));
-  rules.check(scope, 'serviceAccountName', options.serviceAccountName, rules.dns1123Subdomain(options.serviceAccountName));
-  options.imagePullSecrets.forEach((name, i) => rules.check(scope, `imagePullSecrets[${i}]`, name, rules.dns1123Subdomain(name)));
+  check(scope, 'namespace', options.namespace, rules.dns1123Label(options.namespace));
+  check(scope, 'serviceAccountName', options.serviceAccountName, rules.dns1123Subdomain(options.serviceAccountName));
+  options.imagePullSecrets.forEach((name, i) => check(scope, `imagePullSecrets[${i}]`, name, rules.dns1123Subdomain(name)));
   checkScheduling(scope, '', options.priorityClassName, options.nodeSelector);
 }
 
@@ -79,12 +80,12 @@ export function checkPodOptions(scope: IConstruct, options: PodOptionsToCheck): 
 export function checkScheduling(scope: IConstruct, prefix: string, priorityClassName: string | undefined, selector: { [key: string]: string }): void {
   const field = (name: string) => prefix ? `${prefix}${name[0].toUpperCase()}${name.slice(1)}` : name;
   if (priorityClassName !== undefined) {
-    rules.check(scope, field('priorityClassName'), priorityClassName, rules.dns1123Subdomain(priorityClassName));
+    check(scope, field('priorityClassName'), priorityClassName, rules.dns1123Subdomain(priorityClassName));
   }
   for (const [key, value] of Object.entries(selector)) {
-    rules.check(scope, field('nodeSelector'), key, installRules.labelKey(key));
-    rules.check(scope, `${field('nodeSelector')}["${key}"]`, value, installRules.labelValue(value));
-    rules.check(scope, field('nodeSelector'), key, key === OS_LABEL ? {
+    check(scope, field('nodeSelector'), key, installRules.labelKey(key));
+    check(scope, `${field('nodeSelector')}["${key}"]`, value, installRules.labelValue(value));
+    check(scope, field('nodeSelector'), key, key === OS_LABEL ? {
       rule: `"${OS_LABEL}" is set by the construct for each DaemonSet (linux / windows)`,
       fix: 'use the `linux` and `windows` options to choose the operating systems',
     } : undefined);
@@ -99,9 +100,9 @@ export function checkScheduling(scope: IConstruct, prefix: string, priorityClass
  */
 export function checkLabels(scope: IConstruct, field: string, labels: { [key: string]: string }, reserved: { [key: string]: string }): void {
   for (const [key, value] of Object.entries(labels)) {
-    rules.check(scope, field, key, installRules.labelKey(key));
-    rules.check(scope, `${field}["${key}"]`, value, installRules.labelValue(value));
-    rules.check(scope, field, key, reserved[key] !== undefined ? {
+    check(scope, field, key, installRules.labelKey(key));
+    check(scope, `${field}["${key}"]`, value, installRules.labelValue(value));
+    check(scope, field, key, reserved[key] !== undefined ? {
       rule: `the construct sets "${key}" itself (${reserved[key]})`,
       fix: 'use another label key',
     } : undefined);
@@ -110,7 +111,7 @@ export function checkLabels(scope: IConstruct, field: string, labels: { [key: st
 
 /** @internal Checks annotation keys (values are free text). */
 export function checkAnnotations(scope: IConstruct, field: string, annotations: { [key: string]: string }): void {
-  for (const key of Object.keys(annotations)) rules.check(scope, field, key, installRules.annotationKey(key));
+  for (const key of Object.keys(annotations)) check(scope, field, key, installRules.annotationKey(key));
 }
 
 /** @internal Adds labels to every ApiObject under `scope` (idempotent: derived objects are labelled when created). */
@@ -130,8 +131,8 @@ export function envVars(env: { [name: string]: kplus.EnvValue }): kplus.k8s.EnvV
 /** @internal Checks extra environment variables: valid names, not the ones the construct sets. */
 export function checkEnv(scope: IConstruct, field: string, env: { [name: string]: kplus.EnvValue }, reserved: string[]): void {
   for (const name of Object.keys(env)) {
-    rules.check(scope, field, name, installRules.envName(name));
-    rules.check(scope, field, name, reserved.includes(name) ? {
+    check(scope, field, name, installRules.envName(name));
+    check(scope, field, name, reserved.includes(name) ? {
       rule: `the construct sets ${name} itself`,
       fix: 'use another variable name',
     } : undefined);

@@ -1,8 +1,8 @@
 import * as kplus from 'cdk8s-plus-27';
 import { Construct } from 'constructs';
-import { Provider } from './defaults';
-import { OperatingSystem } from './os';
 import { nodeSelector } from './pod-options';
+import { Provider } from '../facts/install';
+import { OperatingSystem } from '../facts/os';
 
 /**
  * The provider DaemonSets, field for field as upstream `deployment/provider-azure-installer.yaml`

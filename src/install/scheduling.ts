@@ -1,7 +1,8 @@
 import * as kplus from 'cdk8s-plus-27';
 import { IConstruct } from 'constructs';
-import * as rules from '../validation';
-import * as installRules from './rules';
+import { check } from '../app/errors';
+import * as installRules from '../rules/install';
+import * as rules from '../rules/values';
 
 /**
  * The affinity options of the install DaemonSets (the charts' `{linux,windows}.affinity`), as small
@@ -70,15 +71,15 @@ export interface AffinityOptions {
 export function checkAffinity(scope: IConstruct, options: AffinityOptions): void {
   const checkQueries = (field: string, queries: kplus.NodeLabelQuery[]) => queries.forEach((q, i) => {
     const { key, operator, values } = q._toKube();
-    rules.check(scope, `${field}[${i}]`, key, installRules.labelKey(key));
+    check(scope, `${field}[${i}]`, key, installRules.labelKey(key));
     if (operator === 'In' || operator === 'NotIn') {
-      (values ?? []).forEach((v, j) => rules.check(scope, `${field}[${i}].values[${j}]`, v, installRules.labelValue(v)));
+      (values ?? []).forEach((v, j) => check(scope, `${field}[${i}].values[${j}]`, v, installRules.labelValue(v)));
     }
   });
   checkQueries('requiredNodeAffinity', options.requiredNodeAffinity);
   options.preferredNodeAffinity.forEach((p, i) => {
-    rules.check(scope, `preferredNodeAffinity[${i}].weight`, p.weight, installRules.weight(p.weight));
-    rules.check(scope, `preferredNodeAffinity[${i}].labels`, p.labels.length, p.labels.length ? undefined : {
+    check(scope, `preferredNodeAffinity[${i}].weight`, p.weight, installRules.weight(p.weight));
+    check(scope, `preferredNodeAffinity[${i}].labels`, p.labels.length, p.labels.length ? undefined : {
       rule: 'an empty node selector term matches no node',
       fix: 'give at least one NodeLabelQuery',
     });
@@ -89,21 +90,21 @@ export function checkAffinity(scope: IConstruct, options: AffinityOptions): void
       const at = `${field}[${i}]`;
       const labels = Object.entries(t.labels ?? {});
       const expressions = t.expressions ?? [];
-      rules.check(scope, at, '{}', labels.length || expressions.length ? undefined : {
+      check(scope, at, '{}', labels.length || expressions.length ? undefined : {
         rule: 'a pod affinity term without labels or expressions selects no pods',
         fix: 'give the labels or expressions of the other pods',
       });
       for (const [key, value] of labels) {
-        rules.check(scope, `${at}.labels`, key, installRules.labelKey(key));
-        rules.check(scope, `${at}.labels["${key}"]`, value, installRules.labelValue(value));
+        check(scope, `${at}.labels`, key, installRules.labelKey(key));
+        check(scope, `${at}.labels["${key}"]`, value, installRules.labelValue(value));
       }
       expressions.forEach((e, j) => {
-        rules.check(scope, `${at}.expressions[${j}]`, e.key, installRules.labelKey(e.key));
-        (e.values ?? []).forEach((v, k) => rules.check(scope, `${at}.expressions[${j}].values[${k}]`, v, installRules.labelValue(v)));
+        check(scope, `${at}.expressions[${j}]`, e.key, installRules.labelKey(e.key));
+        (e.values ?? []).forEach((v, k) => check(scope, `${at}.expressions[${j}].values[${k}]`, v, installRules.labelValue(v)));
       });
-      (t.namespaces ?? []).forEach((ns, j) => rules.check(scope, `${at}.namespaces[${j}]`, ns, rules.dns1123Label(ns)));
-      if (t.topology) rules.check(scope, `${at}.topology`, t.topology.key, installRules.labelKey(t.topology.key));
-      if (t.weight !== undefined) rules.check(scope, `${at}.weight`, t.weight, installRules.weight(t.weight));
+      (t.namespaces ?? []).forEach((ns, j) => check(scope, `${at}.namespaces[${j}]`, ns, rules.dns1123Label(ns)));
+      if (t.topology) check(scope, `${at}.topology`, t.topology.key, installRules.labelKey(t.topology.key));
+      if (t.weight !== undefined) check(scope, `${at}.weight`, t.weight, installRules.weight(t.weight));
     });
   }
 }

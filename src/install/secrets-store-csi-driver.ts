@@ -1,22 +1,22 @@
 import { ApiObject, Duration, Lazy } from 'cdk8s';
 import * as kplus from 'cdk8s-plus-27';
 import { Construct } from 'constructs';
-import { AppRegistry, RegisteredClass } from '../app-registry';
-import { clusterScoped } from '../cluster-scoped';
-import { Audience, CLUSTER_CONTEXT_KEY, CSI_DRIVER_NAME } from '../constants';
-import * as rules from '../validation';
 import { addCrds } from './crds';
 import { driverErrors } from './cross-checks';
 import { InstallDaemonSetOptions, resolveDaemonSetOptions } from './daemonset-options';
-import { Driver, INSTALL_NAMESPACE, ProvidersDir } from './defaults';
 import { addDriverDaemonSet, providerVolumes } from './driver-daemonset';
 import { addAggregatedRoles, addBaseRole, addLegacyRotationRole, addLegacyTokenRequestRole, addSyncRole } from './driver-rbac';
 import { goDuration, millisOf } from './duration';
-import { OperatingSystem, paths } from './os';
 import * as pod from './pod-options';
-import * as installRules from './rules';
-import { compareVersions, versionRule } from './version';
 import { ExtraVolumes, InstallVolumeMount } from './volume-mounts';
+import { clusterScoped } from '../app/cluster-scoped';
+import { check } from '../app/errors';
+import { AppRegistry, RegisteredClass } from '../app/registry';
+import { Audience, CLUSTER_CONTEXT_KEY, CSI_DRIVER_NAME } from '../facts/constants';
+import { Driver, INSTALL_NAMESPACE, ProvidersDir } from '../facts/install';
+import { OperatingSystem, paths } from '../facts/os';
+import * as installRules from '../rules/install';
+import { compareVersions, versionRule } from '../rules/version';
 
 /**
  * Audiences the CSIDriver requests by default, in the order of the provider chart's
@@ -499,9 +499,9 @@ export class SecretsStoreCsiDriver extends Construct {
     const imagePullSecrets = props.imagePullSecrets ?? [];
 
     // Eager checks of single values.
-    rules.check(this, 'version', this.version, versionRule(this.version));
+    check(this, 'version', this.version, versionRule(this.version));
     this.legacyRbac = props.legacyRbac ?? compareVersions(this.version, Driver.REQUIRES_REPUBLISH_VERSION) < 0;
-    rules.check(this, 'linux', linux, linux || windows ? undefined : {
+    check(this, 'linux', linux, linux || windows ? undefined : {
       rule: 'the driver installs no DaemonSet when both `linux` and `windows` are false',
       fix: 'keep `linux` (the default) or set `windows: true`',
     });
@@ -524,36 +524,36 @@ export class SecretsStoreCsiDriver extends Construct {
       'rbac.authorization.k8s.io/aggregate-to-view': 'aggregation label of the aggregated roles',
     });
     this.commonLabels = shared.commonLabels;
-    if (props.maxUnavailable) rules.check(this, 'maxUnavailable', props.maxUnavailable.value, installRules.maxUnavailable(props.maxUnavailable.value));
-    if (props.imageRegistry !== undefined) rules.check(this, 'imageRegistry', props.imageRegistry, installRules.imageRegistry(props.imageRegistry));
-    rules.check(this, 'image', images.driver, installRules.image(images.driver));
-    rules.check(this, 'registrarImage', images.registrar, installRules.image(images.registrar));
-    rules.check(this, 'livenessProbeImage', images.livenessProbe, installRules.image(images.livenessProbe));
-    rules.check(this, 'rotation.pollInterval', pollInterval.toHumanString(), installRules.interval(millisOf(pollInterval), 1000));
-    rules.check(this, 'providerHealthCheckInterval', healthCheckInterval.toHumanString(), installRules.interval(millisOf(healthCheckInterval), 1000));
-    rules.check(this, 'livenessProbePort', livenessProbePort, installRules.port(livenessProbePort));
-    rules.check(this, 'registrarLogVerbosity', registrarLogVerbosity, installRules.logVerbosity(registrarLogVerbosity));
-    rules.check(this, 'livenessProbeLogVerbosity', livenessProbeLogVerbosity, installRules.logVerbosity(livenessProbeLogVerbosity));
-    rules.check(this, 'metricsAddress', metricsAddress, installRules.metricsAddress(metricsAddress));
+    if (props.maxUnavailable) check(this, 'maxUnavailable', props.maxUnavailable.value, installRules.maxUnavailable(props.maxUnavailable.value));
+    if (props.imageRegistry !== undefined) check(this, 'imageRegistry', props.imageRegistry, installRules.imageRegistry(props.imageRegistry));
+    check(this, 'image', images.driver, installRules.image(images.driver));
+    check(this, 'registrarImage', images.registrar, installRules.image(images.registrar));
+    check(this, 'livenessProbeImage', images.livenessProbe, installRules.image(images.livenessProbe));
+    check(this, 'rotation.pollInterval', pollInterval.toHumanString(), installRules.interval(millisOf(pollInterval), 1000));
+    check(this, 'providerHealthCheckInterval', healthCheckInterval.toHumanString(), installRules.interval(millisOf(healthCheckInterval), 1000));
+    check(this, 'livenessProbePort', livenessProbePort, installRules.port(livenessProbePort));
+    check(this, 'registrarLogVerbosity', registrarLogVerbosity, installRules.logVerbosity(registrarLogVerbosity));
+    check(this, 'livenessProbeLogVerbosity', livenessProbeLogVerbosity, installRules.logVerbosity(livenessProbeLogVerbosity));
+    check(this, 'metricsAddress', metricsAddress, installRules.metricsAddress(metricsAddress));
     const metricsPort = installRules.metricsPort(metricsAddress);
-    rules.check(this, 'metricsAddress', metricsAddress, metricsPort === livenessProbePort ? {
+    check(this, 'metricsAddress', metricsAddress, metricsPort === livenessProbePort ? {
       rule: `port ${livenessProbePort} is the liveness-probe sidecar's healthz port in the same pod`,
       fix: `use another port for one of them (defaults: metricsAddress "${Driver.METRICS_ADDRESS}", livenessProbePort ${Driver.HEALTHZ_PORT})`,
     } : undefined);
-    if (props.logVerbosity !== undefined) rules.check(this, 'logVerbosity', props.logVerbosity, installRules.logVerbosity(props.logVerbosity));
-    if (props.maxCallRecvMsgSize !== undefined) rules.check(this, 'maxCallRecvMsgSize', props.maxCallRecvMsgSize, installRules.positiveInteger(props.maxCallRecvMsgSize));
-    rules.check(this, 'kubeletRootDir', kubeletRootDir, installRules.linuxPath(kubeletRootDir));
-    rules.check(this, 'providersDir', this.providersDir, installRules.linuxPath(this.providersDir));
-    this.additionalProvidersDirs.forEach((dir, i) => rules.check(this, `additionalProvidersDirs[${i}]`, dir, installRules.linuxPath(dir)));
-    this.additionalProvidersDirs.forEach((dir, i) => rules.check(this, `additionalProvidersDirs[${i}]`, dir, dir.includes(',') ? {
+    if (props.logVerbosity !== undefined) check(this, 'logVerbosity', props.logVerbosity, installRules.logVerbosity(props.logVerbosity));
+    if (props.maxCallRecvMsgSize !== undefined) check(this, 'maxCallRecvMsgSize', props.maxCallRecvMsgSize, installRules.positiveInteger(props.maxCallRecvMsgSize));
+    check(this, 'kubeletRootDir', kubeletRootDir, installRules.linuxPath(kubeletRootDir));
+    check(this, 'providersDir', this.providersDir, installRules.linuxPath(this.providersDir));
+    this.additionalProvidersDirs.forEach((dir, i) => check(this, `additionalProvidersDirs[${i}]`, dir, installRules.linuxPath(dir)));
+    this.additionalProvidersDirs.forEach((dir, i) => check(this, `additionalProvidersDirs[${i}]`, dir, dir.includes(',') ? {
       rule: 'the driver splits `--additional-provider-volume-paths` at commas',
       fix: 'use directories without commas',
     } : undefined));
-    rules.check(this, 'windowsKubeletRootDir', windowsKubeletRootDir, installRules.windowsPath(windowsKubeletRootDir));
-    rules.check(this, 'windowsProvidersDir', this.windowsProvidersDir, installRules.windowsPath(this.windowsProvidersDir));
+    check(this, 'windowsKubeletRootDir', windowsKubeletRootDir, installRules.windowsPath(windowsKubeletRootDir));
+    check(this, 'windowsProvidersDir', this.windowsProvidersDir, installRules.windowsPath(this.windowsProvidersDir));
     this.tokenAudiencesOverride?.forEach((audience, i) => {
-      rules.check(this, `tokenAudiences[${i}]`, audience, installRules.audience(audience));
-      rules.check(this, `tokenAudiences[${i}]`, audience, this.tokenAudiencesOverride!.indexOf(audience) !== i ? {
+      check(this, `tokenAudiences[${i}]`, audience, installRules.audience(audience));
+      check(this, `tokenAudiences[${i}]`, audience, this.tokenAudiencesOverride!.indexOf(audience) !== i ? {
         rule: 'CSIDriver token request audiences must be distinct',
         fix: 'list each audience once',
       } : undefined);
@@ -568,12 +568,12 @@ export class SecretsStoreCsiDriver extends Construct {
       ['windowsVolumeMounts', windowsVolumeMounts.length > 0, windows, 'Windows'],
     ];
     for (const [field, given, installed, os] of osOnly) {
-      rules.check(this, field, given, given && !installed ? {
+      check(this, field, given, given && !installed ? {
         rule: `it applies to the ${os} DaemonSet, which is not installed`,
         fix: `remove ${field} or ${os === 'Linux' ? 'keep `linux`' : 'set `windows: true`'}`,
       } : undefined);
     }
-    rules.check(this, 'serviceAccountTokenInSecrets', true, props.serviceAccountTokenInSecrets && compareVersions(this.version, Driver.REQUIRES_REPUBLISH_VERSION) < 0 ? {
+    check(this, 'serviceAccountTokenInSecrets', true, props.serviceAccountTokenInSecrets && compareVersions(this.version, Driver.REQUIRES_REPUBLISH_VERSION) < 0 ? {
       rule: `drivers before ${Driver.REQUIRES_REPUBLISH_VERSION} read service-account tokens only from the volume context`,
       fix: `use driver ${Driver.VERSION} or leave serviceAccountTokenInSecrets unset`,
     } : undefined);
@@ -760,7 +760,7 @@ export class SecretsStoreCsiDriver extends Construct {
   private register(linux: boolean, windows: boolean): void {
     const drivers = AppRegistry.of(this).drivers;
     const existing = drivers.find(d => d.cluster === this.cluster);
-    rules.check(this, `context "${CLUSTER_CONTEXT_KEY}"`, this.cluster, existing ? {
+    check(this, `context "${CLUSTER_CONTEXT_KEY}"`, this.cluster, existing ? {
       rule: `${existing.node.path} already installs the driver${this.cluster ? ` in cluster "${this.cluster}"` : ''}, and the CSIDriver, CRDs and ClusterRoles have fixed names`,
       fix: 'install the driver once per cluster, or name the charts\' clusters with the context key "cdk8s-azure-keyvault-csi/cluster"',
     } : undefined);

@@ -1,8 +1,8 @@
 import * as kplus from 'cdk8s-plus-27';
 import { IConstruct } from 'constructs';
-import * as rules from '../validation';
-import { OperatingSystem, paths } from './os';
-import * as installRules from './rules';
+import { check } from '../app/errors';
+import { OperatingSystem, paths } from '../facts/os';
+import * as installRules from '../rules/install';
 
 /** An extra volume mounted into an install container (e.g. CA certificates, a proxy configuration). */
 export interface InstallVolumeMount {
@@ -57,9 +57,9 @@ export class ExtraVolumes {
   /** Checks a new mount path and claims it. */
   public claim(field: string, path: string, what: string): void {
     const linux = this.os === OperatingSystem.LINUX;
-    rules.check(this.scope, field, path, linux ? installRules.linuxPath(path) : installRules.windowsPath(path));
+    check(this.scope, field, path, linux ? installRules.linuxPath(path) : installRules.windowsPath(path));
     const clash = [...this.claimed.entries()].find(([p]) => this.overlaps(p, path));
-    rules.check(this.scope, field, path, clash ? {
+    check(this.scope, field, path, clash ? {
       rule: `it overlaps ${clash[1]} mounted at ${clash[0]}`,
       fix: 'mount it at another path',
     } : undefined);
@@ -77,7 +77,7 @@ export class ExtraVolumes {
     mounts.forEach((m, i) => this.claim(`${field}[${i}].path`, m.path, `${field}[${i}]`));
     mounts.forEach((m, i) => {
       const name = m.volume.name;
-      rules.check(this.scope, `${field}[${i}].volume`, name, this.reservedName(name) || (this.byName.has(name) && this.byName.get(name) !== m.volume) ? {
+      check(this.scope, `${field}[${i}].volume`, name, this.reservedName(name) || (this.byName.has(name) && this.byName.get(name) !== m.volume) ? {
         rule: `another volume of the ${this.pod} pod has this name`,
         fix: 'give the volume another name',
       } : undefined);

@@ -1,7 +1,7 @@
-import { IDENTITY_BINDING_MIN_PROVIDER_VERSION } from '../constants';
-import { Provider } from '../install/defaults';
-import { compareVersions } from '../install/version';
-import { Violation } from '../validation';
+import { Violation } from './model';
+import { compareVersions } from './version';
+import { IDENTITY_BINDING_MIN_PROVIDER_VERSION } from '../facts/constants';
+import { Provider } from '../facts/install';
 
 /**
  * Rules between the classes and the driver and provider installs of one cluster, as pure

@@ -1,9 +1,9 @@
 import { error, Finding } from './model';
-import { FEDERATED_CREDENTIAL_LIMIT } from '../constants';
+import { FEDERATED_CREDENTIAL_LIMIT } from '../facts/constants';
 
 /**
  * Identity rules over a whole app or manifest set. The single-value rules (client ID, tenant,
- * placeholders) are in src/validation.ts.
+ * placeholders) are in src/rules/values.ts.
  */
 
 /**

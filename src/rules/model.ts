@@ -4,6 +4,17 @@
  * same model and the same rules (src/rules/*) judge both.
  */
 
+/** A broken rule and how to fix it: what every rule returns, alone or at a field (`Finding`). */
+export interface Violation {
+  readonly rule: string;
+  readonly fix: string;
+}
+
+/** The message of a broken rule at a field, the same through every door: `field "value" is invalid: rule. Fix: fix.` */
+export function describeViolation(field: string, value: unknown, violation: Violation): string {
+  return `${field} ${JSON.stringify(value)} is invalid: ${violation.rule}. Fix: ${violation.fix}.`;
+}
+
 /** One entry of `spec.parameters.objects` (the provider's KeyVaultObject YAML keys). */
 export interface ObjectEntry {
   readonly objectName: string;
@@ -64,7 +75,7 @@ export function warning(field: string, value: unknown, rule: string, fix: string
   return { field, value, rule, fix, severity: 'warning' };
 }
 
-/** A single-value rule's violation (src/validation.ts) as an error finding, or nothing. */
+/** A single-value rule's violation (src/rules/values.ts) as an error finding, or nothing. */
 export function finding(field: string, value: unknown, violation: { rule: string; fix: string } | undefined): Finding[] {
   return violation ? [error(field, value, violation.rule, violation.fix)] : [];
 }

@@ -1,5 +1,5 @@
 import { ClassContext, error, finding, Finding, ObjectEntry, warning } from './model';
-import * as rules from '../validation';
+import * as rules from './values';
 
 /**
  * Rules of the `objects` parameter: one entry at a time (`checkObject`) and the files the

@@ -1,6 +1,6 @@
 import { ClassContext, error, finding, Finding, ObjectEntry, SecretObjectEntry, warning } from './model';
 import { describeFiles, fileOf, FilePart, partWritten } from './objects';
-import * as rules from '../validation';
+import * as rules from './values';
 
 /**
  * Rules of `spec.secretObjects`: the Kubernetes Secrets the driver syncs from mounted files.

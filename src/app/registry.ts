@@ -1,0 +1,157 @@
+import { IConstruct } from 'constructs';
+import { CLUSTER_CONTEXT_KEY } from '../facts/constants';
+import { IdentityMode } from '../facts/identity-mode';
+
+/**
+ * @internal
+ * What the app-wide checks and derived settings need to know about a SecretProviderClass.
+ */
+export interface RegisteredClass {
+  readonly node: IConstruct['node'];
+  /** Service-account token audience the class's identity needs, if any. */
+  readonly tokenAudience?: string;
+  /** Whether the class syncs at least one Kubernetes Secret. */
+  readonly syncsSecrets: boolean;
+  /** How the class signs in (identity binding needs provider v1.8.0+, pod identity the host network). */
+  readonly identityMode: IdentityMode;
+  /** In-provider path of the custom cloud environment file, if any. */
+  readonly cloudEnvironmentFile?: string;
+}
+
+/**
+ * @internal
+ * What the app-wide checks need to know about a `SecretsStoreCsiDriver`.
+ */
+export interface RegisteredDriver {
+  readonly node: IConstruct['node'];
+  /** The cluster the driver installs into (see `AppRegistry.clusterOf`). */
+  readonly cluster: string;
+  /** Directories the Linux driver searches for provider sockets; none when it installs no Linux DaemonSet. */
+  readonly linuxProvidersDirs?: string[];
+  /** Directories the Windows driver searches for provider sockets; none when it installs no Windows DaemonSet. */
+  readonly windowsProvidersDirs?: string[];
+}
+
+/**
+ * @internal
+ * What the app-wide checks need to know about an `AzureKeyVaultProvider`.
+ */
+export interface RegisteredProvider {
+  readonly node: IConstruct['node'];
+  /** The cluster the provider installs into (see `AppRegistry.clusterOf`). */
+  readonly cluster: string;
+  /** Provider release, e.g. `v1.8.2`. */
+  readonly version: string;
+  /** Host directory of the Linux provider socket; none when it installs no Linux DaemonSet. */
+  readonly linuxProvidersDir?: string;
+  /** Host directory of the Windows provider socket; none when it installs no Windows DaemonSet. */
+  readonly windowsProvidersDir?: string;
+  /** In-container path of the mounted custom cloud environment file, if any. */
+  readonly cloudEnvironmentFile?: string;
+  /** `dnsPolicy` of the Linux pod, if set. */
+  readonly dnsPolicy?: string;
+  /** Whether the Linux pod uses the host network. */
+  readonly hostNetwork: boolean;
+  /** Whether the provider writes `<file>.crt` and `<file>.key` for certificate-backed secrets. */
+  readonly writeCertAndKeyInSeparateFiles?: boolean;
+}
+
+/** @internal A federated identity credential subject a workload identity needs. */
+export interface FederatedSubject {
+  readonly cluster: string;
+  readonly namespace: string;
+  readonly serviceAccount: string;
+}
+
+/**
+ * @internal
+ * Per-app bookkeeping, filled as constructs are created and mounted, so that app-wide derived
+ * settings and checks read a list instead of scanning the construct tree (fleet-scale apps have
+ * tens of thousands of constructs).
+ */
+export class AppRegistry {
+  public static of(scope: IConstruct): AppRegistry {
+    const root = scope.node.root;
+    let registry = REGISTRIES.get(root);
+    if (!registry) {
+      registry = new AppRegistry(root);
+      REGISTRIES.set(root, registry);
+    }
+    return registry;
+  }
+
+  /** The cluster a construct deploys to: the context key, or one unnamed cluster per app. */
+  public static clusterOf(scope: IConstruct): string {
+    return AppRegistry.clusterOfNode(scope.node);
+  }
+
+  /** The cluster of a construct, from its node (for registered entries that keep only the node). */
+  public static clusterOfNode(node: IConstruct['node']): string {
+    const cluster = node.tryGetContext(CLUSTER_CONTEXT_KEY);
+    return cluster === undefined ? '' : String(cluster);
+  }
+
+  /** Every `KeyVaultSecretProviderClass` in the app, in creation order. */
+  public readonly classes: RegisteredClass[] = [];
+
+  /** Every `SecretsStoreCsiDriver` in the app, in creation order. */
+  public readonly drivers: RegisteredDriver[] = [];
+
+  /** Every `AzureKeyVaultProvider` in the app, in creation order. */
+  public readonly providers: RegisteredProvider[] = [];
+
+  /** Federated subjects per workload-identity client ID, keyed by cluster/namespace/ServiceAccount. */
+  public readonly federatedSubjects = new Map<string, Map<string, FederatedSubject>>();
+
+  /** Identity binding constructs per `cluster` + client ID (one ClusterRole name per cluster). */
+  public readonly identityBindings = new Map<string, IConstruct>();
+
+  /** SecretProviderClasses per `cluster` + namespace + name: two would replace each other on apply. */
+  public readonly classNames = new Map<string, IConstruct>();
+
+  /** Work that needs the finished app (see `defer`), in the order it was deferred. */
+  private readonly deferred: ((synthesizing: boolean) => void)[] = [];
+  private settlesOnValidation = false;
+
+  private constructor(private readonly root: IConstruct) {}
+
+  /**
+   * Defers `work` until the app is complete: the first validation of `app.synth()` /
+   * `Testing.synth()`, or an earlier `settle()`. Mounts use it to read the pod template as it ends
+   * up (containers and ServiceAccounts set after `mount()`).
+   */
+  public defer(work: (synthesizing: boolean) => void): void {
+    this.deferred.push(work);
+    if (this.settlesOnValidation) return;
+    this.settlesOnValidation = true;
+    // On the root, because cdk8s validates the tree in pre-order: the root's validation runs before
+    // every other one, so those read settled mounts (grants, federated subjects). Validation is also
+    // the last moment constructs can still be added (grants may create RBAC objects), and cdk8s runs
+    // it before it serializes any chart.
+    this.root.node.addValidation({ validate: () => { this.settle(); return []; } });
+  }
+
+  /**
+   * Runs the deferred work (each item once); call it before reading what mounts record.
+   *
+   * @param synthesizing whether cdk8s is validating the app right before it writes it (true from a
+   * validation), so nothing changes a workload until it is serialized
+   */
+  public settle(synthesizing = true): void {
+    for (const work of this.deferred.splice(0)) work(synthesizing);
+  }
+
+  /** Records a federated subject; returns whether the client ID was seen for the first time. */
+  public addFederatedSubject(clientId: string, subject: FederatedSubject): boolean {
+    let subjects = this.federatedSubjects.get(clientId);
+    const first = subjects === undefined;
+    if (!subjects) {
+      subjects = new Map();
+      this.federatedSubjects.set(clientId, subjects);
+    }
+    subjects.set(`${subject.cluster}\u0000${subject.namespace}\u0000${subject.serviceAccount}`, subject);
+    return first;
+  }
+}
+
+const REGISTRIES = new WeakMap<IConstruct, AppRegistry>();

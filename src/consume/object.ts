@@ -1,0 +1,211 @@
+import { IConstruct } from 'constructs';
+import { checkFindings } from '../app/errors';
+import { ObjectEntry } from '../rules/model';
+import { checkObject, fileOf, filesWritten, partWritten, versionCount } from '../rules/objects';
+
+/** The kind of Key Vault object, as the provider's `objectType`. */
+export enum ObjectType {
+  /** A secret (also the private key and chain of a certificate). */
+  SECRET = 'secret',
+  /** The public key of a key, as PEM. */
+  KEY = 'key',
+  /** The public certificate of a certificate (leaf only, no key). */
+  CERTIFICATE = 'cert',
+}
+
+/** How a certificate-backed secret is written (`objectFormat`). */
+export enum ObjectFormat {
+  /** PEM: private key, then the certificate chain (the provider's default). */
+  PEM = 'pem',
+  /** The PFX as stored (base64 unless `encoding: BASE64` decodes it to binary). */
+  PFX = 'pfx',
+}
+
+/** How a secret's value is decoded before it is written (`objectEncoding`). */
+export enum ObjectEncoding {
+  /** Written as is (the provider's default). */
+  UTF8 = 'utf-8',
+  /** Hex-decoded before writing. */
+  HEX = 'hex',
+  /** Base64-decoded before writing (e.g. a binary .pfx). */
+  BASE64 = 'base64',
+}
+
+/** Options for every Key Vault object. */
+export interface KeyVaultObjectOptions {
+  /**
+   * File name (relative path) to write the object to (`objectAlias`).
+   *
+   * @default - the object name
+   */
+  readonly alias?: string;
+
+  /**
+   * Version to read (`objectVersion`); with `versionHistory`, the newest version to start from.
+   *
+   * @default - the latest version
+   */
+  readonly version?: string;
+
+  /**
+   * Number of versions to write (`objectVersionHistory`): more than 1 writes `<file>/0` (newest)
+   * to `<file>/N-1`. Needs the Key Vault `list` permission.
+   *
+   * @default - only the current version, written to `<file>`
+   */
+  readonly versionHistory?: number;
+
+  /**
+   * Octal file mode of the written file(s) (`filePermission`), e.g. "0440".
+   *
+   * @default - the driver's default, 0644
+   */
+  readonly filePermission?: string;
+}
+
+/** Options for Key Vault secrets. */
+export interface KeyVaultSecretOptions extends KeyVaultObjectOptions {
+  /**
+   * Format of a certificate-backed secret (`objectFormat`).
+   *
+   * @default - PEM
+   */
+  readonly format?: ObjectFormat;
+
+  /**
+   * Decoding applied to the secret's value before writing (`objectEncoding`).
+   *
+   * @default - UTF-8 (written as is)
+   */
+  readonly encoding?: ObjectEncoding;
+}
+
+/**
+ * A Key Vault secret, key or certificate to write into the mount: one entry of the
+ * SecretProviderClass `objects` parameter.
+ */
+export class KeyVaultObject {
+  /** A secret: its value, or the private key and chain of a certificate. */
+  public static secret(name: string, options: KeyVaultSecretOptions = {}): KeyVaultObject {
+    return new KeyVaultObject(name, ObjectType.SECRET, options);
+  }
+
+  /** A key: its public key as PEM. */
+  public static key(name: string, options: KeyVaultObjectOptions = {}): KeyVaultObject {
+    return new KeyVaultObject(name, ObjectType.KEY, options);
+  }
+
+  /** A certificate: the public (leaf) certificate as PEM, without key or chain. */
+  public static certificate(name: string, options: KeyVaultObjectOptions = {}): KeyVaultObject {
+    return new KeyVaultObject(name, ObjectType.CERTIFICATE, options);
+  }
+
+  /** Name of the object in the vault. */
+  public readonly objectName: string;
+  /** Kind of object. */
+  public readonly objectType: ObjectType;
+  /** @default - the object name */
+  public readonly alias?: string;
+  /** @default - the latest version */
+  public readonly version?: string;
+  /** @default - only the current version */
+  public readonly versionHistory?: number;
+  /** @default - the driver's default, 0644 */
+  public readonly filePermission?: string;
+  /** @default - PEM */
+  public readonly format?: ObjectFormat;
+  /** @default - UTF-8 */
+  public readonly encoding?: ObjectEncoding;
+
+  private constructor(name: string, type: ObjectType, options: KeyVaultSecretOptions) {
+    this.objectName = name;
+    this.objectType = type;
+    this.alias = options.alias;
+    this.version = options.version;
+    this.versionHistory = options.versionHistory;
+    this.filePermission = options.filePermission;
+    this.format = options.format;
+    this.encoding = options.encoding;
+  }
+
+  /** The file (relative to the mount) the object is written to: the alias, else the name. */
+  public get fileName(): string {
+    return fileOf(this._entry());
+  }
+
+  /** Whether several versions are written, as `<fileName>/<index>`. */
+  public get writesVersionDirectory(): boolean {
+    return versionCount(this._entry()) > 0;
+  }
+
+  /**
+   * The files the provider writes for this object, relative to the mount (without the `.crt` and
+   * `.key` files a provider with `writeCertAndKeyInSeparateFiles` adds for certificate-backed secrets).
+   */
+  public get files(): string[] {
+    return filesWritten(this._entry());
+  }
+
+  /** Whether `path` (e.g. a synced Secret's `objectName`) is a file this object writes (see `files`). */
+  public writes(path: string): boolean {
+    return partWritten(this._entry(), path) !== undefined;
+  }
+
+  /** @internal The object as the provider reads it (src/rules/model.ts). */
+  public _entry(): ObjectEntry {
+    return {
+      objectName: this.objectName,
+      objectAlias: this.alias,
+      objectType: this.objectType,
+      objectVersion: this.version,
+      objectVersionHistory: this.versionHistory,
+      objectFormat: this.format,
+      objectEncoding: this.encoding,
+      filePermission: this.filePermission,
+    };
+  }
+
+  /** @internal Checks every field; `field` names the object in messages (e.g. "objects[2]"). */
+  public _validate(scope: IConstruct, field: string): void {
+    checkFindings(scope, checkObject(this._entry(), field), objectField);
+  }
+
+  /** @internal This object as one entry of the `objects` array: a YAML document with only the fields set. */
+  public _render(): string {
+    const lines = [`objectName: ${yamlString(this.objectName)}`];
+    if (this.alias !== undefined) lines.push(`objectAlias: ${yamlString(this.alias)}`);
+    lines.push(`objectType: ${this.objectType}`);
+    if (this.version !== undefined) lines.push(`objectVersion: ${yamlString(this.version)}`);
+    if (this.versionHistory !== undefined) lines.push(`objectVersionHistory: ${this.versionHistory}`); // int32: never quoted
+    if (this.format !== undefined) lines.push(`objectFormat: ${this.format}`);
+    if (this.encoding !== undefined) lines.push(`objectEncoding: ${this.encoding}`);
+    if (this.filePermission !== undefined) lines.push(`filePermission: "${this.filePermission}"`); // octal: always quoted
+    return lines.join('\n');
+  }
+}
+
+/**
+ * The `objects` parameter in the exact shape the provider parses: a YAML mapping whose `array`
+ * is a list of literal-block strings, each one object's YAML document.
+ */
+export function renderObjects(objects: readonly KeyVaultObject[]): string {
+  const entries = objects.map(object => `  - |\n${object._render().replace(/^/gm, '    ')}\n`);
+  return `array:\n${entries.join('')}`;
+}
+
+const PLAIN_SCALAR = /^[A-Za-z_][A-Za-z0-9_./-]*$/;
+const YAML_KEYWORD = /^(true|false|yes|no|on|off|y|n|null)$/i;
+
+/** A string as a YAML scalar that every YAML parser reads back as the same string. */
+const PROP_OF_KEY: Record<string, string> = {
+  objectAlias: 'alias', objectVersion: 'version', objectVersionHistory: 'versionHistory', objectFormat: 'format', objectEncoding: 'encoding',
+};
+
+/** A model field (`objects[0].objectAlias`) as the construct's prop (`objects[0].alias`) in messages. */
+export function objectField(field: string): string {
+  return field.replace(/\.(object[A-Za-z]+)$/, (whole, key: string) => PROP_OF_KEY[key] ? `.${PROP_OF_KEY[key]}` : whole);
+}
+
+function yamlString(value: string): string {
+  return PLAIN_SCALAR.test(value) && !YAML_KEYWORD.test(value) ? value : JSON.stringify(value);
+}

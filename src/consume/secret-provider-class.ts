@@ -1,0 +1,245 @@
+import { ApiObject, ApiObjectMetadata, Lazy } from 'cdk8s';
+import { Construct, IConstruct } from 'constructs';
+import { AzureCloud } from './cloud';
+import { KeyVaultIdentity } from './identity';
+import { mountClass, MountOptions, MountSource } from './mount';
+import { KeyVaultObject, objectField, renderObjects } from './object';
+import { SyncedSecret, SyncSecretOptions } from './synced-secret';
+import { envValueConsumers } from './synced-secret-consumers';
+import { SecretProviderClass } from '../../imports/secretproviderclass-secrets-store.csi.x-k8s.io';
+import { check, checkFindings, describeFindings } from '../app/errors';
+import { AppRegistry } from '../app/registry';
+import { Param, PROVIDER_NAME } from '../facts/constants';
+import { uniqueClassName } from '../rules/cluster';
+import { ClassContext, describeViolation } from '../rules/model';
+import { checkObjectFiles, FileClaims } from '../rules/objects';
+import { checkSecretName, checkSyncSources } from '../rules/sync';
+import * as rules from '../rules/values';
+
+/** Properties of a `KeyVaultSecretProviderClass`. */
+export interface KeyVaultSecretProviderClassProps {
+  /**
+   * Metadata of the SecretProviderClass.
+   *
+   * @default - a name generated from the construct path, the chart's namespace
+   */
+  readonly metadata?: ApiObjectMetadata;
+
+  /** Name of the Key Vault (`keyvaultName`). */
+  readonly keyVaultName: string;
+
+  /** Directory (tenant) ID of the Key Vault (`tenantID`); "adfs" with `AzureCloud.stack`. */
+  readonly tenantId: string;
+
+  /** How the provider signs in to Azure. */
+  readonly identity: KeyVaultIdentity;
+
+  /**
+   * Objects to write into the mount; add more with `addObject()`.
+   *
+   * @default - none yet (at least one is required at synth)
+   */
+  readonly objects?: KeyVaultObject[];
+
+  /**
+   * The Azure cloud of the Key Vault.
+   *
+   * @default AzureCloud.PUBLIC
+   */
+  readonly cloud?: AzureCloud;
+}
+
+/**
+ * A SecretProviderClass for the Azure Key Vault provider: what to read from which vault with
+ * which identity, and which Kubernetes Secrets to sync from it. Mount it into workloads with
+ * `mount()`.
+ */
+export class KeyVaultSecretProviderClass extends Construct {
+  /** The SecretProviderClass L1 (the imported CRD type): escape hatch for anything not modelled. */
+  public readonly apiObject: ApiObject;
+  /** Name of the SecretProviderClass, referenced by pod volumes. */
+  public readonly name: string;
+  /**
+   * Namespace of the class; pods mounting it must be in the same one.
+   *
+   * @default - none (the namespace kubectl applies to)
+   */
+  public readonly namespace?: string;
+  /** Name of the Key Vault. */
+  public readonly keyVaultName: string;
+  /** Directory (tenant) ID. */
+  public readonly tenantId: string;
+  /** How the provider signs in. */
+  public readonly identity: KeyVaultIdentity;
+  /** The Azure cloud. */
+  public readonly cloud: AzureCloud;
+
+  private readonly _objects: KeyVaultObject[] = [];
+  private readonly _syncedSecrets: SyncedSecret[] = [];
+  /** The paths the objects write, checked as each object is added (clashes in O(depth)). */
+  private readonly claims = new FileClaims();
+  /** Whether a workload mounts the class: the driver syncs Secrets only then. */
+  private _mounted = false;
+
+  constructor(scope: Construct, id: string, props: KeyVaultSecretProviderClassProps) {
+    super(scope, id);
+    this.cloud = props.cloud ?? AzureCloud.PUBLIC;
+    this.identity = props.identity;
+    this.keyVaultName = props.keyVaultName;
+    this.tenantId = props.tenantId;
+
+    check(this, 'keyVaultName', props.keyVaultName, rules.keyVaultName(props.keyVaultName));
+    check(this, 'tenantId', props.tenantId, rules.tenantId(props.tenantId, this.cloud.isStack));
+    if (this.cloud.environmentFile !== undefined) {
+      check(this, 'cloud.environmentFile', this.cloud.environmentFile, rules.mountPath(this.cloud.environmentFile));
+    }
+    props.identity._validate(this);
+
+    this.apiObject = new SecretProviderClass(this, 'Resource', {
+      metadata: props.metadata,
+      spec: {
+        provider: PROVIDER_NAME,
+        parameters: {
+          [Param.KEYVAULT_NAME]: props.keyVaultName,
+          [Param.TENANT_ID]: props.tenantId,
+          ...this.cloud._parameters(),
+          ...props.identity._parameters(),
+          [Param.OBJECTS]: Lazy.any({ produce: () => renderObjects(this._objects) }),
+        },
+        secretObjects: Lazy.any({ produce: () => this._syncedSecrets.length ? this._syncedSecrets.map(s => s._toSecretObject()) : undefined }),
+      },
+    });
+    this.name = this.apiObject.name;
+    this.namespace = this.apiObject.metadata.namespace;
+    const nameViolation = rules.dns1123Subdomain(this.name);
+    check(this, 'metadata.name', this.name, nameViolation && props.metadata?.name === undefined
+      ? { ...nameViolation, fix: 'set `metadata.name`, or use a construct id of lowercase letters, digits and hyphens (the name is generated from it)' }
+      : nameViolation);
+
+    this.addObject(...props.objects ?? []);
+    this.node.addValidation({ validate: () => this.validateContents() });
+    this.node.addValidation({ validate: () => this.validateSyncedSecretUse() });
+    this.register();
+  }
+
+  /** The objects the class writes (a copy; add with `addObject()`). */
+  public get objects(): KeyVaultObject[] {
+    return [...this._objects];
+  }
+
+  /** The Kubernetes Secrets synced from the class (a copy; add with `syncSecret()`). */
+  public get syncedSecrets(): SyncedSecret[] {
+    return [...this._syncedSecrets];
+  }
+
+  /** Adds objects to write; every file they write must be unique within the class. */
+  public addObject(...objects: KeyVaultObject[]): void {
+    for (const object of objects) {
+      const field = `objects[${this._objects.length}]`;
+      object._validate(this, field);
+      const clash = this.claims.claim(object._entry());
+      checkFindings(this, clash ? [clash] : [], objectField);
+      this._objects.push(object);
+    }
+  }
+
+  /**
+   * Syncs mounted files into a Kubernetes Secret (`secretObjects`), e.g. for env vars or an
+   * Ingress TLS secret. Needs a pod mounting the class and the driver's secret-sync RBAC (which
+   * `SecretsStoreCsiDriver` installs when a class in the app syncs).
+   */
+  public syncSecret(options: SyncSecretOptions): SyncedSecret {
+    const field = `secretObjects[${this._syncedSecrets.length}]`;
+    checkFindings(this, checkSecretName(options.secretName, new Set(this._syncedSecrets.map(s => s.secretName)), field));
+    const synced = SyncedSecret._create(this, field, options);
+    this._syncedSecrets.push(synced);
+    return synced;
+  }
+
+  /**
+   * Mounts the class into a workload: a Pod, Deployment, StatefulSet, DaemonSet, ReplicaSet,
+   * ReplicationController, Job or CronJob from any cdk8s-plus major, an imported `k8s` kind
+   * (`KubeDeployment`…) or a hand-written `ApiObject`. Adds a read-only CSI volume and read-only
+   * mounts, plus what the identity needs (RBAC grant for identity binding, federated subject for
+   * workload identity, `nodePublishSecretRef` for a service principal, the pod label for pod
+   * identity). The options are checked now; containers, the ServiceAccount and the pod's other
+   * volumes are read at synth, so they may be set before or after `mount()`.
+   */
+  public mount(workload: IConstruct, options: MountOptions = {}): void {
+    mountClass(this.mountSource(), workload, options);
+    this._mounted = true;
+  }
+
+  /**
+   * A synced Secret that something reads exists only while a pod mounts the class, and only in the
+   * class's namespace (the driver writes it in the namespace of the pods that mount the class).
+   */
+  private validateSyncedSecretUse(): string[] {
+    const where = this.namespace === undefined ? 'no namespace' : `namespace "${this.namespace}"`;
+    return this._syncedSecrets.flatMap((synced, i) => {
+      const field = `secretObjects[${i}].secretName`;
+      if (!synced._used) return [];
+      if (!this._mounted) {
+        return [describeViolation(field, synced.secretName, {
+          rule: `the Secret is used (envValue() or secret), but no workload mounts the class "${this.name}", and the driver creates a synced Secret only while a pod mounts the class`,
+          fix: `mount the class into the workload that reads the Secret (\`mount(workload)\`), in ${this.namespace === undefined ? 'the class\'s namespace' : where}`,
+        })];
+      }
+      if (synced._envValues.length === 0) return [];
+      const consumers = envValueConsumers(this);
+      return synced._envValues.flatMap(value => consumers.get(value) ?? [])
+        .filter(consumer => consumer.namespace !== this.namespace)
+        .map(consumer => describeViolation(field, synced.secretName, {
+          rule: `${consumer.scope.node.path} (${consumer.namespace === undefined ? 'no namespace' : `namespace "${consumer.namespace}"`}) reads it through envValue(), but the driver creates it only in ${where}, where the class is mounted`,
+          fix: `sync it from a class in the workload's namespace and mount that class into the workload, or move the workload to ${where}`,
+        }));
+    });
+  }
+
+  private mountSource(): MountSource {
+    return { scope: this, name: this.name, namespace: this.namespace, identity: this.identity, objects: () => this._objects };
+  }
+
+  /** Rules that depend on the whole class, checked at synth (objects and syncs may come later). */
+  private validateContents(): string[] {
+    const errors: string[] = [];
+    if (this._objects.length === 0) {
+      errors.push(describeViolation('objects', [], {
+        rule: 'a class must write at least one object (with none the mount succeeds but is empty)',
+        fix: 'pass `objects` or call addObject(KeyVaultObject.secret("name"))',
+      }));
+    }
+    const context = this.context();
+    const entries = this._objects.map(o => o._entry());
+    // Plain clashes threw in addObject(); the .crt/.key files depend on the cluster's provider.
+    if (context.writeCertAndKeyInSeparateFiles) errors.push(...describeFindings(checkObjectFiles(entries, context), objectField));
+    errors.push(...describeFindings(checkSyncSources(this._syncedSecrets.map(s => s._toSecretObject()), entries, context)));
+    return errors;
+  }
+
+  /** What the cluster's provider changes about the files the class writes. */
+  private context(): ClassContext {
+    const cluster = AppRegistry.clusterOf(this);
+    return {
+      writeCertAndKeyInSeparateFiles: AppRegistry.of(this).providers.some(p => p.cluster === cluster && p.writeCertAndKeyInSeparateFiles === true),
+    };
+  }
+
+  private register(): void {
+    const self = this;
+    // Same name and namespace in one cluster: `kubectl apply` of one replaces the other.
+    const registry = AppRegistry.of(this);
+    const cluster = AppRegistry.clusterOf(this);
+    const key = `${cluster}\u0000${this.namespace ?? ''}\u0000${this.name}`;
+    const existing = registry.classNames.get(key);
+    check(this, 'metadata.name', this.name, uniqueClassName(this.name, this.namespace, existing?.node.path, 'construct', cluster));
+    registry.classNames.set(key, this);
+    registry.classes.push({
+      node: this.node,
+      tokenAudience: this.identity.tokenAudience,
+      identityMode: this.identity.mode,
+      cloudEnvironmentFile: this.cloud.environmentFile,
+      get syncsSecrets() { return self._syncedSecrets.length > 0; },
+    });
+  }
+}
