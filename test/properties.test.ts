@@ -368,12 +368,12 @@ describe('KeyVaultSecretProviderClass', () => {
     expectThrows(() => newClass({ tenantId: 'adfs' }), 'test/spc', 'tenantId', 'adfs', /only valid with AzureCloud\.stack/);
   });
 
-  test('an invalid client ID throws naming identity.clientId, for every identity that has one', () => {
+  test('an invalid client ID throws naming the option (identity.clientId, identity.userAssignedClientId), for every identity that has one', () => {
     fc.assert(fc.property(invalidGuid, fc.constantFrom('binding', 'workload', 'vm'), (clientId, mode) => {
       const identity = mode === 'binding' ? KeyVaultIdentity.identityBinding({ clientId, externallyManagedRbac: true })
         : mode === 'workload' ? KeyVaultIdentity.workloadIdentity({ clientId })
           : KeyVaultIdentity.vmManagedIdentity({ userAssignedClientId: clientId });
-      expectThrows(() => newClass({ identity }), 'test/spc', 'identity.clientId', clientId, /GUID/);
+      expectThrows(() => newClass({ identity }), 'test/spc', mode === 'vm' ? 'identity.userAssignedClientId' : 'identity.clientId', clientId, /GUID/);
     }));
   });
 

@@ -172,6 +172,11 @@ export function errorOf(fn: () => unknown): string {
 export interface ExpectedProblem {
   /** Path of the construct the problem is reported on. */
   readonly path: string;
+  /**
+   * `Kind namespace/name` of the rendered object, for findings of the rendered check (the
+   * construct's manifest through validate's rules): those name the manifest field.
+   */
+  readonly object?: string;
   /** The field, e.g. "keyVaultName" or "objects[0].alias". */
   readonly field: string;
   /** The bad value, rendered as JSON in the message. */
@@ -187,7 +192,7 @@ export interface ExpectedProblem {
  * the construct path, the field with the bad value, the rule and a fix.
  */
 export function expectProblem(message: string, expected: ExpectedProblem): void {
-  const subject = `[${expected.path}] ${expected.field} ${JSON.stringify(expected.value)}`;
+  const subject = `[${expected.path}] ${expected.object ? `[${expected.object}] ` : ''}${expected.field} ${JSON.stringify(expected.value)}`;
   const line = message.split('\n').map(l => l.trim()).find(l => l.startsWith(subject));
   if (line === undefined) throw new Error(`no problem line starting with ${subject} in:\n${message}`);
   const [rule, fix, ...rest] = line.slice(subject.length).split(' Fix: ');

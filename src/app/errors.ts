@@ -1,30 +1,50 @@
 import { IConstruct } from 'constructs';
-import { describeViolation, Finding, Violation } from '../rules/model';
+import { AppRegistry } from './registry';
+import { describeFinding, Finding, Violation } from '../rules/model';
 
 /**
  * How constructs report a broken rule: the rule's message prefixed with the construct path, in
  * the `[path] message` shape cdk8s uses for validation errors.
  */
 
-/** The message for a violation with the construct path. */
-export function problem(scope: IConstruct, field: string, value: unknown, violation: Violation): string {
-  return `[${scope.node.path}] ${describeViolation(field, value, violation)}`;
+/** The message of a finding with the construct path. */
+export function problem(scope: IConstruct, finding: Finding): string {
+  return `[${scope.node.path}] ${describeFinding(finding)}`;
 }
 
-/** Throws when `violation` is set: eager validation of a single value. */
-export function check(scope: IConstruct, field: string, value: unknown, violation: Violation | undefined): void {
-  if (violation) {
-    throw new Error(problem(scope, field, value, violation));
+/** Throws the first finding, if any: eager validation. */
+export function check(scope: IConstruct, finding: Finding | readonly (Finding | undefined)[] | undefined): void;
+/** @deprecated inline rule (to move to src/rules) */
+export function check(scope: IConstruct, field: string, value: unknown, violation: Violation | undefined): void;
+export function check(scope: IConstruct, a: any, value?: unknown, violation?: Violation): void {
+  if (typeof a === 'string') {
+    if (violation) throw new Error(problem(scope, { field: a, value, rule: violation.rule, fix: violation.fix, severity: 'error' }));
+    return;
   }
+  const first = Array.isArray(a) ? a.find(f => f !== undefined) : a;
+  if (first) throw new Error(problem(scope, first));
 }
 
 /** The first finding as an eager error; `rename` maps the model's field names to the construct's props. */
 export function checkFindings(scope: IConstruct, findings: readonly Finding[], rename: (field: string) => string = f => f): void {
   const first = findings[0];
-  if (first) throw new Error(problem(scope, rename(first.field), first.value, first));
+  if (first) throw new Error(problem(scope, { ...first, field: rename(first.field) }));
 }
 
-/** Findings as `addValidation` messages; `rename` maps field names to the construct's props. */
+/** Findings as `addValidation` messages (cdk8s adds the path); `rename` maps field names to the construct's props. */
 export function describeFindings(findings: readonly Finding[], rename: (field: string) => string = f => f): string[] {
-  return findings.map(f => describeViolation(rename(f.field), f.value, f));
+  return findings.map(f => describeFinding({ ...f, field: rename(f.field) }));
+}
+
+/**
+ * @internal
+ * A construct's synth errors: its own cross-checks (fixes naming its props), then what the
+ * rendered check found in its objects for rules the cross-checks did not already report.
+ */
+export function withRenderedFindings(scope: IConstruct, own: readonly Finding[]): string[] {
+  const reported = new Set(own.map(f => f.ruleId));
+  return [
+    ...own.map(describeFinding),
+    ...AppRegistry.of(scope).findingsOf(scope).filter(f => !reported.has(f.ruleId)).map(f => f.message),
+  ];
 }

@@ -1,4 +1,5 @@
 import { IConstruct } from 'constructs';
+import { checkRendered, RenderedFinding, RenderedOwner } from './rendered-check';
 import { CLUSTER_CONTEXT_KEY } from '../facts/constants';
 import { IdentityMode } from '../facts/identity-mode';
 
@@ -109,8 +110,16 @@ export class AppRegistry {
   /** SecretProviderClasses per `cluster` + namespace + name: two would replace each other on apply. */
   public readonly classNames = new Map<string, IConstruct>();
 
+  /** Library constructs whose rendered objects are checked at synth (see rendered-check.ts). */
+  private readonly rendered: RenderedOwner[] = [];
+  private renderedFindings = new Map<IConstruct, RenderedFinding[]>();
   /** Work that needs the finished app (see `defer`), in the order it was deferred. */
   private readonly deferred: ((synthesizing: boolean) => void)[] = [];
+  /** Work run at every settle, before the rendered check (derived objects): idempotent. */
+  private readonly settleHooks: (() => void)[] = [];
+  /** Bumped by every change the library sees; the rendered check runs once per generation. */
+  private generation = 0;
+  private checkedGeneration = -1;
   private settlesOnValidation = false;
 
   private constructor(private readonly root: IConstruct) {}
@@ -122,23 +131,55 @@ export class AppRegistry {
    */
   public defer(work: (synthesizing: boolean) => void): void {
     this.deferred.push(work);
+    this.changed();
+  }
+
+  /**
+   * Runs `hook` at every settle, after the deferred work and before the rendered check: for
+   * objects derived from the whole app (the driver's sync RBAC), which must exist before the check.
+   */
+  public onSettle(hook: () => void): void {
+    this.settleHooks.push(hook);
+    this.changed();
+  }
+
+  /** Checks the construct's rendered objects at synth; `findingsOf(scope)` returns what the check found. */
+  public checkRenderedObjects(owner: RenderedOwner): void {
+    this.rendered.push(owner);
+    this.changed();
+  }
+
+  /** What the rendered check found in a construct's objects (empty before synth). */
+  public findingsOf(scope: IConstruct): readonly RenderedFinding[] {
+    return this.renderedFindings.get(scope) ?? [];
+  }
+
+  /** Records that the app changed in a way the library's synth-time work depends on. */
+  public changed(): void {
+    this.generation++;
     if (this.settlesOnValidation) return;
     this.settlesOnValidation = true;
     // On the root, because cdk8s validates the tree in pre-order: the root's validation runs before
-    // every other one, so those read settled mounts (grants, federated subjects). Validation is also
-    // the last moment constructs can still be added (grants may create RBAC objects), and cdk8s runs
-    // it before it serializes any chart.
+    // every other one, so those read settled mounts (grants, federated subjects) and the rendered
+    // check. Validation is also the last moment constructs can still be added (grants may create
+    // RBAC objects), and cdk8s runs it before it serializes any chart.
     this.root.node.addValidation({ validate: () => { this.settle(); return []; } });
   }
 
   /**
-   * Runs the deferred work (each item once); call it before reading what mounts record.
+   * Runs the deferred work (each item once) and the settle hooks; when synthesizing, then checks
+   * the rendered objects (once per generation: cdk8s validates the app again for every chart).
+   * Call it before reading what mounts record.
    *
    * @param synthesizing whether cdk8s is validating the app right before it writes it (true from a
    * validation), so nothing changes a workload until it is serialized
    */
   public settle(synthesizing = true): void {
     for (const work of this.deferred.splice(0)) work(synthesizing);
+    for (const hook of this.settleHooks) hook();
+    if (!synthesizing || this.checkedGeneration === this.generation) return;
+    this.checkedGeneration = this.generation;
+    this.renderedFindings = checkRendered(this.rendered);
   }
 
   /** Records a federated subject; returns whether the client ID was seen for the first time. */

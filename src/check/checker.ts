@@ -30,7 +30,6 @@ export interface CheckResult {
 const label = (m: Manifest) => `${m.kind} ${m.id}`;
 
 export function check(docs: readonly SourceDocument[]): CheckResult {
-  const findings: CheckFinding[] = [];
   const manifests: Manifest[] = [];
   const isObject = (value: unknown): value is Record<string, any> => typeof value === 'object' && value !== null && !Array.isArray(value);
   for (const doc of docs) {
@@ -46,6 +45,12 @@ export function check(docs: readonly SourceDocument[]): CheckResult {
     }
   }
 
+  return { findings: sortFindings(checkManifests(manifests), docs), documents: docs.length };
+}
+
+/** The rules on a set of manifests (one cluster's), unsorted: the checker's core, also run on what constructs render. */
+export function checkManifests(manifests: readonly Manifest[]): CheckFinding[] {
+  const findings: CheckFinding[] = [];
   // Installs first: the provider's flags change what a class writes.
   let csiDriver: Manifest | undefined;
   const drivers: DriverDaemonSet[] = [];
@@ -95,7 +100,7 @@ export function check(docs: readonly SourceDocument[]): CheckResult {
   checkAudiences(csiDriver, classes, findings);
   checkProviders(providers, drivers, classes, findings);
   checkSyncRbac(drivers, classes, secretWriters, findings);
-  return { findings: sortFindings(findings, docs), documents: docs.length };
+  return findings;
 }
 
 /**
@@ -219,7 +224,7 @@ function checkAudiences(csiDriver: Manifest | undefined, classes: ClassModel[], 
   }
   const audiences = audiencesOf(csiDriver);
   for (const [audience, users] of needing) {
-    const violation = audienceRequested(audiences, audience, describeUsers(users.map(u => label(u.manifest))), 'manifest');
+    const violation = audienceRequested(audiences, audience, describeUsers(users.map(u => label(u.manifest))), 'manifest', 'spec.tokenRequests');
     if (violation) findings.push(csiDriver.finding('error', 'csidriver-audience', ['spec', 'tokenRequests'], audiences, violation));
   }
 }
@@ -238,21 +243,21 @@ function checkProviders(providers: ProviderDaemonSet[], drivers: DriverDaemonSet
     const at = (...rest: (string | number)[]) => [...provider.specPath, ...rest];
     if (binding.length && provider.version === undefined) unversioned.push(`${label(m)} (${provider.image})`);
     if (provider.version !== undefined) {
-      const violation = providerVersionForIdentityBinding(provider.version, binding, 'manifest');
+      const violation = providerVersionForIdentityBinding(provider.version, binding, 'manifest', 'image');
       if (violation) findings.push(m.finding('error', 'provider-version', [...provider.container.path, 'image'], provider.image, violation));
     }
     if (provider.os === OperatingSystem.LINUX) {
-      const dns = dnsPolicyForIdentityBinding(provider.dnsPolicy, provider.hostNetwork, binding, 'manifest');
+      const dns = dnsPolicyForIdentityBinding(provider.dnsPolicy, provider.hostNetwork, binding, 'manifest', 'dnsPolicy');
       // Absent means ClusterFirst; then point at hostNetwork, the line that makes it matter.
       const region = provider.dnsPolicy === undefined ? m.region(at('hostNetwork')) : undefined;
       if (dns) findings.push(m.finding('error', 'provider-dns-policy', at('dnsPolicy'), provider.dnsPolicy ?? 'ClusterFirst', dns, region));
-      const host = hostNetworkForPodIdentity(provider.hostNetwork, podIdentity, 'manifest');
+      const host = hostNetworkForPodIdentity(provider.hostNetwork, podIdentity, 'manifest', 'hostNetwork');
       if (host) findings.push(m.finding('error', 'provider-host-network', at('hostNetwork'), provider.spec.hostNetwork ?? false, host));
     }
     for (const driver of drivers.filter(d => d.os === provider.os)) {
       if (!provider.providersDir || !driver.providersDirs.length) continue;
       const os = paths(provider.os);
-      const violation = providersDirAgreement(provider.os === OperatingSystem.WINDOWS, provider.providersDir.dir, driver.providersDirs, label(driver.manifest), (a, b) => os.same(a, b), 'manifest', { provider: 'providersDir', driver: 'providersDir' });
+      const violation = providersDirAgreement(provider.os === OperatingSystem.WINDOWS, provider.providersDir.dir, driver.providersDirs, label(driver.manifest), (a, b) => os.same(a, b), 'manifest', { provider: 'providersDir', driver: 'providersDir' }, 'hostPath');
       if (violation) findings.push(m.finding('error', 'providers-dir', provider.providersDir.path, provider.providersDir.dir, violation));
     }
   }
@@ -263,7 +268,7 @@ function checkProviders(providers: ProviderDaemonSet[], drivers: DriverDaemonSet
     const mounted = linux.flatMap(p => p.mountPaths);
     const within = (mount: string, file: string) => paths(OperatingSystem.LINUX).same(mount, file) || file.startsWith(`${mount.replace(/\/+$/, '')}/`);
     for (const cls of stack) {
-      const violation = environmentFileMounted(cls.cloudEnvFileName!, mounted.filter(p => within(p, cls.cloudEnvFileName!)).length ? [cls.cloudEnvFileName!] : mounted.filter(p => /\.json$/.test(p)), (a, b) => a === b, 'manifest');
+      const violation = environmentFileMounted(cls.cloudEnvFileName!, mounted.filter(p => within(p, cls.cloudEnvFileName!)).length ? [cls.cloudEnvFileName!] : mounted.filter(p => /\.json$/.test(p)), (a, b) => a === b, 'manifest', 'cloudEnvFileName');
       if (violation) findings.push(cls.manifest.finding('error', 'cloud-environment-file', ['spec', 'parameters', 'cloudEnvFileName'], cls.cloudEnvFileName, violation));
     }
   }
@@ -277,7 +282,7 @@ function checkSyncRbac(drivers: DriverDaemonSet[], classes: ClassModel[], writer
     const m = driver.manifest;
     const account = typeof driver.spec.serviceAccountName === 'string' && driver.spec.serviceAccountName ? driver.spec.serviceAccountName : 'default';
     if (!writers.bound(m.namespace, account)) continue; // the driver's RBAC is not in the input
-    const violation = syncRbacForSecretObjects(writers.allows(m.namespace, account), `${m.namespace ?? ''}/${account}`, users, 'manifest');
+    const violation = syncRbacForSecretObjects(writers.allows(m.namespace, account), `${m.namespace ?? ''}/${account}`, users, 'manifest', 'serviceAccountName');
     if (violation) findings.push(m.finding('error', 'driver-sync-rbac', [...driver.specPath, 'serviceAccountName'], account, violation));
   }
 }

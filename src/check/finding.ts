@@ -1,5 +1,5 @@
 
-import { NodePath, Region, SourceDocument } from './source';
+import { NodePath, Region } from './source';
 import { Violation, describeViolation } from '../rules/model';
 
 /**
@@ -49,6 +49,23 @@ export function fieldOf(nodePath: NodePath): string {
   return field;
 }
 
+/**
+ * Where a manifest comes from: a YAML document of an input file (`SourceDocument`), or an object
+ * a construct rendered at synth (no file; `file` names the construct).
+ */
+export interface ManifestSource {
+  /** The file, or the path of the construct that rendered the object. */
+  readonly file: string;
+  /** 0-based index of the document in the file. */
+  readonly index: number;
+  /** The document as plain JavaScript values. */
+  readonly value: unknown;
+  /** Where a path is in the file, if the source has positions. */
+  region(nodePath: NodePath): Region | undefined;
+  /** Where a line of a literal block string is (see `SourceDocument.regionInBlock`). */
+  regionInBlock(nodePath: NodePath, line: number, column: number, length: number): Region | undefined;
+}
+
 /** A Kubernetes object read from one document. */
 export class Manifest {
   public readonly apiVersion: string;
@@ -62,7 +79,7 @@ export class Manifest {
    * @param base where the object is in its document: [] for a document of its own, ["items", i]
    *   for an item of a `List` (`kubectl get -o yaml`)
    */
-  constructor(public readonly source: SourceDocument, private readonly base: NodePath = [], body: any = source.value) {
+  constructor(public readonly source: ManifestSource, private readonly base: NodePath = [], body: any = source.value) {
     this.body = body;
     this.apiVersion = typeof body.apiVersion === 'string' ? body.apiVersion : '';
     this.kind = typeof body.kind === 'string' ? body.kind : '';

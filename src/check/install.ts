@@ -144,7 +144,7 @@ export function readProvider(manifest: Manifest): ProviderDaemonSet | undefined 
     spec: pod.spec,
     container,
     image,
-    version: tag !== undefined && versionRule(tag) === undefined ? tag : undefined,
+    version: tag !== undefined && versionRule(tag, 'image') === undefined ? tag : undefined,
     hostNetwork: pod.spec.hostNetwork === true,
     dnsPolicy: typeof pod.spec.dnsPolicy === 'string' ? pod.spec.dnsPolicy : undefined,
     providersDir: hostPathOf(pod.specPath, pod.spec, container, socketDir, windows),

@@ -3,7 +3,7 @@ import { parseObjects, ParsedObjects } from './objects';
 import { NodePath } from './source';
 import { Audience, Param, PROVIDER_NAME } from '../facts/constants';
 import { IdentityMode } from '../facts/identity-mode';
-import { checkClassContents } from '../rules/class';
+import { checkClassContents, classWritesObjects } from '../rules/class';
 import { Violation, ClassContext, Finding, ObjectEntry, SecretObjectEntry } from '../rules/model';
 import * as rules from '../rules/values';
 
@@ -89,7 +89,7 @@ export function readClass(manifest: Manifest, findings: CheckFinding[], context:
     parameters[key] = value.trim();
     // The ID rules name placeholders themselves; objects are checked field by field.
     if (!SELF_CHECKED.includes(key)) {
-      const placeholder = rules.placeholder(value);
+      const placeholder = rules.placeholder(value, key);
       if (placeholder) findings.push(manifest.finding('error', 'placeholder', param(key), value, placeholder));
     }
   }
@@ -138,8 +138,8 @@ export function readClass(manifest: Manifest, findings: CheckFinding[], context:
 
   const clientId = parameters[Param.CLIENT_ID] || undefined;
   if (clientId !== undefined) {
-    const violation = rules.clientId(clientId);
-    if (violation) findings.push(manifest.finding('error', rules.placeholder(clientId) ? 'placeholder' : 'spc-parameters', param(Param.CLIENT_ID), raw[Param.CLIENT_ID], violation));
+    const violation = rules.clientId(clientId, Param.CLIENT_ID);
+    if (violation) findings.push(manifest.finding('error', rules.placeholder(clientId, Param.CLIENT_ID) ? 'placeholder' : 'spc-parameters', param(Param.CLIENT_ID), raw[Param.CLIENT_ID], violation));
   }
   if (mode === IdentityMode.IDENTITY_BINDING && clientId === undefined) {
     error(param(Param.CLIENT_ID), parameters[Param.CLIENT_ID] ?? null, { rule: 'identity binding signs in as a managed identity, and the provider fails with "clientID is required for identity binding"', fix: 'set clientID to the client ID of the managed identity bound to the cluster' });
@@ -157,8 +157,8 @@ export function readClass(manifest: Manifest, findings: CheckFinding[], context:
     if (mode !== IdentityMode.VM_MANAGED_IDENTITY) {
       warn(param(Param.USER_ASSIGNED_IDENTITY_ID), userAssigned, { rule: `the provider reads it only with ${Param.USE_VM_MANAGED_IDENTITY}: "true"`, fix: `remove it, or set ${Param.USE_VM_MANAGED_IDENTITY}: "true"` });
     } else {
-      const violation = rules.clientId(userAssigned);
-      if (violation) findings.push(manifest.finding('error', rules.placeholder(userAssigned) ? 'placeholder' : 'spc-parameters', param(Param.USER_ASSIGNED_IDENTITY_ID), raw[Param.USER_ASSIGNED_IDENTITY_ID], violation));
+      const violation = rules.clientId(userAssigned, Param.USER_ASSIGNED_IDENTITY_ID);
+      if (violation) findings.push(manifest.finding('error', rules.placeholder(userAssigned, Param.USER_ASSIGNED_IDENTITY_ID) ? 'placeholder' : 'spc-parameters', param(Param.USER_ASSIGNED_IDENTITY_ID), raw[Param.USER_ASSIGNED_IDENTITY_ID], violation));
     }
   }
 
@@ -167,21 +167,21 @@ export function readClass(manifest: Manifest, findings: CheckFinding[], context:
   if (!vault) {
     error(param(Param.KEYVAULT_NAME), raw[Param.KEYVAULT_NAME] ?? null, { rule: 'the vault name is required (the provider fails with "keyvaultName is not provided")', fix: 'set keyvaultName to the name in https://<name>.vault.azure.net' });
   } else {
-    const violation = rules.keyVaultName(vault);
-    if (violation) findings.push(manifest.finding('error', rules.placeholder(vault) ? 'placeholder' : 'spc-parameters', param(Param.KEYVAULT_NAME), raw[Param.KEYVAULT_NAME], violation));
+    const violation = rules.keyVaultName(vault, Param.KEYVAULT_NAME);
+    if (violation) findings.push(manifest.finding('error', rules.placeholder(vault, Param.KEYVAULT_NAME) ? 'placeholder' : 'spc-parameters', param(Param.KEYVAULT_NAME), raw[Param.KEYVAULT_NAME], violation));
   }
 
   const cloudName = parameters[Param.CLOUD_NAME];
   const cloud = cloudName ? CLOUDS.find(c => c.toLowerCase() === cloudName.toLowerCase()) : undefined;
-  if (cloudName && !cloud && !rules.placeholder(cloudName)) {
+  if (cloudName && !cloud && !rules.placeholder(cloudName, Param.CLOUD_NAME)) {
     error(param(Param.CLOUD_NAME), raw[Param.CLOUD_NAME], { rule: `must be one of ${CLOUDS.join(', ')} (the provider fails with "cloudName ${cloudName} is not valid")`, fix: 'use the cloud of the vault, or remove cloudName for the public cloud' });
   }
   const stack = cloud === STACK;
   const envFile = parameters[Param.CLOUD_ENV_FILE_NAME] || undefined;
   if (envFile !== undefined && !stack) {
     warn(param(Param.CLOUD_ENV_FILE_NAME), envFile, { rule: `the provider reads the environment file only with cloudName ${STACK}`, fix: `remove it, or set cloudName: ${STACK}` });
-  } else if (envFile !== undefined && !rules.placeholder(envFile)) {
-    const violation = rules.mountPath(envFile);
+  } else if (envFile !== undefined && !rules.placeholder(envFile, Param.CLOUD_ENV_FILE_NAME)) {
+    const violation = rules.mountPath(envFile, Param.CLOUD_ENV_FILE_NAME);
     if (violation) error(param(Param.CLOUD_ENV_FILE_NAME), envFile, violation);
   } else if (stack && envFile === undefined) {
     warn(param(Param.CLOUD_NAME), cloudName, { rule: `${STACK} takes its endpoints from a JSON file, and no ${Param.CLOUD_ENV_FILE_NAME} names it (works only if the provider pods set AZURE_ENVIRONMENT_FILEPATH)`, fix: `set ${Param.CLOUD_ENV_FILE_NAME} to the file's path in the provider container` });
@@ -199,8 +199,8 @@ export function readClass(manifest: Manifest, findings: CheckFinding[], context:
   const tenantKey = tenant ? Param.TENANT_ID : LEGACY_TENANT;
   const tenantValue = tenant || legacy;
   if (tenantValue) {
-    const violation = rules.tenantId(tenantValue, stack);
-    if (violation) findings.push(manifest.finding('error', rules.placeholder(tenantValue) ? 'placeholder' : 'spc-parameters', param(tenantKey), raw[tenantKey], violation));
+    const violation = rules.tenantId(tenantValue, stack, tenantKey);
+    if (violation) findings.push(manifest.finding('error', rules.placeholder(tenantValue, tenantKey) ? 'placeholder' : 'spc-parameters', param(tenantKey), raw[tenantKey], violation));
   }
 
   // Objects and synced secrets.
@@ -213,9 +213,8 @@ export function readClass(manifest: Manifest, findings: CheckFinding[], context:
     for (const problem of parsed.problems) {
       findings.push(objectsFinding(manifest, problem.severity, 'spc-objects', problem.field, problem.value, problem, parsed, problem.spot));
     }
-    if (parsed.entries.length === 0 && parsed.problems.length === 0) {
-      error(param(Param.OBJECTS), objectsText, { rule: 'a class must write at least one object (with none the mount succeeds but is empty)', fix: 'add a `- |` block with objectName and objectType' });
-    }
+    const empty = parsed.problems.length === 0 ? classWritesObjects(parsed.entries.length, 'manifest', Param.OBJECTS) : undefined;
+    if (empty) error(param(Param.OBJECTS), objectsText, empty);
   }
   const secretObjects = readSecretObjects(manifest, findings);
 
@@ -234,9 +233,12 @@ export function readClass(manifest: Manifest, findings: CheckFinding[], context:
   // A placeholder is the better message, in place of the rule it breaks (e.g. an object name).
   const reported = new Map<string, Finding>();
   parsed.entries.forEach((entry, i) => {
-    for (const [key, value] of Object.entries(entry)) {
-      const placeholder = typeof value === 'string' ? rules.placeholder(value) : undefined;
-      if (placeholder) reported.set(`${Param.OBJECTS}[${i}].${key}`, { field: `${Param.OBJECTS}[${i}].${key}`, value, severity: 'error', ...placeholder });
+    // Where a leftover placeholder breaks the mount: the name and version sent to Key Vault (a
+    // file name like "<x>" works, and type, format and encoding have their own rules).
+    for (const key of ['objectName', 'objectVersion'] as const) {
+      const value = entry[key];
+      const placeholder = typeof value === 'string' ? rules.placeholder(value, `${Param.OBJECTS}[${i}].${key}`) : undefined;
+      if (placeholder) reported.set(placeholder.field, placeholder);
     }
   });
   for (const f of reported.values()) findings.push(objectsFinding(manifest, 'error', 'placeholder', f.field.slice(Param.OBJECTS.length), f.value, f, parsed));

@@ -1,11 +1,13 @@
 import { ApiObject, Lazy } from 'cdk8s';
 import * as kplus from 'cdk8s-plus-27';
 import { Construct } from 'constructs';
-import { IdentityBindingIdentity, IIdentityBindingGrantor, KeyVaultIdentity } from './identity';
+import { IIdentityBindingGrantor, KeyVaultIdentity } from './identity';
 import { clusterScoped } from '../app/cluster-scoped';
 import { check } from '../app/errors';
 import { AppRegistry } from '../app/registry';
 import { CLIENT_ID_ANNOTATION, IDENTITY_BINDING_API_GROUP, IDENTITY_BINDING_VERB } from '../facts/constants';
+import { bindingNamePrefix, bindingPairName, grantedNamespace, uniqueBinding } from '../rules/identity';
+import * as types from '../rules/types';
 import * as rules from '../rules/values';
 
 /** Properties of an `AksIdentityBinding`. */
@@ -31,9 +33,6 @@ interface NamespaceRbac {
   readonly subjects: Map<string, { kind: string; name: string; namespace: string }>;
 }
 
-/** Longest name prefix that leaves room for "-" and a 63-character namespace within 253. */
-const MAX_PREFIX = 253 - 1 - 63;
-
 /**
  * The Kubernetes side of an AKS identity binding for one managed identity: per namespace with
  * granted ServiceAccounts, a ClusterRole that allows `use-managed-identity` on the identity's
@@ -56,15 +55,16 @@ export class AksIdentityBinding extends Construct implements IIdentityBindingGra
 
   constructor(scope: Construct, id: string, props: AksIdentityBindingProps) {
     super(scope, id);
-    check(this, 'clientId', props.clientId, rules.clientId(props.clientId));
+    props = props ?? {};
+    check(this, [
+      types.requiredString(props.clientId, 'clientId', '00000000-0000-0000-0000-000000000000') ?? rules.clientId(props.clientId, 'clientId'),
+      types.optionalString(props.name, 'name', 'use-mi-kv-reader'),
+    ]);
     const name = props.name ?? `use-mi-${props.clientId.toLowerCase()}`;
-    check(this, 'name', name, rules.dns1123Subdomain(name) ?? (name.length > MAX_PREFIX ? {
-      rule: `the ClusterRole and ClusterRoleBinding are named "<name>-<namespace>", at most 253 characters, and a namespace may have 63: name has at most ${MAX_PREFIX} (this one has ${name.length})`,
-      fix: 'use a shorter name, e.g. "use-mi-kv-reader"',
-    } : undefined));
+    check(this, rules.dns1123Subdomain(name, 'name') ?? bindingNamePrefix(name, 'name'));
     this.clientId = props.clientId;
     this.name = name;
-    this.identity = new IdentityBindingIdentity(props.clientId, false, this);
+    this.identity = KeyVaultIdentity._boundTo(props.clientId, this);
     this.register();
   }
 
@@ -87,10 +87,7 @@ export class AksIdentityBinding extends Construct implements IIdentityBindingGra
   public grant(...serviceAccounts: kplus.IServiceAccount[]): void {
     for (const serviceAccount of serviceAccounts) {
       const subject = serviceAccount.toSubjectConfiguration();
-      check(this, 'grant', subject.name, subject.namespace ? undefined : {
-        rule: 'a ServiceAccount subject needs a namespace, and this ServiceAccount has none',
-        fix: 'set the namespace of the ServiceAccount\'s chart or metadata',
-      });
+      check(this, grantedNamespace(subject.namespace, subject.name, 'grant'));
       this._grantSubject(subject.namespace!, subject.name);
     }
   }
@@ -113,10 +110,7 @@ export class AksIdentityBinding extends Construct implements IIdentityBindingGra
 
   private createRbac(namespace: string): NamespaceRbac {
     const name = `${this.name}-${namespace}`;
-    check(this, 'name', name, rules.dns1123Subdomain(name) && {
-      rule: `the ClusterRole and ClusterRoleBinding for namespace "${namespace}" are named "<name>-<namespace>", which must be a DNS-1123 subdomain of at most 253 characters`,
-      fix: 'use a shorter `name`, or a namespace that is a DNS-1123 label',
-    });
+    check(this, bindingPairName(name, namespace, 'name'));
     const subjects = new Map<string, { kind: string; name: string; namespace: string }>();
     const clusterRole = new kplus.k8s.KubeClusterRole(this, `ClusterRole-${namespace}`, {
       metadata: clusterScoped({ name }),
@@ -138,10 +132,10 @@ export class AksIdentityBinding extends Construct implements IIdentityBindingGra
     const bindings = AppRegistry.of(this).identityBindings;
     const key = `${cluster}\u0000${this.clientId}`;
     const existing = bindings.get(key);
-    check(this, 'clientId', this.clientId, existing ? {
-      rule: `${existing.node.path} already binds this identity${cluster ? ` in cluster "${cluster}"` : ''}`,
-      fix: 'reuse that AksIdentityBinding (grant() more ServiceAccounts), or name the charts\' clusters with the context key "cdk8s-azure-keyvault-csi/cluster"',
-    } : undefined);
+    check(this, uniqueBinding(existing?.node.path, this.clientId, cluster, 'clientId'));
     bindings.set(key, this);
+    const registry = AppRegistry.of(this);
+    registry.checkRenderedObjects({ scope: this, cluster, objects: () => [...this.clusterRoles, ...this.clusterRoleBindings] });
+    this.node.addValidation({ validate: () => registry.findingsOf(this).map(f => f.message) });
   }
 }

@@ -4,7 +4,11 @@ import { check, describeFindings } from '../app/errors';
 import { AppRegistry } from '../app/registry';
 import { Audience, Param, POD_IDENTITY_LABEL } from '../facts/constants';
 import { IdentityMode } from '../facts/identity-mode';
-import { federatedCredentialBudget } from '../rules/identity';
+import {
+  federatedCredentialBudget, identityBindingGrantor, subjectNamespace, subjectServiceAccount,
+} from '../rules/identity';
+import { Finding } from '../rules/model';
+import * as types from '../rules/types';
 import * as rules from '../rules/values';
 
 /** Options for `KeyVaultIdentity.identityBinding`. */
@@ -64,33 +68,50 @@ export interface IIdentityBindingGrantor extends IConstruct {
 }
 
 /**
+ * How one identity mode signs in: the parameters it writes, its checks, and what a mounting
+ * workload needs. `KeyVaultIdentity` delegates to one of these (the strategy), so that its own
+ * API has no constructor users could call.
+ */
+interface SignIn {
+  readonly mode: IdentityMode;
+  readonly clientId?: string;
+  readonly tokenAudience?: string;
+  /** Secret passed as the volume's `nodePublishSecretRef`. */
+  readonly nodePublishSecretName?: string;
+  /** The option values, checked when a class uses the identity (`field` prefixes the option names). */
+  findings(field: string): (Finding | undefined)[];
+  parameters(): Record<string, string>;
+  bind(workload: MountedWorkload): void;
+}
+
+/**
  * How the provider signs in to Azure. Each identity contributes the SecretProviderClass
  * parameters, what a mounting pod needs, and the service-account token audience the CSIDriver
  * must request.
  */
-export abstract class KeyVaultIdentity {
+export class KeyVaultIdentity {
   /**
-   * AKS identity binding: `useAzureTokenProxy: "true"` and `clientID`. Needs provider v1.8.0+, the
+   * AKS identity binding: `useAzureTokenProxy: "true"` and `clientID`. Needs provider v1.8.1+, the
    * CSIDriver audience `api://AKSIdentityBinding` and RBAC letting the pod's ServiceAccount use the
    * identity. Prefer `AksIdentityBinding.identity`, which also grants that RBAC on `mount()`.
    */
   public static identityBinding(options: IdentityBindingOptions): KeyVaultIdentity {
-    return new IdentityBindingIdentity(options.clientId, options.externallyManagedRbac ?? false);
+    return new KeyVaultIdentity(identityBinding(options ?? {}));
   }
 
   /** Microsoft Entra Workload ID: `clientID`; the CSIDriver must request `api://AzureADTokenExchange`. */
   public static workloadIdentity(options: WorkloadIdentityOptions): KeyVaultIdentity {
-    return new WorkloadIdentity(options.clientId);
+    return new KeyVaultIdentity(workloadIdentity(options ?? {}));
   }
 
   /** The node's managed identity: `useVMManagedIdentity: "true"`, user-assigned when a client ID is given. */
   public static vmManagedIdentity(options: VmManagedIdentityOptions = {}): KeyVaultIdentity {
-    return new VmManagedIdentity(options.userAssignedClientId);
+    return new KeyVaultIdentity(vmManagedIdentity(options ?? {}));
   }
 
   /** A service principal from a Kubernetes Secret, passed as the volume's `nodePublishSecretRef`. */
   public static servicePrincipal(options: ServicePrincipalOptions): KeyVaultIdentity {
-    return new ServicePrincipalIdentity(options.secretName);
+    return new KeyVaultIdentity(servicePrincipal(options ?? {}));
   }
 
   /**
@@ -98,11 +119,16 @@ export abstract class KeyVaultIdentity {
    * Deprecated upstream in favour of workload identity and identity binding; Linux nodes only.
    */
   public static podIdentity(options: PodIdentityOptions): KeyVaultIdentity {
-    return new PodIdentity(options.selector);
+    return new KeyVaultIdentity(podIdentity(options ?? {}));
+  }
+
+  /** @internal The identity of an `AksIdentityBinding`: mounts grant through `grantor`. */
+  public static _boundTo(clientId: string, grantor: IIdentityBindingGrantor): KeyVaultIdentity {
+    return new KeyVaultIdentity(identityBinding({ clientId }, grantor));
   }
 
   /** How the provider signs in. */
-  public abstract readonly mode: IdentityMode;
+  public readonly mode: IdentityMode;
 
   /**
    * Client ID written as the `clientID` parameter, or of the user-assigned VM identity.
@@ -118,162 +144,142 @@ export abstract class KeyVaultIdentity {
    */
   public readonly tokenAudience?: string;
 
-  protected constructor(clientId?: string, tokenAudience?: string) {
-    this.clientId = clientId;
-    this.tokenAudience = tokenAudience;
+  private constructor(private readonly signIn: SignIn) {
+    this.mode = signIn.mode;
+    this.clientId = signIn.clientId;
+    this.tokenAudience = signIn.tokenAudience;
   }
 
-  /** @internal Checks the identity's values; `scope` is the class using it. */
+  /** @internal Checks the identity's options; `scope` is the class using it. */
   public _validate(scope: IConstruct): void {
-    if (this.clientId !== undefined) check(scope, 'identity.clientId', this.clientId, rules.clientId(this.clientId));
+    check(scope, this.signIn.findings('identity'));
   }
 
   /** @internal SecretProviderClass parameters, exactly as the provider reads them. */
-  public abstract _parameters(): Record<string, string>;
+  public _parameters(): Record<string, string> {
+    return this.signIn.parameters();
+  }
 
   /** @internal What a workload mounting a class with this identity needs (RBAC grant, label, records). */
-  public _bind(_workload: MountedWorkload): void {}
+  public _bind(workload: MountedWorkload): void {
+    this.signIn.bind(workload);
+  }
 
   /** @internal Secret passed as the volume's `nodePublishSecretRef`, if any. */
   public get _nodePublishSecretName(): string | undefined {
-    return undefined;
+    return this.signIn.nodePublishSecretName;
   }
 }
 
-/** @internal */
-export class IdentityBindingIdentity extends KeyVaultIdentity {
-  public readonly mode = IdentityMode.IDENTITY_BINDING;
+/** A client ID option: a string, then a GUID. */
+function clientIdFindings(value: unknown, field: string): (Finding | undefined)[] {
+  return [types.requiredString(value, field, '00000000-0000-0000-0000-000000000000') ?? rules.clientId(value as string, field)];
+}
 
-  /**
-   * @param grantor the binding that grants mounting ServiceAccounts; looked up in the app when omitted
-   */
-  constructor(clientId: string, private readonly externallyManagedRbac: boolean, private readonly grantor?: IIdentityBindingGrantor) {
-    super(clientId, Audience.IDENTITY_BINDING);
-  }
+/** `grantor`: the binding that grants mounting ServiceAccounts; looked up in the app when omitted. */
+function identityBinding(options: IdentityBindingOptions, grantor?: IIdentityBindingGrantor): SignIn {
+  const clientId = options.clientId;
+  const externallyManagedRbac = options.externallyManagedRbac === true;
+  return {
+    mode: IdentityMode.IDENTITY_BINDING,
+    clientId,
+    tokenAudience: Audience.IDENTITY_BINDING,
+    findings: field => [
+      ...clientIdFindings(clientId, `${field}.clientId`),
+      types.optionalBoolean(options.externallyManagedRbac, `${field}.externallyManagedRbac`),
+    ],
+    parameters: () => ({ [Param.USE_AZURE_TOKEN_PROXY]: 'true', [Param.CLIENT_ID]: clientId }),
+    bind: workload => {
+      // Externally managed RBAC: nothing to grant, so the namespace's default ServiceAccount is fine.
+      if (externallyManagedRbac) return;
+      // At synth: the ServiceAccount and the AksIdentityBinding may both come after mount().
+      workload.atSynth(pod => {
+        const subject = requireSubject(workload, pod, 'identity binding grants the use of the managed identity to the pod\'s ServiceAccount');
+        if (!subject) return;
+        const cluster = AppRegistry.clusterOf(workload.scope);
+        const found = grantor ?? AppRegistry.of(workload.scope).identityBindings.get(`${cluster}\u0000${clientId}`) as IIdentityBindingGrantor | undefined;
+        if (!pod.report(identityBindingGrantor(found !== undefined, clientId, cluster, 'identity'))) return;
+        found!._grantSubject(subject.namespace, subject.serviceAccount);
+      });
+    },
+  };
+}
 
-  public _parameters(): Record<string, string> {
-    return { [Param.USE_AZURE_TOKEN_PROXY]: 'true', [Param.CLIENT_ID]: this.clientId! };
-  }
-
-  public _bind(workload: MountedWorkload): void {
-    // Externally managed RBAC: nothing to grant, so the namespace's default ServiceAccount is fine.
-    if (this.externallyManagedRbac) return;
-    // At synth: the ServiceAccount and the AksIdentityBinding may both come after mount().
-    workload.atSynth(pod => {
-      const subject = requireSubject(workload, pod, 'identity binding grants the use of the managed identity to the pod\'s ServiceAccount');
-      if (!subject) return;
+function workloadIdentity(options: WorkloadIdentityOptions): SignIn {
+  const clientId = options.clientId;
+  return {
+    mode: IdentityMode.WORKLOAD_IDENTITY,
+    clientId,
+    tokenAudience: Audience.WORKLOAD_IDENTITY,
+    findings: field => clientIdFindings(clientId, `${field}.clientId`),
+    parameters: () => ({ [Param.CLIENT_ID]: clientId }),
+    /** Records the federated credential subject at synth; the first mount of a client ID checks its budget at synth. */
+    bind: workload => {
+      const namespace = workload.namespace;
+      check(workload.scope, subjectNamespace(namespace, 'workload identity needs a federated credential for system:serviceaccount:<namespace>:<serviceaccount>', 'metadata.namespace'));
+      const registry = AppRegistry.of(workload.scope);
       const cluster = AppRegistry.clusterOf(workload.scope);
-      const grantor = this.grantor ?? AppRegistry.of(workload.scope).identityBindings.get(`${cluster}\u0000${this.clientId}`) as IIdentityBindingGrantor | undefined;
-      if (!pod.check('identity', this.clientId, grantor ? undefined : {
-        rule: `no AksIdentityBinding for this client ID${cluster ? ` in cluster "${cluster}"` : ''} grants the pod's ServiceAccount the use of the managed identity`,
-        fix: 'create `new AksIdentityBinding(chart, id, { clientId })` and use its `identity`, or set `externallyManagedRbac: true` if the ClusterRole and binding are managed elsewhere',
-      })) return;
-      grantor!._grantSubject(subject.namespace, subject.serviceAccount);
-    });
-  }
+      // Registered now, not at synth: a validation added while cdk8s validates would run too late.
+      if (!registry.federatedSubjects.has(clientId)) {
+        registry.federatedSubjects.set(clientId, new Map());
+        workload.classScope.node.addValidation({ validate: () => credentialBudget(registry, clientId) });
+      }
+      workload.atSynth(pod => registry.addFederatedSubject(clientId, {
+        cluster, namespace: namespace!, serviceAccount: pod.serviceAccountName ?? 'default',
+      }));
+    },
+  };
 }
 
-class WorkloadIdentity extends KeyVaultIdentity {
-  public readonly mode = IdentityMode.WORKLOAD_IDENTITY;
-
-  constructor(clientId: string) {
-    super(clientId, Audience.WORKLOAD_IDENTITY);
-  }
-
-  public _parameters(): Record<string, string> {
-    return { [Param.CLIENT_ID]: this.clientId! };
-  }
-
-  /** Records the federated credential subject at synth; the first mount of a client ID checks its budget at synth. */
-  public _bind(workload: MountedWorkload): void {
-    const namespace = workload.namespace;
-    check(workload.scope, 'metadata.namespace', namespace, namespace ? undefined : {
-      rule: 'workload identity needs the pod\'s namespace: the federated credential subject is system:serviceaccount:<namespace>:<serviceaccount>',
-      fix: 'set the chart\'s or the workload\'s namespace',
-    });
-    const registry = AppRegistry.of(workload.scope);
-    const cluster = AppRegistry.clusterOf(workload.scope);
-    // Registered now, not at synth: a validation added while cdk8s validates would run too late.
-    if (!registry.federatedSubjects.has(this.clientId!)) {
-      registry.federatedSubjects.set(this.clientId!, new Map());
-      workload.classScope.node.addValidation({ validate: () => this.checkCredentialBudget(registry) });
-    }
-    workload.atSynth(pod => registry.addFederatedSubject(this.clientId!, {
-      cluster, namespace: namespace!, serviceAccount: pod.serviceAccountName ?? 'default',
-    }));
-  }
-
-  private checkCredentialBudget(registry: AppRegistry): string[] {
-    registry.settle();
-    const needed = registry.federatedSubjects.get(this.clientId!)!.size;
-    // `az aks identity-binding create` puts one more credential on the identity, whatever the cluster.
-    const bound = [...registry.identityBindings.keys()].some(key => key.toLowerCase().endsWith(`\u0000${this.clientId!.toLowerCase()}`));
-    const problem = federatedCredentialBudget(this.clientId!, needed, bound);
-    return problem ? describeFindings([problem], () => 'identity.clientId') : [];
-  }
+function credentialBudget(registry: AppRegistry, clientId: string): string[] {
+  registry.settle();
+  const needed = registry.federatedSubjects.get(clientId)!.size;
+  // `az aks identity-binding create` puts one more credential on the identity, whatever the cluster.
+  const bound = [...registry.identityBindings.keys()].some(key => key.toLowerCase().endsWith(`\u0000${clientId.toLowerCase()}`));
+  const problem = federatedCredentialBudget(clientId, needed, bound);
+  return problem ? describeFindings([problem], () => 'identity.clientId') : [];
 }
 
-class VmManagedIdentity extends KeyVaultIdentity {
-  public readonly mode = IdentityMode.VM_MANAGED_IDENTITY;
-
-  public _parameters(): Record<string, string> {
-    const parameters: Record<string, string> = { [Param.USE_VM_MANAGED_IDENTITY]: 'true' };
-    // System-assigned: no userAssignedIdentityID at all (v1.8.1+ treats absent and "" alike).
-    if (this.clientId !== undefined) parameters[Param.USER_ASSIGNED_IDENTITY_ID] = this.clientId;
-    return parameters;
-  }
+function vmManagedIdentity(options: VmManagedIdentityOptions): SignIn {
+  const clientId = options.userAssignedClientId;
+  return {
+    mode: IdentityMode.VM_MANAGED_IDENTITY,
+    clientId,
+    findings: field => clientId === undefined ? [] : clientIdFindings(clientId, `${field}.userAssignedClientId`),
+    parameters: () => ({
+      [Param.USE_VM_MANAGED_IDENTITY]: 'true',
+      // System-assigned: no userAssignedIdentityID at all (v1.8.1+ treats absent and "" alike).
+      ...clientId === undefined ? {} : { [Param.USER_ASSIGNED_IDENTITY_ID]: clientId },
+    }),
+    bind: () => {},
+  };
 }
 
-class ServicePrincipalIdentity extends KeyVaultIdentity {
-  public readonly mode = IdentityMode.SERVICE_PRINCIPAL;
-
-  constructor(private readonly secretName: string) {
-    super();
-  }
-
-  public _validate(scope: IConstruct): void {
-    check(scope, 'identity.secretName', this.secretName, rules.dns1123Subdomain(this.secretName));
-  }
-
-  public _parameters(): Record<string, string> {
-    return {}; // no mode flag and no clientID: the provider falls back to nodePublishSecretRef
-  }
-
-  public get _nodePublishSecretName(): string {
-    return this.secretName;
-  }
+function servicePrincipal(options: ServicePrincipalOptions): SignIn {
+  const secretName = options.secretName;
+  return {
+    mode: IdentityMode.SERVICE_PRINCIPAL,
+    nodePublishSecretName: secretName,
+    findings: field => [types.requiredString(secretName, `${field}.secretName`, 'kv-creds') ?? rules.dns1123Subdomain(secretName, `${field}.secretName`)],
+    parameters: () => ({}), // no mode flag and no clientID: the provider falls back to nodePublishSecretRef
+    bind: () => {},
+  };
 }
 
-class PodIdentity extends KeyVaultIdentity {
-  public readonly mode = IdentityMode.POD_IDENTITY;
-
-  constructor(private readonly selector: string) {
-    super();
-  }
-
-  public _validate(scope: IConstruct): void {
-    check(scope, 'identity.selector', this.selector, rules.podIdentitySelector(this.selector));
-  }
-
-  public _parameters(): Record<string, string> {
-    return { [Param.USE_POD_IDENTITY]: 'true' };
-  }
-
-  public _bind(workload: MountedWorkload): void {
-    workload.atSynth(pod => pod.addLabel(POD_IDENTITY_LABEL, this.selector));
-  }
+function podIdentity(options: PodIdentityOptions): SignIn {
+  const selector = options.selector;
+  return {
+    mode: IdentityMode.POD_IDENTITY,
+    findings: field => [types.requiredString(selector, `${field}.selector`, 'kv-reader') ?? rules.podIdentitySelector(selector, `${field}.selector`)],
+    parameters: () => ({ [Param.USE_POD_IDENTITY]: 'true' }),
+    bind: workload => workload.atSynth(pod => pod.addLabel(POD_IDENTITY_LABEL, selector)),
+  };
 }
 
 /** The namespace and ServiceAccount of a mounting workload, or (reported at synth) why they are needed. */
 function requireSubject(workload: MountedWorkload, pod: SynthesizedPod, why: string): { namespace: string; serviceAccount: string } | undefined {
   const serviceAccount = pod.serviceAccountName;
-  const hasAccount = pod.check('serviceAccountName', serviceAccount, serviceAccount ? undefined : {
-    rule: `the pod names no ServiceAccount, and ${why} (granting the namespace's "default" ServiceAccount would let every pod without one use the identity)`,
-    fix: 'give the workload a ServiceAccount (e.g. `serviceAccount: binding.addServiceAccount(chart, id)`), or set `externallyManagedRbac: true` if the RBAC is managed elsewhere',
-  });
-  const hasNamespace = pod.check('metadata.namespace', workload.namespace, workload.namespace ? undefined : {
-    rule: `the pod has no namespace, and ${why} (a ServiceAccount subject needs one)`,
-    fix: 'set the chart\'s or the workload\'s namespace',
-  });
+  const hasAccount = pod.report(subjectServiceAccount(serviceAccount, why, 'serviceAccountName'));
+  const hasNamespace = pod.report(subjectNamespace(workload.namespace, why, 'metadata.namespace'));
   return hasAccount && hasNamespace ? { namespace: workload.namespace!, serviceAccount: serviceAccount! } : undefined;
 }

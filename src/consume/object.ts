@@ -1,7 +1,8 @@
 import { IConstruct } from 'constructs';
-import { checkFindings } from '../app/errors';
-import { ObjectEntry } from '../rules/model';
+import { check, checkFindings } from '../app/errors';
+import { error, Finding, ObjectEntry } from '../rules/model';
 import { checkObject, fileOf, filesWritten, partWritten, versionCount } from '../rules/objects';
+import * as types from '../rules/types';
 
 /** The kind of Key Vault object, as the provider's `objectType`. */
 export enum ObjectType {
@@ -167,6 +168,15 @@ export class KeyVaultObject {
 
   /** @internal Checks every field; `field` names the object in messages (e.g. "objects[2]"). */
   public _validate(scope: IConstruct, field: string): void {
+    check(scope, [
+      types.requiredString(this.objectName, `${field}.objectName`, 'secret1'),
+      types.optionalString(this.alias, `${field}.alias`, 'db/password'),
+      types.optionalString(this.version, `${field}.version`, '0123456789abcdef0123456789abcdef'),
+      types.optionalNumber(this.versionHistory, `${field}.versionHistory`, 5),
+      octalModeAsString(this.filePermission, `${field}.filePermission`),
+      types.optionalEnum(this.format, `${field}.format`, Object.values(ObjectFormat), 'ObjectFormat.PEM'),
+      types.optionalEnum(this.encoding, `${field}.encoding`, Object.values(ObjectEncoding), 'ObjectEncoding.BASE64'),
+    ]);
     checkFindings(scope, checkObject(this._entry(), field), objectField);
   }
 
@@ -208,4 +218,15 @@ export function objectField(field: string): string {
 
 function yamlString(value: string): string {
   return PLAIN_SCALAR.test(value) && !YAML_KEYWORD.test(value) ? value : JSON.stringify(value);
+}
+
+/**
+ * `filePermission` is octal text: a number (e.g. JavaScript's 0o644, which is 420) is rejected
+ * rather than guessed, and the fix names the quoted mode.
+ */
+function octalModeAsString(value: unknown, field: string): Finding | undefined {
+  if (typeof value === 'number' && Number.isInteger(value) && value >= 0 && value <= 0o7777) {
+    return error(field, value, 'must be a string of octal digits; a number is ambiguous (0o644 arrives as 420)', `quote the octal mode: "${value.toString(8).padStart(4, '0')}"`);
+  }
+  return types.optionalString(value, field, '0440');
 }

@@ -2,18 +2,21 @@ import { ApiObject, ApiObjectMetadata, Lazy } from 'cdk8s';
 import { Construct, IConstruct } from 'constructs';
 import { AzureCloud } from './cloud';
 import { KeyVaultIdentity } from './identity';
-import { mountClass, MountOptions, MountSource } from './mount';
+import { mountClass, MountOptions } from './mount';
 import { KeyVaultObject, objectField, renderObjects } from './object';
 import { SyncedSecret, SyncSecretOptions } from './synced-secret';
 import { envValueConsumers } from './synced-secret-consumers';
+import { MountSource } from './workload-mounts';
 import { SecretProviderClass } from '../../imports/secretproviderclass-secrets-store.csi.x-k8s.io';
-import { check, checkFindings, describeFindings } from '../app/errors';
+import { check, checkFindings, withRenderedFindings } from '../app/errors';
 import { AppRegistry } from '../app/registry';
 import { Param, PROVIDER_NAME } from '../facts/constants';
+import { classWritesObjects } from '../rules/class';
 import { uniqueClassName } from '../rules/cluster';
-import { ClassContext, describeViolation } from '../rules/model';
-import { checkObjectFiles, FileClaims } from '../rules/objects';
-import { checkSecretName, checkSyncSources } from '../rules/sync';
+import { Finding, present } from '../rules/model';
+import { FileClaims } from '../rules/objects';
+import { checkSecretName, syncedSecretMounted, syncedSecretReaderNamespace } from '../rules/sync';
+import * as types from '../rules/types';
 import * as rules from '../rules/values';
 
 /** Properties of a `KeyVaultSecretProviderClass`. */
@@ -83,16 +86,17 @@ export class KeyVaultSecretProviderClass extends Construct {
 
   constructor(scope: Construct, id: string, props: KeyVaultSecretProviderClassProps) {
     super(scope, id);
+    check(this, propTypes(props));
     this.cloud = props.cloud ?? AzureCloud.PUBLIC;
     this.identity = props.identity;
     this.keyVaultName = props.keyVaultName;
     this.tenantId = props.tenantId;
 
-    check(this, 'keyVaultName', props.keyVaultName, rules.keyVaultName(props.keyVaultName));
-    check(this, 'tenantId', props.tenantId, rules.tenantId(props.tenantId, this.cloud.isStack));
-    if (this.cloud.environmentFile !== undefined) {
-      check(this, 'cloud.environmentFile', this.cloud.environmentFile, rules.mountPath(this.cloud.environmentFile));
-    }
+    check(this, [
+      rules.keyVaultName(props.keyVaultName, 'keyVaultName'),
+      rules.tenantId(props.tenantId, this.cloud.isStack, 'tenantId'),
+      this.cloud.environmentFile === undefined ? undefined : rules.mountPath(this.cloud.environmentFile, 'cloud.environmentFile'),
+    ]);
     props.identity._validate(this);
 
     this.apiObject = new SecretProviderClass(this, 'Resource', {
@@ -111,14 +115,16 @@ export class KeyVaultSecretProviderClass extends Construct {
     });
     this.name = this.apiObject.name;
     this.namespace = this.apiObject.metadata.namespace;
-    const nameViolation = rules.dns1123Subdomain(this.name);
-    check(this, 'metadata.name', this.name, nameViolation && props.metadata?.name === undefined
-      ? { ...nameViolation, fix: 'set `metadata.name`, or use a construct id of lowercase letters, digits and hyphens (the name is generated from it)' }
-      : nameViolation);
+    const badName = rules.dns1123Subdomain(this.name, 'metadata.name');
+    check(this, badName && props.metadata?.name === undefined
+      ? { ...badName, fix: 'set `metadata.name`, or use a construct id of lowercase letters, digits and hyphens (the name is generated from it)' }
+      : badName);
 
     this.addObject(...props.objects ?? []);
-    this.node.addValidation({ validate: () => this.validateContents() });
-    this.node.addValidation({ validate: () => this.validateSyncedSecretUse() });
+    // What the class renders (after JSON patches) goes through validate's rules at synth.
+    this.node.addValidation({
+      validate: () => withRenderedFindings(this, [...present(classWritesObjects(this._objects.length, 'construct', 'objects')), ...this.syncedSecretUse()]),
+    });
     this.register();
   }
 
@@ -141,6 +147,7 @@ export class KeyVaultSecretProviderClass extends Construct {
       checkFindings(this, clash ? [clash] : [], objectField);
       this._objects.push(object);
     }
+    AppRegistry.of(this).changed();
   }
 
   /**
@@ -150,9 +157,10 @@ export class KeyVaultSecretProviderClass extends Construct {
    */
   public syncSecret(options: SyncSecretOptions): SyncedSecret {
     const field = `secretObjects[${this._syncedSecrets.length}]`;
-    checkFindings(this, checkSecretName(options.secretName, new Set(this._syncedSecrets.map(s => s.secretName)), field));
+    checkFindings(this, checkSecretName(options?.secretName, new Set(this._syncedSecrets.map(s => s.secretName)), field));
     const synced = SyncedSecret._create(this, field, options);
     this._syncedSecrets.push(synced);
+    AppRegistry.of(this).changed();
     return synced;
   }
 
@@ -174,55 +182,21 @@ export class KeyVaultSecretProviderClass extends Construct {
    * A synced Secret that something reads exists only while a pod mounts the class, and only in the
    * class's namespace (the driver writes it in the namespace of the pods that mount the class).
    */
-  private validateSyncedSecretUse(): string[] {
-    const where = this.namespace === undefined ? 'no namespace' : `namespace "${this.namespace}"`;
+  private syncedSecretUse(): Finding[] {
     return this._syncedSecrets.flatMap((synced, i) => {
       const field = `secretObjects[${i}].secretName`;
       if (!synced._used) return [];
-      if (!this._mounted) {
-        return [describeViolation(field, synced.secretName, {
-          rule: `the Secret is used (envValue() or secret), but no workload mounts the class "${this.name}", and the driver creates a synced Secret only while a pod mounts the class`,
-          fix: `mount the class into the workload that reads the Secret (\`mount(workload)\`), in ${this.namespace === undefined ? 'the class\'s namespace' : where}`,
-        })];
-      }
-      if (synced._envValues.length === 0) return [];
+      const unmounted = syncedSecretMounted(this._mounted, this.name, this.namespace, synced.secretName, field);
+      if (unmounted || synced._envValues.length === 0) return unmounted ? [unmounted] : [];
       const consumers = envValueConsumers(this);
       return synced._envValues.flatMap(value => consumers.get(value) ?? [])
-        .filter(consumer => consumer.namespace !== this.namespace)
-        .map(consumer => describeViolation(field, synced.secretName, {
-          rule: `${consumer.scope.node.path} (${consumer.namespace === undefined ? 'no namespace' : `namespace "${consumer.namespace}"`}) reads it through envValue(), but the driver creates it only in ${where}, where the class is mounted`,
-          fix: `sync it from a class in the workload's namespace and mount that class into the workload, or move the workload to ${where}`,
-        }));
+        .map(consumer => syncedSecretReaderNamespace(consumer.scope.node.path, consumer.namespace, this.namespace, synced.secretName, field))
+        .filter((f): f is Finding => f !== undefined);
     });
   }
 
   private mountSource(): MountSource {
     return { scope: this, name: this.name, namespace: this.namespace, identity: this.identity, objects: () => this._objects };
-  }
-
-  /** Rules that depend on the whole class, checked at synth (objects and syncs may come later). */
-  private validateContents(): string[] {
-    const errors: string[] = [];
-    if (this._objects.length === 0) {
-      errors.push(describeViolation('objects', [], {
-        rule: 'a class must write at least one object (with none the mount succeeds but is empty)',
-        fix: 'pass `objects` or call addObject(KeyVaultObject.secret("name"))',
-      }));
-    }
-    const context = this.context();
-    const entries = this._objects.map(o => o._entry());
-    // Plain clashes threw in addObject(); the .crt/.key files depend on the cluster's provider.
-    if (context.writeCertAndKeyInSeparateFiles) errors.push(...describeFindings(checkObjectFiles(entries, context), objectField));
-    errors.push(...describeFindings(checkSyncSources(this._syncedSecrets.map(s => s._toSecretObject()), entries, context)));
-    return errors;
-  }
-
-  /** What the cluster's provider changes about the files the class writes. */
-  private context(): ClassContext {
-    const cluster = AppRegistry.clusterOf(this);
-    return {
-      writeCertAndKeyInSeparateFiles: AppRegistry.of(this).providers.some(p => p.cluster === cluster && p.writeCertAndKeyInSeparateFiles === true),
-    };
   }
 
   private register(): void {
@@ -232,8 +206,9 @@ export class KeyVaultSecretProviderClass extends Construct {
     const cluster = AppRegistry.clusterOf(this);
     const key = `${cluster}\u0000${this.namespace ?? ''}\u0000${this.name}`;
     const existing = registry.classNames.get(key);
-    check(this, 'metadata.name', this.name, uniqueClassName(this.name, this.namespace, existing?.node.path, 'construct', cluster));
+    check(this, uniqueClassName(this.name, this.namespace, existing?.node.path, 'construct', cluster));
     registry.classNames.set(key, this);
+    registry.checkRenderedObjects({ scope: this, cluster, objects: () => [this.apiObject] });
     registry.classes.push({
       node: this.node,
       tokenAudience: this.identity.tokenAudience,
@@ -242,4 +217,19 @@ export class KeyVaultSecretProviderClass extends Construct {
       get syncsSecrets() { return self._syncedSecrets.length > 0; },
     });
   }
+}
+
+/** The props as untyped callers may pass them (JavaScript, jsii languages). */
+function propTypes(props: KeyVaultSecretProviderClassProps): (Finding | undefined)[] {
+  const objects: unknown = props?.objects;
+  return [
+    types.required(props, 'props', '{ keyVaultName, tenantId, identity, objects }'),
+    types.requiredString(props?.keyVaultName, 'keyVaultName', 'kvname'),
+    types.requiredString(props?.tenantId, 'tenantId', '00000000-0000-0000-0000-000000000000'),
+    types.instanceOf(props?.identity, 'identity', KeyVaultIdentity, 'a KeyVaultIdentity factory, e.g. KeyVaultIdentity.workloadIdentity({ clientId })'),
+    types.instanceOf(props?.cloud, 'cloud', AzureCloud, 'an AzureCloud member, e.g. AzureCloud.US_GOVERNMENT', false),
+    types.optionalList(objects, 'objects', 'KeyVaultObject') ?? (Array.isArray(objects)
+      ? objects.map((o, i) => types.instanceOf(o, `objects[${i}]`, KeyVaultObject, 'KeyVaultObject.secret(name), .key(name) or .certificate(name)')).find(f => f)
+      : undefined),
+  ];
 }

@@ -1,9 +1,10 @@
 import * as kplus from 'cdk8s-plus-27';
 import { Construct } from 'constructs';
 import { forgetEnvValueConsumers } from './synced-secret-consumers';
-import { checkFindings, problem } from '../app/errors';
+import { check, checkFindings } from '../app/errors';
 import { SecretObjectEntry } from '../rules/model';
-import { checkSecretObject } from '../rules/sync';
+import { checkSecretObject, syncedKeyExists } from '../rules/sync';
+import * as types from '../rules/types';
 
 /** Type of a Kubernetes Secret synced from mounted Key Vault objects. */
 export enum SyncedSecretType {
@@ -83,6 +84,7 @@ export class SyncedSecret {
 
   private constructor(scope: Construct, field: string, options: SyncSecretOptions) {
     this.options = options;
+    check(scope, optionTypes(options, field));
     checkFindings(scope, checkSecretObject(this._toSecretObject(), field));
     this.secretName = options.secretName;
     this.type = options.type;
@@ -105,12 +107,7 @@ export class SyncedSecret {
    * while a pod in the namespace mounts the class, so mount it into the same pod.
    */
   public envValue(key: string, options: kplus.EnvValueFromSecretOptions = {}): kplus.EnvValue {
-    if (!this.options.data.some(d => d.key === key)) {
-      throw new Error(problem(this._secret, 'key', key, {
-        rule: `the synced Secret "${this.secretName}" has no such key (keys: ${this.options.data.map(d => d.key).join(', ')})`,
-        fix: 'use one of its keys, or add the key to the `data` of syncSecret()',
-      }));
-    }
+    check(this._secret, syncedKeyExists(key, this.options.data.map(d => d.key), this.secretName, 'key'));
     const value = kplus.EnvValue.fromSecretValue({ secret: this.secret, key }, options); // marks the Secret used
     this._envValues.push(value);
     forgetEnvValueConsumers(this._secret);
@@ -127,4 +124,23 @@ export class SyncedSecret {
       data: this.options.data.map(d => ({ objectName: d.objectName, key: d.key })),
     };
   }
+}
+
+/** The options as untyped callers may pass them (JavaScript, jsii languages). */
+function optionTypes(options: SyncSecretOptions, field: string) {
+  const data: unknown = options?.data;
+  return [
+    types.required(options, field, '{ secretName, type, data }'),
+    types.requiredString(options?.secretName, `${field}.secretName`, 'app-secrets'),
+    types.required(options?.type, `${field}.type`, 'SyncedSecretType.OPAQUE')
+      ?? types.optionalEnum(options?.type, `${field}.type`, Object.values(SyncedSecretType), 'SyncedSecretType.OPAQUE'),
+    types.required(data, `${field}.data`, '[{ key: "password", objectName: "db-password" }]')
+      ?? types.optionalList(data, `${field}.data`, '{ key, objectName }'),
+    ...(Array.isArray(data) ? data.flatMap((d: any, i) => [
+      types.requiredString(d?.key, `${field}.data[${i}].key`, 'password'),
+      types.requiredString(d?.objectName, `${field}.data[${i}].objectName`, 'db-password'),
+    ]) : []),
+    types.optionalStringMap(options?.labels, `${field}.labels`, 'app: "web"'),
+    types.optionalStringMap(options?.annotations, `${field}.annotations`, 'owner: "team-a"'),
+  ];
 }

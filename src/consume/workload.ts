@@ -1,5 +1,5 @@
 import { IConstruct } from 'constructs';
-import { Violation } from '../rules/model';
+import { Finding } from '../rules/model';
 
 
 /**
@@ -28,6 +28,6 @@ export interface SynthesizedPod {
   readonly serviceAccountName?: string;
   /** Adds a label to the pod template (not to the workload's own metadata). */
   addLabel(key: string, value: string): void;
-  /** Reports a synth error on the workload when `violation` is set; returns whether the value is valid. */
-  check(field: string, value: unknown, violation: Violation | undefined): boolean;
+  /** Reports a finding as a synth error of the workload; returns whether there was none. */
+  report(finding: Finding | undefined): boolean;
 }

@@ -1,13 +1,14 @@
 import { ApiObject, Duration } from 'cdk8s';
 import * as kplus from 'cdk8s-plus-27';
 import { Construct } from 'constructs';
-import { providerErrors } from './cross-checks';
+import { providerFindings } from './cross-checks';
 import { InstallDaemonSetOptions, resolveDaemonSetOptions } from './daemonset-options';
 import { goDuration, millisOf } from './duration';
 import * as pod from './pod-options';
 import { addProviderDaemonSet } from './provider-daemonset';
 import { ExtraVolumes, InstallVolumeMount } from './volume-mounts';
-import { check } from '../app/errors';
+import { apiObjectsOf } from '../app/api-objects';
+import { check, withRenderedFindings } from '../app/errors';
 import { AppRegistry, RegisteredProvider } from '../app/registry';
 import { INSTALL_NAMESPACE, Provider, ProvidersDir } from '../facts/install';
 import { OperatingSystem, paths } from '../facts/os';
@@ -344,7 +345,7 @@ export class AzureKeyVaultProvider extends Construct {
     this.cloudEnvironmentFile = envFile ? envFile.mountPath ?? envFile.hostPath : undefined;
 
     // Eager checks of single values.
-    check(this, 'version', this.version, versionRule(this.version));
+    check(this, versionRule(this.version, 'version'));
     check(this, 'linux', linux, linux || windows ? undefined : {
       rule: 'the provider installs no DaemonSet when both `linux` and `windows` are false',
       fix: 'keep `linux` (the default) or set `windows: true`',
@@ -364,21 +365,21 @@ export class AzureKeyVaultProvider extends Construct {
         ?? [kplus.NodeLabelQuery.notIn(Provider.EXCLUDED_NODE_TYPE.key, [...Provider.EXCLUDED_NODE_TYPE.values])],
     }, windows, { app: 'the DaemonSets\' selector label' });
     const maxUnavailable = props.maxUnavailable ?? kplus.PercentOrAbsolute.absolute(Provider.MAX_UNAVAILABLE);
-    check(this, 'maxUnavailable', maxUnavailable.value, installRules.maxUnavailable(maxUnavailable.value));
-    if (props.imageRepository !== undefined) check(this, 'imageRepository', props.imageRepository, installRules.imageRepository(props.imageRepository));
-    check(this, 'image', image, installRules.image(image));
-    check(this, 'healthzPort', healthzPort, installRules.port(healthzPort));
-    check(this, 'healthzPath', healthzPath, installRules.httpPath(healthzPath));
-    check(this, 'healthzTimeout', healthzTimeout.toHumanString(), installRules.interval(millisOf(healthzTimeout), 1));
-    check(this, 'metricsPort', metricsPort, installRules.port(metricsPort));
+    check(this, installRules.maxUnavailable(maxUnavailable.value, 'maxUnavailable'));
+    if (props.imageRepository !== undefined) check(this, installRules.imageRepository(props.imageRepository, 'imageRepository'));
+    check(this, installRules.image(image, 'image'));
+    check(this, installRules.port(healthzPort, 'healthzPort'));
+    check(this, installRules.httpPath(healthzPath, 'healthzPath'));
+    check(this, installRules.interval(millisOf(healthzTimeout), 1, 'healthzTimeout', healthzTimeout.toHumanString()));
+    check(this, installRules.port(metricsPort, 'metricsPort'));
     check(this, 'metricsPort', metricsPort, metricsPort === healthzPort ? {
       rule: `the health endpoint already listens on port ${healthzPort}`,
       fix: `use different ports (defaults: healthz ${Provider.HEALTHZ_PORT}, metrics ${Provider.METRICS_PORT})`,
     } : undefined);
-    if (props.logVerbosity !== undefined) check(this, 'logVerbosity', props.logVerbosity, installRules.logVerbosity(props.logVerbosity));
-    if (props.customUserAgent !== undefined) check(this, 'customUserAgent', props.customUserAgent, installRules.singleLine(props.customUserAgent));
-    check(this, 'providersDir', this.providersDir, installRules.linuxPath(this.providersDir));
-    check(this, 'windowsProvidersDir', this.windowsProvidersDir, installRules.windowsPath(this.windowsProvidersDir));
+    if (props.logVerbosity !== undefined) check(this, installRules.logVerbosity(props.logVerbosity, 'logVerbosity'));
+    if (props.customUserAgent !== undefined) check(this, installRules.singleLine(props.customUserAgent, 'customUserAgent'));
+    check(this, installRules.linuxPath(this.providersDir, 'providersDir'));
+    check(this, installRules.windowsPath(this.windowsProvidersDir, 'windowsProvidersDir'));
     check(this, 'dnsPolicy', dnsPolicy, linux || props.dnsPolicy === undefined ? undefined : {
       rule: 'dnsPolicy applies to the Linux DaemonSet, which is not installed',
       fix: 'remove dnsPolicy or keep `linux`',
@@ -387,7 +388,7 @@ export class AzureKeyVaultProvider extends Construct {
     const linuxVolumes = new ExtraVolumes(this, OperatingSystem.LINUX, 'provider', reservedName);
     linuxVolumes.reserve(Provider.LINUX_SOCKET_DIR, 'the provider socket directory');
     if (envFile) {
-      check(this, 'cloudEnvironmentFile.hostPath', envFile.hostPath, installRules.linuxPath(envFile.hostPath));
+      check(this, installRules.linuxPath(envFile.hostPath, 'cloudEnvironmentFile.hostPath'));
       linuxVolumes.claim('cloudEnvironmentFile.mountPath', this.cloudEnvironmentFile!, 'the cloud environment file');
       linuxVolumes.addOwn(
         { name: Provider.CLOUD_ENV_VOLUME, hostPath: { path: envFile.hostPath, type: 'File' } },
@@ -485,7 +486,7 @@ export class AzureKeyVaultProvider extends Construct {
     }
 
     pod.applyCommonLabels(this, shared.commonLabels);
-    this.node.addValidation({ validate: () => providerErrors(this, this.registered) });
+    this.node.addValidation({ validate: () => withRenderedFindings(this, providerFindings(this, this.registered)) });
   }
 
   private register(
@@ -503,5 +504,6 @@ export class AzureKeyVaultProvider extends Construct {
       writeCertAndKeyInSeparateFiles,
     };
     AppRegistry.of(this).providers.push(this.registered);
+    AppRegistry.of(this).checkRenderedObjects({ scope: this, cluster: this.registered.cluster, objects: () => apiObjectsOf(this) });
   }
 }

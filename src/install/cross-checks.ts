@@ -4,10 +4,9 @@ import { IdentityMode } from '../facts/identity-mode';
 import { OperatingSystem, paths as osPaths } from '../facts/os';
 import {
   audienceRequested, dnsPolicyForIdentityBinding, environmentFileMounted, hostNetworkForPodIdentity,
-  providersDirAgreement, ProvidersDirSetting, providerVersionForIdentityBinding,
+  providersDirAgreement, ProvidersDirSetting, providerVersionForIdentityBinding, syncRbacForSecretObjects,
 } from '../rules/cluster';
-
-import { Violation, describeViolation } from '../rules/model';
+import { Finding } from '../rules/model';
 
 /**
  * App-wide checks between the install constructs and the classes, run at synth
@@ -20,38 +19,56 @@ function classesIn(scope: IConstruct, cluster: string): RegisteredClass[] {
   return AppRegistry.of(scope).classes.filter(c => AppRegistry.clusterOfNode(c.node) === cluster);
 }
 
-/** @internal Checks of a driver: an audiences override must cover every class's identity. */
-export function driverErrors(scope: IConstruct, cluster: string, tokenAudiences: string[] | undefined): string[] {
-  if (tokenAudiences === undefined) return [];
-  const errors: string[] = [];
+/** What the driver's cross-checks need to know about it. */
+export interface DriverCheckInput {
+  readonly cluster: string;
+  /** The `tokenAudiences` override, if any. */
+  readonly tokenAudiences?: string[];
+  /** Whether the sync RBAC is installed, or managed outside the construct (`installRbac: false`). */
+  readonly syncRbacGranted: boolean;
+  /** `namespace/name` of the driver's ServiceAccount. */
+  readonly serviceAccount: string;
+}
+
+/**
+ * @internal
+ * Checks of a driver against the classes of its cluster: an audiences override must cover every
+ * class's identity, and a `syncSecrets: false` override must not leave syncing classes without RBAC.
+ */
+export function driverFindings(scope: IConstruct, driver: DriverCheckInput): Finding[] {
+  const classes = classesIn(scope, driver.cluster);
+  const errors: Finding[] = [];
+  const sync = syncRbacForSecretObjects(driver.syncRbacGranted, driver.serviceAccount, paths(classes.filter(c => c.syncsSecrets)), 'construct', 'syncSecrets');
+  if (sync) errors.push(sync);
+  if (driver.tokenAudiences === undefined) return errors;
   const reported = new Set<string>();
-  for (const cls of classesIn(scope, cluster)) {
+  for (const cls of classes) {
     const needed = cls.tokenAudience;
     if (needed === undefined || reported.has(needed)) continue;
-    const violation = audienceRequested(tokenAudiences, needed, cls.node.path, 'construct');
-    if (!violation) continue;
+    const finding = audienceRequested(driver.tokenAudiences, needed, cls.node.path, 'construct', 'tokenAudiences');
+    if (!finding) continue;
     reported.add(needed);
-    errors.push(describeViolation('tokenAudiences', tokenAudiences, violation));
+    errors.push(finding);
   }
   return errors;
 }
 
 /** @internal Checks of a provider against the classes and drivers of its cluster. */
-export function providerErrors(scope: IConstruct, provider: RegisteredProvider): string[] {
+export function providerFindings(scope: IConstruct, provider: RegisteredProvider): Finding[] {
   const registry = AppRegistry.of(scope);
   const classes = classesIn(scope, provider.cluster);
-  const errors: string[] = [];
-  const add = (field: string, value: unknown, violation: Violation | undefined) => {
-    if (violation) errors.push(describeViolation(field, value, violation));
+  const errors: Finding[] = [];
+  const add = (field: string, value: unknown, finding: Finding | undefined) => {
+    if (finding) errors.push({ ...finding, field, value });
   };
 
   const binding = paths(classes.filter(c => c.identityMode === IdentityMode.IDENTITY_BINDING));
-  add('version', provider.version, providerVersionForIdentityBinding(provider.version, binding, 'construct'));
+  add('version', provider.version, providerVersionForIdentityBinding(provider.version, binding, 'construct', 'version'));
   if (provider.linuxProvidersDir !== undefined) {
-    add('dnsPolicy', provider.dnsPolicy ?? 'ClusterFirst', dnsPolicyForIdentityBinding(provider.dnsPolicy, provider.hostNetwork, binding, 'construct'));
+    add('dnsPolicy', provider.dnsPolicy ?? 'ClusterFirst', dnsPolicyForIdentityBinding(provider.dnsPolicy, provider.hostNetwork, binding, 'construct', 'dnsPolicy'));
   }
   const podIdentity = paths(classes.filter(c => c.identityMode === IdentityMode.POD_IDENTITY));
-  add(provider.linuxProvidersDir === undefined ? 'linux' : 'hostNetwork', false, hostNetworkForPodIdentity(provider.hostNetwork, podIdentity, 'construct'));
+  add(provider.linuxProvidersDir === undefined ? 'linux' : 'hostNetwork', false, hostNetworkForPodIdentity(provider.hostNetwork, podIdentity, 'construct', 'hostNetwork'));
 
   for (const driver of registry.drivers.filter(d => d.cluster === provider.cluster)) {
     const pairs: [OperatingSystem, ProvidersDirSetting, string | undefined, string[] | undefined][] = [
@@ -61,7 +78,7 @@ export function providerErrors(scope: IConstruct, provider: RegisteredProvider):
     for (const [os, setting, dir, driverDirs] of pairs) {
       if (dir === undefined || driverDirs === undefined) continue;
       const same = (a: string, b: string) => osPaths(os).same(a, b);
-      add(setting.provider, dir, providersDirAgreement(os === OperatingSystem.WINDOWS, dir, driverDirs, driver.node.path, same, 'construct', setting));
+      add(setting.provider, dir, providersDirAgreement(os === OperatingSystem.WINDOWS, dir, driverDirs, driver.node.path, same, 'construct', setting, setting.provider));
     }
   }
 
@@ -74,7 +91,7 @@ export function providerErrors(scope: IConstruct, provider: RegisteredProvider):
     for (const cls of classes) {
       const file = cls.cloudEnvironmentFile;
       if (file === undefined) continue;
-      add(`cloud.environmentFile of ${cls.node.path}`, file, environmentFileMounted(file, mounted, (a, b) => linux.same(a, b), 'construct'));
+      add(`cloud.environmentFile of ${cls.node.path}`, file, environmentFileMounted(file, mounted, (a, b) => linux.same(a, b), 'construct', 'cloud.environmentFile'));
     }
   }
   return errors;

@@ -70,9 +70,9 @@ export interface PodOptionsToCheck {
 
 /** @internal Eager checks of the shared pod options. */
 export function checkPodOptions(scope: IConstruct, options: PodOptionsToCheck): void {
-  check(scope, 'namespace', options.namespace, rules.dns1123Label(options.namespace));
-  check(scope, 'serviceAccountName', options.serviceAccountName, rules.dns1123Subdomain(options.serviceAccountName));
-  options.imagePullSecrets.forEach((name, i) => check(scope, `imagePullSecrets[${i}]`, name, rules.dns1123Subdomain(name)));
+  check(scope, rules.dns1123Label(options.namespace, 'namespace'));
+  check(scope, rules.dns1123Subdomain(options.serviceAccountName, 'serviceAccountName'));
+  options.imagePullSecrets.forEach((name, i) => check(scope, rules.dns1123Subdomain(name, `imagePullSecrets[${i}]`)));
   checkScheduling(scope, '', options.priorityClassName, options.nodeSelector);
 }
 
@@ -80,11 +80,11 @@ export function checkPodOptions(scope: IConstruct, options: PodOptionsToCheck): 
 export function checkScheduling(scope: IConstruct, prefix: string, priorityClassName: string | undefined, selector: { [key: string]: string }): void {
   const field = (name: string) => prefix ? `${prefix}${name[0].toUpperCase()}${name.slice(1)}` : name;
   if (priorityClassName !== undefined) {
-    check(scope, field('priorityClassName'), priorityClassName, rules.dns1123Subdomain(priorityClassName));
+    check(scope, rules.dns1123Subdomain(priorityClassName, field('priorityClassName')));
   }
   for (const [key, value] of Object.entries(selector)) {
-    check(scope, field('nodeSelector'), key, installRules.labelKey(key));
-    check(scope, `${field('nodeSelector')}["${key}"]`, value, installRules.labelValue(value));
+    check(scope, installRules.labelKey(key, field('nodeSelector')));
+    check(scope, installRules.labelValue(value, `${field('nodeSelector')}["${key}"]`));
     check(scope, field('nodeSelector'), key, key === OS_LABEL ? {
       rule: `"${OS_LABEL}" is set by the construct for each DaemonSet (linux / windows)`,
       fix: 'use the `linux` and `windows` options to choose the operating systems',
@@ -100,8 +100,8 @@ export function checkScheduling(scope: IConstruct, prefix: string, priorityClass
  */
 export function checkLabels(scope: IConstruct, field: string, labels: { [key: string]: string }, reserved: { [key: string]: string }): void {
   for (const [key, value] of Object.entries(labels)) {
-    check(scope, field, key, installRules.labelKey(key));
-    check(scope, `${field}["${key}"]`, value, installRules.labelValue(value));
+    check(scope, installRules.labelKey(key, field));
+    check(scope, installRules.labelValue(value, `${field}["${key}"]`));
     check(scope, field, key, reserved[key] !== undefined ? {
       rule: `the construct sets "${key}" itself (${reserved[key]})`,
       fix: 'use another label key',
@@ -111,7 +111,7 @@ export function checkLabels(scope: IConstruct, field: string, labels: { [key: st
 
 /** @internal Checks annotation keys (values are free text). */
 export function checkAnnotations(scope: IConstruct, field: string, annotations: { [key: string]: string }): void {
-  for (const key of Object.keys(annotations)) check(scope, field, key, installRules.annotationKey(key));
+  for (const key of Object.keys(annotations)) check(scope, installRules.annotationKey(key, field));
 }
 
 /** @internal Adds labels to every ApiObject under `scope` (idempotent: derived objects are labelled when created). */
@@ -131,7 +131,7 @@ export function envVars(env: { [name: string]: kplus.EnvValue }): kplus.k8s.EnvV
 /** @internal Checks extra environment variables: valid names, not the ones the construct sets. */
 export function checkEnv(scope: IConstruct, field: string, env: { [name: string]: kplus.EnvValue }, reserved: string[]): void {
   for (const name of Object.keys(env)) {
-    check(scope, field, name, installRules.envName(name));
+    check(scope, installRules.envName(name, field));
     check(scope, field, name, reserved.includes(name) ? {
       rule: `the construct sets ${name} itself`,
       fix: 'use another variable name',

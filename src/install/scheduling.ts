@@ -71,14 +71,14 @@ export interface AffinityOptions {
 export function checkAffinity(scope: IConstruct, options: AffinityOptions): void {
   const checkQueries = (field: string, queries: kplus.NodeLabelQuery[]) => queries.forEach((q, i) => {
     const { key, operator, values } = q._toKube();
-    check(scope, `${field}[${i}]`, key, installRules.labelKey(key));
+    check(scope, installRules.labelKey(key, `${field}[${i}]`));
     if (operator === 'In' || operator === 'NotIn') {
-      (values ?? []).forEach((v, j) => check(scope, `${field}[${i}].values[${j}]`, v, installRules.labelValue(v)));
+      (values ?? []).forEach((v, j) => check(scope, installRules.labelValue(v, `${field}[${i}].values[${j}]`)));
     }
   });
   checkQueries('requiredNodeAffinity', options.requiredNodeAffinity);
   options.preferredNodeAffinity.forEach((p, i) => {
-    check(scope, `preferredNodeAffinity[${i}].weight`, p.weight, installRules.weight(p.weight));
+    check(scope, installRules.weight(p.weight, `preferredNodeAffinity[${i}].weight`));
     check(scope, `preferredNodeAffinity[${i}].labels`, p.labels.length, p.labels.length ? undefined : {
       rule: 'an empty node selector term matches no node',
       fix: 'give at least one NodeLabelQuery',
@@ -95,16 +95,16 @@ export function checkAffinity(scope: IConstruct, options: AffinityOptions): void
         fix: 'give the labels or expressions of the other pods',
       });
       for (const [key, value] of labels) {
-        check(scope, `${at}.labels`, key, installRules.labelKey(key));
-        check(scope, `${at}.labels["${key}"]`, value, installRules.labelValue(value));
+        check(scope, installRules.labelKey(key, `${at}.labels`));
+        check(scope, installRules.labelValue(value, `${at}.labels["${key}"]`));
       }
       expressions.forEach((e, j) => {
-        check(scope, `${at}.expressions[${j}]`, e.key, installRules.labelKey(e.key));
-        (e.values ?? []).forEach((v, k) => check(scope, `${at}.expressions[${j}].values[${k}]`, v, installRules.labelValue(v)));
+        check(scope, installRules.labelKey(e.key, `${at}.expressions[${j}]`));
+        (e.values ?? []).forEach((v, k) => check(scope, installRules.labelValue(v, `${at}.expressions[${j}].values[${k}]`)));
       });
-      (t.namespaces ?? []).forEach((ns, j) => check(scope, `${at}.namespaces[${j}]`, ns, rules.dns1123Label(ns)));
-      if (t.topology) check(scope, `${at}.topology`, t.topology.key, installRules.labelKey(t.topology.key));
-      if (t.weight !== undefined) check(scope, `${at}.weight`, t.weight, installRules.weight(t.weight));
+      (t.namespaces ?? []).forEach((ns, j) => check(scope, rules.dns1123Label(ns, `${at}.namespaces[${j}]`)));
+      if (t.topology) check(scope, installRules.labelKey(t.topology.key, `${at}.topology`));
+      if (t.weight !== undefined) check(scope, installRules.weight(t.weight, `${at}.weight`));
     });
   }
 }

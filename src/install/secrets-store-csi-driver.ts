@@ -2,15 +2,16 @@ import { ApiObject, Duration, Lazy } from 'cdk8s';
 import * as kplus from 'cdk8s-plus-27';
 import { Construct } from 'constructs';
 import { addCrds } from './crds';
-import { driverErrors } from './cross-checks';
+import { driverFindings } from './cross-checks';
 import { InstallDaemonSetOptions, resolveDaemonSetOptions } from './daemonset-options';
 import { addDriverDaemonSet, providerVolumes } from './driver-daemonset';
 import { addAggregatedRoles, addBaseRole, addLegacyRotationRole, addLegacyTokenRequestRole, addSyncRole } from './driver-rbac';
 import { goDuration, millisOf } from './duration';
 import * as pod from './pod-options';
 import { ExtraVolumes, InstallVolumeMount } from './volume-mounts';
+import { apiObjectsOf } from '../app/api-objects';
 import { clusterScoped } from '../app/cluster-scoped';
-import { check } from '../app/errors';
+import { check, withRenderedFindings } from '../app/errors';
 import { AppRegistry, RegisteredClass } from '../app/registry';
 import { Audience, CLUSTER_CONTEXT_KEY, CSI_DRIVER_NAME } from '../facts/constants';
 import { Driver, INSTALL_NAMESPACE, ProvidersDir } from '../facts/install';
@@ -487,11 +488,11 @@ export class SecretsStoreCsiDriver extends Construct {
     const volumeMounts = props.volumeMounts ?? [];
     const windowsVolumeMounts = props.windowsVolumeMounts ?? [];
     const metricsAddress = props.metricsAddress ?? Driver.METRICS_ADDRESS;
-    const registry = props.imageRegistry ?? Driver.IMAGE_REGISTRY;
+    const imageRegistry = props.imageRegistry ?? Driver.IMAGE_REGISTRY;
     const images = {
-      driver: props.image ?? `${registry}/${Driver.IMAGE_REPOSITORY}:${this.version}`,
-      registrar: props.registrarImage ?? `${registry}/${Driver.REGISTRAR_IMAGE.repository}:${Driver.REGISTRAR_IMAGE.tag}`,
-      livenessProbe: props.livenessProbeImage ?? `${registry}/${Driver.LIVENESS_PROBE_IMAGE.repository}:${Driver.LIVENESS_PROBE_IMAGE.tag}`,
+      driver: props.image ?? `${imageRegistry}/${Driver.IMAGE_REPOSITORY}:${this.version}`,
+      registrar: props.registrarImage ?? `${imageRegistry}/${Driver.REGISTRAR_IMAGE.repository}:${Driver.REGISTRAR_IMAGE.tag}`,
+      livenessProbe: props.livenessProbeImage ?? `${imageRegistry}/${Driver.LIVENESS_PROBE_IMAGE.repository}:${Driver.LIVENESS_PROBE_IMAGE.tag}`,
     };
     this.tokenAudiencesOverride = props.tokenAudiences ? [...props.tokenAudiences] : undefined;
     this.syncSecretsOverride = props.syncSecrets;
@@ -499,7 +500,7 @@ export class SecretsStoreCsiDriver extends Construct {
     const imagePullSecrets = props.imagePullSecrets ?? [];
 
     // Eager checks of single values.
-    check(this, 'version', this.version, versionRule(this.version));
+    check(this, versionRule(this.version, 'version'));
     this.legacyRbac = props.legacyRbac ?? compareVersions(this.version, Driver.REQUIRES_REPUBLISH_VERSION) < 0;
     check(this, 'linux', linux, linux || windows ? undefined : {
       rule: 'the driver installs no DaemonSet when both `linux` and `windows` are false',
@@ -524,35 +525,35 @@ export class SecretsStoreCsiDriver extends Construct {
       'rbac.authorization.k8s.io/aggregate-to-view': 'aggregation label of the aggregated roles',
     });
     this.commonLabels = shared.commonLabels;
-    if (props.maxUnavailable) check(this, 'maxUnavailable', props.maxUnavailable.value, installRules.maxUnavailable(props.maxUnavailable.value));
-    if (props.imageRegistry !== undefined) check(this, 'imageRegistry', props.imageRegistry, installRules.imageRegistry(props.imageRegistry));
-    check(this, 'image', images.driver, installRules.image(images.driver));
-    check(this, 'registrarImage', images.registrar, installRules.image(images.registrar));
-    check(this, 'livenessProbeImage', images.livenessProbe, installRules.image(images.livenessProbe));
-    check(this, 'rotation.pollInterval', pollInterval.toHumanString(), installRules.interval(millisOf(pollInterval), 1000));
-    check(this, 'providerHealthCheckInterval', healthCheckInterval.toHumanString(), installRules.interval(millisOf(healthCheckInterval), 1000));
-    check(this, 'livenessProbePort', livenessProbePort, installRules.port(livenessProbePort));
-    check(this, 'registrarLogVerbosity', registrarLogVerbosity, installRules.logVerbosity(registrarLogVerbosity));
-    check(this, 'livenessProbeLogVerbosity', livenessProbeLogVerbosity, installRules.logVerbosity(livenessProbeLogVerbosity));
-    check(this, 'metricsAddress', metricsAddress, installRules.metricsAddress(metricsAddress));
+    if (props.maxUnavailable) check(this, installRules.maxUnavailable(props.maxUnavailable.value, 'maxUnavailable'));
+    if (props.imageRegistry !== undefined) check(this, installRules.imageRegistry(props.imageRegistry, 'imageRegistry'));
+    check(this, installRules.image(images.driver, 'image'));
+    check(this, installRules.image(images.registrar, 'registrarImage'));
+    check(this, installRules.image(images.livenessProbe, 'livenessProbeImage'));
+    check(this, installRules.interval(millisOf(pollInterval), 1000, 'rotation.pollInterval', pollInterval.toHumanString()));
+    check(this, installRules.interval(millisOf(healthCheckInterval), 1000, 'providerHealthCheckInterval', healthCheckInterval.toHumanString()));
+    check(this, installRules.port(livenessProbePort, 'livenessProbePort'));
+    check(this, installRules.logVerbosity(registrarLogVerbosity, 'registrarLogVerbosity'));
+    check(this, installRules.logVerbosity(livenessProbeLogVerbosity, 'livenessProbeLogVerbosity'));
+    check(this, installRules.metricsAddress(metricsAddress, 'metricsAddress'));
     const metricsPort = installRules.metricsPort(metricsAddress);
     check(this, 'metricsAddress', metricsAddress, metricsPort === livenessProbePort ? {
       rule: `port ${livenessProbePort} is the liveness-probe sidecar's healthz port in the same pod`,
       fix: `use another port for one of them (defaults: metricsAddress "${Driver.METRICS_ADDRESS}", livenessProbePort ${Driver.HEALTHZ_PORT})`,
     } : undefined);
-    if (props.logVerbosity !== undefined) check(this, 'logVerbosity', props.logVerbosity, installRules.logVerbosity(props.logVerbosity));
-    if (props.maxCallRecvMsgSize !== undefined) check(this, 'maxCallRecvMsgSize', props.maxCallRecvMsgSize, installRules.positiveInteger(props.maxCallRecvMsgSize));
-    check(this, 'kubeletRootDir', kubeletRootDir, installRules.linuxPath(kubeletRootDir));
-    check(this, 'providersDir', this.providersDir, installRules.linuxPath(this.providersDir));
-    this.additionalProvidersDirs.forEach((dir, i) => check(this, `additionalProvidersDirs[${i}]`, dir, installRules.linuxPath(dir)));
+    if (props.logVerbosity !== undefined) check(this, installRules.logVerbosity(props.logVerbosity, 'logVerbosity'));
+    if (props.maxCallRecvMsgSize !== undefined) check(this, installRules.positiveInteger(props.maxCallRecvMsgSize, 'maxCallRecvMsgSize'));
+    check(this, installRules.linuxPath(kubeletRootDir, 'kubeletRootDir'));
+    check(this, installRules.linuxPath(this.providersDir, 'providersDir'));
+    this.additionalProvidersDirs.forEach((dir, i) => check(this, installRules.linuxPath(dir, `additionalProvidersDirs[${i}]`)));
     this.additionalProvidersDirs.forEach((dir, i) => check(this, `additionalProvidersDirs[${i}]`, dir, dir.includes(',') ? {
       rule: 'the driver splits `--additional-provider-volume-paths` at commas',
       fix: 'use directories without commas',
     } : undefined));
-    check(this, 'windowsKubeletRootDir', windowsKubeletRootDir, installRules.windowsPath(windowsKubeletRootDir));
-    check(this, 'windowsProvidersDir', this.windowsProvidersDir, installRules.windowsPath(this.windowsProvidersDir));
+    check(this, installRules.windowsPath(windowsKubeletRootDir, 'windowsKubeletRootDir'));
+    check(this, installRules.windowsPath(this.windowsProvidersDir, 'windowsProvidersDir'));
     this.tokenAudiencesOverride?.forEach((audience, i) => {
-      check(this, `tokenAudiences[${i}]`, audience, installRules.audience(audience));
+      check(this, installRules.audience(audience, `tokenAudiences[${i}]`));
       check(this, `tokenAudiences[${i}]`, audience, this.tokenAudiencesOverride!.indexOf(audience) !== i ? {
         rule: 'CSIDriver token request audiences must be distinct',
         fix: 'list each audience once',
@@ -675,18 +676,24 @@ export class SecretsStoreCsiDriver extends Construct {
     /*
      * Objects that exist only if some class needs them (secret-sync RBAC; the legacy
      * token-request RBAC) are decided when every class exists, i.e. at synth. cdk8s emits every
-     * ApiObject in the tree (an object cannot opt out in toJson), so they are *created* in a
-     * validation hook: `App.synth()`, `synthYaml()` and `Chart.toJson()` (hence
-     * `Testing.synth`) all validate the whole app before they collect a chart's ApiObjects,
-     * and the collection walks the tree afresh, so objects added here are emitted. The hook is
-     * idempotent (validation runs once per chart synthesized).
+     * ApiObject in the tree (an object cannot opt out in toJson), so they are *created* when the
+     * app settles, in the root's validation: `App.synth()`, `synthYaml()` and `Chart.toJson()`
+     * (hence `Testing.synth`) all validate the whole app before they collect a chart's
+     * ApiObjects, and the collection walks the tree afresh, so objects added then are emitted.
+     * The hook is idempotent (validation runs once per chart synthesized), and runs before the
+     * rendered check, which sees the derived objects.
      */
     pod.applyCommonLabels(this, this.commonLabels);
+    const registry = AppRegistry.of(this);
+    registry.onSettle(() => this.addDerivedObjects());
+    registry.checkRenderedObjects({ scope: this, cluster: this.cluster, objects: () => apiObjectsOf(this) });
     this.node.addValidation({
-      validate: () => {
-        this.addDerivedObjects();
-        return driverErrors(this, this.cluster, this.tokenAudiencesOverride);
-      },
+      validate: () => withRenderedFindings(this, driverFindings(this, {
+        cluster: this.cluster,
+        tokenAudiences: this.tokenAudiencesOverride,
+        syncRbacGranted: this.syncSecrets || !installRbac,
+        serviceAccount: `${this.namespace}/${this.serviceAccountName}`,
+      })),
     });
   }
 

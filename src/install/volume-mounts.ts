@@ -57,7 +57,7 @@ export class ExtraVolumes {
   /** Checks a new mount path and claims it. */
   public claim(field: string, path: string, what: string): void {
     const linux = this.os === OperatingSystem.LINUX;
-    check(this.scope, field, path, linux ? installRules.linuxPath(path) : installRules.windowsPath(path));
+    check(this.scope, linux ? installRules.linuxPath(path, field) : installRules.windowsPath(path, field));
     const clash = [...this.claimed.entries()].find(([p]) => this.overlaps(p, path));
     check(this.scope, field, path, clash ? {
       rule: `it overlaps ${clash[1]} mounted at ${clash[0]}`,

@@ -1,3 +1,4 @@
+import { Door } from './cluster';
 import { ClassContext, Finding, ObjectEntry, SecretObjectEntry } from './model';
 import { checkObject, checkObjectFiles } from './objects';
 import { checkSecretObjects } from './sync';
@@ -9,4 +10,17 @@ export function checkClassContents(objects: ObjectEntry[], secretObjects: Secret
     ...checkObjectFiles(objects, context),
     ...checkSecretObjects(secretObjects, objects, context),
   ];
+}
+
+/** A class writes at least one object: with none the mount succeeds and is empty. */
+export function classWritesObjects(count: number, door: Door, field: string): Finding | undefined {
+  if (count > 0) return undefined;
+  return {
+    ruleId: 'spc-objects',
+    field,
+    value: door === 'construct' ? [] : 'array:\n',
+    severity: 'error',
+    rule: 'a class must write at least one object (with none the mount succeeds but is empty)',
+    fix: door === 'construct' ? 'pass `objects` or call addObject(KeyVaultObject.secret("name"))' : 'add a `- |` block with objectName and objectType',
+  };
 }

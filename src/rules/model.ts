@@ -15,6 +15,11 @@ export function describeViolation(field: string, value: unknown, violation: Viol
   return `${field} ${JSON.stringify(value)} is invalid: ${violation.rule}. Fix: ${violation.fix}.`;
 }
 
+/** The message of a finding (see `describeViolation`). */
+export function describeFinding(finding: Finding): string {
+  return describeViolation(finding.field, finding.value, finding);
+}
+
 /** One entry of `spec.parameters.objects` (the provider's KeyVaultObject YAML keys). */
 export interface ObjectEntry {
   readonly objectName: string;
@@ -51,6 +56,8 @@ export interface SecretObjectEntry {
  * only works by accident); the checker reports them as warnings.
  */
 export interface Finding {
+  /** The rule family (validate's SARIF `ruleId`), where both doors name it: `provider-version`. */
+  readonly ruleId?: string;
   readonly field: string;
   readonly value: unknown;
   /** Same wording in construct errors and checker findings (`describeViolation`). */
@@ -75,7 +82,12 @@ export function warning(field: string, value: unknown, rule: string, fix: string
   return { field, value, rule, fix, severity: 'warning' };
 }
 
-/** A single-value rule's violation (src/rules/values.ts) as an error finding, or nothing. */
-export function finding(field: string, value: unknown, violation: { rule: string; fix: string } | undefined): Finding[] {
-  return violation ? [error(field, value, violation.rule, violation.fix)] : [];
+/** A violation (rule and fix) at a field as an error finding; nothing stays nothing. */
+export function errorAt(field: string, value: unknown, violation: Violation | undefined): Finding | undefined {
+  return violation ? error(field, value, violation.rule, violation.fix) : undefined;
+}
+
+/** The findings that are there: `present(a, b)` is `[a, b]` without the undefined ones. */
+export function present(...findings: (Finding | undefined)[]): Finding[] {
+  return findings.filter((f): f is Finding => f !== undefined);
 }

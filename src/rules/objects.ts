@@ -1,4 +1,4 @@
-import { ClassContext, error, finding, Finding, ObjectEntry, warning } from './model';
+import { ClassContext, error, errorAt, Finding, ObjectEntry, present, warning } from './model';
 import * as rules from './values';
 
 /**
@@ -83,7 +83,7 @@ export function describeFiles(entries: readonly ObjectEntry[], context: ClassCon
 /** Rules of one `objects` entry; `field` names it, e.g. "objects[2]". */
 export function checkObject(entry: ObjectEntry, field: string): Finding[] {
   const findings: Finding[] = [];
-  findings.push(...finding(`${field}.objectName`, entry.objectName, rules.objectName(entry.objectName)));
+  findings.push(...present(rules.objectName(entry.objectName, `${field}.objectName`)));
   if (!OBJECT_TYPES.includes(entry.objectType)) {
     findings.push(error(`${field}.objectType`, entry.objectType,
       `must be one of ${OBJECT_TYPES.map(t => JSON.stringify(t)).join(', ')} (the provider fails the mount with "Invalid vaultObjectTypes")`,
@@ -95,13 +95,14 @@ export function checkObject(entry: ObjectEntry, field: string): Finding[] {
       'remove the alias, or set it to a relative path like "db/password"'));
   }
   const file = fileOf(entry);
-  const fileViolation = rules.filePath(file)
+  const written = fileField(entry, field);
+  const badFile = rules.filePath(file, written)
     // A version directory's files too: "a:" alone is fine, "a:/0" is absolute on Windows nodes.
-    ?? (versionCount(entry) ? rules.filePath(`${file}/0`) : undefined);
-  findings.push(...finding(fileField(entry, field), file, fileViolation));
+    ?? (versionCount(entry) ? errorAt(written, file, rules.filePath(`${file}/0`, written)) : undefined);
+  findings.push(...present(badFile));
   findings.push(...checkVersion(entry, field));
   if (entry.filePermission !== undefined) {
-    findings.push(...finding(`${field}.filePermission`, entry.filePermission, rules.filePermission(entry.filePermission)));
+    findings.push(...present(rules.filePermission(entry.filePermission, `${field}.filePermission`)));
   }
   findings.push(...checkFormatAndEncoding(entry, field));
   return findings;
@@ -112,10 +113,9 @@ function checkVersion(entry: ObjectEntry, field: string): Finding[] {
   const version = entry.objectVersion;
   if (version === '') {
     // The provider reads "" as the latest version; written by hand it is usually a leftover.
-    const violation = rules.objectVersion(version)!;
-    findings.push(warning(`${field}.objectVersion`, version, violation.rule, violation.fix));
+    findings.push({ ...rules.objectVersion(version, `${field}.objectVersion`)!, severity: 'warning' });
   } else if (version !== undefined) {
-    findings.push(...finding(`${field}.objectVersion`, version, rules.objectVersion(version)));
+    findings.push(...present(rules.objectVersion(version, `${field}.objectVersion`)));
     if (version === 'latest' && !versionCount(entry)) {
       findings.push(error(`${field}.objectVersion`, version,
         'Key Vault has no version named "latest": the provider resolves "latest" only with objectVersionHistory above 1 and otherwise sends it to Key Vault as a version ID (404 at mount)',
@@ -123,7 +123,7 @@ function checkVersion(entry: ObjectEntry, field: string): Finding[] {
     }
   }
   if (entry.objectVersionHistory !== undefined) {
-    findings.push(...finding(`${field}.objectVersionHistory`, entry.objectVersionHistory, rules.versionHistory(entry.objectVersionHistory)));
+    findings.push(...present(rules.versionHistory(entry.objectVersionHistory, `${field}.objectVersionHistory`)));
   }
   return findings;
 }

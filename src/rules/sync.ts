@@ -1,4 +1,4 @@
-import { ClassContext, error, finding, Finding, ObjectEntry, SecretObjectEntry, warning } from './model';
+import { ClassContext, error, Finding, ObjectEntry, present, SecretObjectEntry, warning } from './model';
 import { describeFiles, fileOf, FilePart, partWritten } from './objects';
 import * as rules from './values';
 
@@ -26,7 +26,7 @@ export const ANNOTATIONS_MAX_BYTES = 256 * 1024;
 /** Rules of one `secretObjects` entry on its own; `field` names it, e.g. "secretObjects[0]". */
 export function checkSecretObject(entry: SecretObjectEntry, field: string): Finding[] {
   const findings: Finding[] = [];
-  findings.push(...finding(`${field}.secretName`, entry.secretName, rules.dns1123Subdomain(entry.secretName)));
+  findings.push(...present(rules.dns1123Subdomain(entry.secretName, `${field}.secretName`)));
   if (entry.type === '') {
     findings.push(error(`${field}.type`, entry.type, 'must not be empty (the driver fails with "secret type is empty")', 'set the type, e.g. Opaque'));
   } else if (!SECRET_TYPES.includes(entry.type)) {
@@ -41,11 +41,11 @@ export function checkSecretObject(entry: SecretObjectEntry, field: string): Find
   }
   const seen = new Set<string>();
   entry.data.forEach((d, i) => {
-    const keyViolation = rules.secretKey(d.key) ?? (seen.has(d.key)
-      ? { rule: 'each key of a Secret appears once', fix: 'use a distinct key, or sync the file once' }
-      : undefined);
-    findings.push(...finding(`${field}.data[${i}].key`, d.key, keyViolation));
-    findings.push(...finding(`${field}.data[${i}].objectName`, d.objectName, rules.filePath(d.objectName)));
+    const keyField = `${field}.data[${i}].key`;
+    findings.push(...present(rules.secretKey(d.key, keyField) ?? (seen.has(d.key)
+      ? error(keyField, d.key, 'each key of a Secret appears once', 'use a distinct key, or sync the file once')
+      : undefined)));
+    findings.push(...present(rules.filePath(d.objectName, `${field}.data[${i}].objectName`)));
     seen.add(d.key);
   });
   const keys = KEYS_BY_TYPE[entry.type];
@@ -71,13 +71,14 @@ export function checkSecretObject(entry: SecretObjectEntry, field: string): Find
 function checkMetadata(entry: SecretObjectEntry, field: string): Finding[] {
   const findings: Finding[] = [];
   for (const [key, value] of Object.entries(entry.labels ?? {})) {
-    findings.push(...finding(`${field}.labels`, key, rules.labelKey(key)));
-    findings.push(...finding(`${field}.labels[${JSON.stringify(key)}]`, value, typeof value === 'string' ? rules.labelValue(value) : NOT_A_STRING));
+    findings.push(...present(rules.labelKey(key, `${field}.labels`)));
+    const valueField = `${field}.labels[${JSON.stringify(key)}]`;
+    findings.push(...present(typeof value === 'string' ? rules.labelValue(value, valueField) : notAString(valueField, value)));
   }
   let size = 0;
   for (const [key, value] of Object.entries(entry.annotations ?? {})) {
-    findings.push(...finding(`${field}.annotations`, key, rules.annotationKey(key)));
-    if (typeof value !== 'string') findings.push(...finding(`${field}.annotations[${JSON.stringify(key)}]`, value, NOT_A_STRING));
+    findings.push(...present(rules.annotationKey(key, `${field}.annotations`)));
+    if (typeof value !== 'string') findings.push(notAString(`${field}.annotations[${JSON.stringify(key)}]`, value));
     size += Buffer.byteLength(key) + Buffer.byteLength(String(value));
   }
   if (size > ANNOTATIONS_MAX_BYTES) {
@@ -88,7 +89,9 @@ function checkMetadata(entry: SecretObjectEntry, field: string): Finding[] {
   return findings;
 }
 
-const NOT_A_STRING = { rule: 'must be a string (the driver\'s Secret takes string values only)', fix: 'quote the value, e.g. "true"' };
+function notAString(field: string, value: unknown): Finding {
+  return error(field, value, 'must be a string (the driver\'s Secret takes string values only)', 'quote the value, e.g. "true"');
+}
 
 /** Rules that tie `secretObjects` to the files the `objects` write: the synced file exists and fits the Secret key. */
 export function checkSyncSources(
@@ -200,4 +203,32 @@ export function checkSecretName(secretName: string, names: ReadonlySet<string>, 
   return [error(`${field}.secretName`, secretName,
     'the class already syncs a Secret with this name (the driver would overwrite one with the other)',
     'merge the data into one syncSecret() call or use another name')];
+}
+
+/** `envValue(key)` reads a key the synced Secret has. */
+export function syncedKeyExists(key: string, keys: readonly string[], secretName: string, field: string): Finding | undefined {
+  if (keys.includes(key)) return undefined;
+  return error(field, key, `the synced Secret "${secretName}" has no such key (keys: ${keys.join(', ')})`, 'use one of its keys, or add the key to the `data` of syncSecret()');
+}
+
+const where = (namespace: string | undefined) => namespace === undefined ? 'no namespace' : `namespace "${namespace}"`;
+
+/** A synced Secret that something reads exists only while a pod mounts its class. */
+export function syncedSecretMounted(
+  mounted: boolean, className: string, classNamespace: string | undefined, secretName: string, field: string,
+): Finding | undefined {
+  if (mounted) return undefined;
+  return error(field, secretName,
+    `the Secret is used (envValue() or secret), but no workload mounts the class "${className}", and the driver creates a synced Secret only while a pod mounts the class`,
+    `mount the class into the workload that reads the Secret (\`mount(workload)\`), in ${classNamespace === undefined ? 'the class\'s namespace' : where(classNamespace)}`);
+}
+
+/** The driver writes a synced Secret in the class's namespace (that of the pods mounting it), so readers must be there. */
+export function syncedSecretReaderNamespace(
+  readerPath: string, readerNamespace: string | undefined, classNamespace: string | undefined, secretName: string, field: string,
+): Finding | undefined {
+  if (readerNamespace === classNamespace) return undefined;
+  return error(field, secretName,
+    `${readerPath} (${where(readerNamespace)}) reads it through envValue(), but the driver creates it only in ${where(classNamespace)}, where the class is mounted`,
+    `sync it from a class in the workload's namespace and mount that class into the workload, or move the workload to ${where(classNamespace)}`);
 }

@@ -1,11 +1,11 @@
-import { Violation } from './model';
+import { errorAt, Finding } from './model';
 
 const VERSION = /^v(\d+)\.(\d+)\.(\d+)(?:-([0-9A-Za-z.-]+))?$/;
 
 /** @internal A release version `vMAJOR.MINOR.PATCH[-prerelease]` (the image tag convention of both projects). */
-export function versionRule(value: string): Violation | undefined {
+export function versionRule(value: string, field: string): Finding | undefined {
   if (VERSION.test(value)) return undefined;
-  return { rule: 'must be a release version like "v1.8.2" (the image tag)', fix: 'use the upstream release tag, e.g. "v1.8.2"' };
+  return errorAt(field, value, { rule: 'must be a release version like "v1.8.2" (the image tag)', fix: 'use the upstream release tag, e.g. "v1.8.2"' });
 }
 
 /**

@@ -148,6 +148,6 @@ describe('workload identity credential budget', () => {
     const spc = new KeyVaultSecretProviderClass(chart, 'spc', {
       keyVaultName: 'kv-demo', tenantId: TENANT_ID, identity: KeyVaultIdentity.workloadIdentity({ clientId: CLIENT_ID }), objects: [KeyVaultObject.secret('s')],
     });
-    expect(() => workload(chart, 'api', spc, 'api')).toThrow(/\[a\/api\] metadata.namespace undefined is invalid: workload identity needs the pod's namespace.*Fix: set the chart's or the workload's namespace/);
+    expect(() => workload(chart, 'api', spc, 'api')).toThrow(/\[a\/api\] metadata.namespace undefined is invalid: the pod has no namespace, and workload identity needs a federated credential.*Fix: set the chart's or the workload's namespace/);
   });
 });

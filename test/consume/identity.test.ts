@@ -205,7 +205,7 @@ describe('KeyVaultIdentity.vmManagedIdentity', () => {
 
   test('fails with a user-assigned client ID that is not a GUID', () => {
     expectProblem(errorOf(() => setup(KeyVaultIdentity.vmManagedIdentity({ userAssignedClientId: '/subscriptions/x/identity' }))), {
-      path: 'kv/spc', field: 'identity.clientId', value: '/subscriptions/x/identity', rule: /must be a GUID/, fix: /az identity show --query clientId/,
+      path: 'kv/spc', field: 'identity.userAssignedClientId', value: '/subscriptions/x/identity', rule: /must be a GUID/, fix: /az identity show --query clientId/,
     });
   });
 });

@@ -143,8 +143,8 @@ describe('KeyVaultSecretProviderClass', () => {
     const chart = namespacedChart();
     const spc = newClass(chart);
     expect(spc.apiObject.kind).toBe('SecretProviderClass');
-    spc.apiObject.addJsonPatch(JsonPatch.add('/spec/parameters/extra', 'x'));
-    expect(only(synth(chart), 'SecretProviderClass').spec.parameters.extra).toBe('x');
+    spc.apiObject.addJsonPatch(JsonPatch.add('/spec/parameters/cloudName', 'AzureUSGovernmentCloud'));
+    expect(only(synth(chart), 'SecretProviderClass').spec.parameters.cloudName).toBe('AzureUSGovernmentCloud');
   });
 
   describe('keyVaultName', () => {
@@ -263,7 +263,8 @@ describe('KeyVaultSecretProviderClass', () => {
       newClass(chart, { objects: [KeyVaultObject.secret('tls'), KeyVaultObject.certificate('ca', { alias: 'tls.crt' })] });
       expectProblem(errorOf(() => Testing.synth(chart)), {
         path: 'kv/spc',
-        field: 'objects[1].alias',
+        object: 'SecretProviderClass demo/azure-kv',
+        field: 'spec.parameters.objects[1].objectAlias',
         value: 'tls.crt',
         rule: /clashes with "tls\.crt" \(its \.crt file, as the provider writes with --write-cert-and-key-in-separate-files\) written by secret "tls"/,
         fix: /distinct `alias`/,
@@ -288,7 +289,7 @@ describe('KeyVaultSecretProviderClass', () => {
       const spc = newClass(chart, { objects: [KeyVaultObject.secret('ingress', { alias: 'tls' })] });
       spc.syncSecret({ secretName: 'ingress-tls', type: SyncedSecretType.TLS, data: [{ key: 'tls.crt', objectName: 'tls.crt' }, { key: 'tls.key', objectName: 'tls' }] });
       expectProblem(errorOf(() => Testing.synth(chart)), {
-        path: 'kv/spc', field: 'secretObjects[0].data[0].objectName', value: 'tls.crt', rule: /the class writes no such file \(files: tls\)/, fix: /alias or name/,
+        path: 'kv/spc', object: 'SecretProviderClass demo/azure-kv', field: 'spec.secretObjects[0].data[0].objectName', value: 'tls.crt', rule: /the class writes no such file \(files: tls\)/, fix: /alias or name/,
       });
     });
 

@@ -5,6 +5,9 @@ import {
 } from '../../src';
 import { errorOf, expectProblem, only, podSpecOf, synth } from '../util';
 
+/** The rendered class, as synth-time findings of validate's rules name it. */
+const OBJECT = 'SecretProviderClass demo/azure-kv';
+
 // secretObjects shape, sync rules and Secret types: https://github.com/kubernetes-sigs/secrets-store-csi-driver/blob/0aad886f70e94a6037325f4eaba4660338dde448/apis/v1/secretproviderclass_types.go
 // and https://github.com/kubernetes-sigs/secrets-store-csi-driver/blob/0aad886f70e94a6037325f4eaba4660338dde448/controllers/secretproviderclasspodstatus_controller.go;
 // objectName = the written file (alias, name, "<file>/<n>" with history): https://github.com/Azure/secrets-store-csi-driver-provider-azure/blob/d5f7cf5b598c2eede99ad3683de0ba10f7a8736b/pkg/provider/provider.go.
@@ -123,7 +126,7 @@ describe('KeyVaultSecretProviderClass.syncSecret', () => {
       // THEN
       const message = errorOf(() => Testing.synth(chart));
       expect(message).toMatch(/^Validation failed/);
-      expectProblem(message, { path: 'kv/spc', field: 'secretObjects[0].data[1].objectName', value: objectName, rule: RULE, fix: FIX });
+      expectProblem(message, { path: 'kv/spc', object: OBJECT, field: 'spec.secretObjects[0].data[1].objectName', value: objectName, rule: RULE, fix: FIX });
     });
   });
 
@@ -165,7 +168,8 @@ describe('KeyVaultSecretProviderClass.syncSecret', () => {
       test('fails when tls.key comes from a key object: a key object is the public key only', () => {
         expectProblem(tlsError([KeyVaultObject.key('signing')], 'tls', 'signing'), {
           path: 'kv/spc',
-          field: 'secretObjects[0].data[1].objectName',
+          object: OBJECT,
+          field: 'spec.secretObjects[0].data[1].objectName',
           value: 'signing',
           rule: /tls\.key cannot come from key "signing": a key object is the public key only/,
           fix: /KeyVaultObject\.secret\("signing"\)/,
@@ -175,7 +179,8 @@ describe('KeyVaultSecretProviderClass.syncSecret', () => {
       test('fails when tls.key comes from a cert object: it has no private key', () => {
         expectProblem(tlsError([KeyVaultObject.certificate('leaf')], 'tls', 'leaf'), {
           path: 'kv/spc',
-          field: 'secretObjects[0].data[1].objectName',
+          object: OBJECT,
+          field: 'spec.secretObjects[0].data[1].objectName',
           value: 'leaf',
           rule: /a cert object is the public certificate without its private key.*failed to get cert data from file/,
           fix: /certificate's secret/,
@@ -187,7 +192,8 @@ describe('KeyVaultSecretProviderClass.syncSecret', () => {
         for (const index of [0, 1]) {
           expectProblem(message, {
             path: 'kv/spc',
-            field: `secretObjects[0].data[${index}].objectName`,
+            object: OBJECT,
+            field: `spec.secretObjects[0].data[${index}].objectName`,
             value: 'kestrel.pfx',
             rule: /with objectFormat pfx the provider writes the PFX as base64 text unless objectEncoding is base64/,
             fix: /objectEncoding base64 \(ObjectEncoding\.BASE64\)/,
@@ -241,7 +247,7 @@ describe('KeyVaultSecretProviderClass.syncSecret', () => {
     test('fails with a type that is not a SyncedSecretType (reachable from JavaScript)', () => {
       const { spc } = setup();
       expectProblem(errorOf(() => spc.syncSecret({ secretName: 's', type: 'tls' as SyncedSecretType, data: [{ key: 'k', objectName: 'tls' }] })), {
-        path: 'kv/spc', field: 'secretObjects[0].type', value: 'tls', rule: /must be one of Opaque, kubernetes\.io\/tls/, fix: /SyncedSecretType/,
+        path: 'kv/spc', field: 'secretObjects[0].type', value: 'tls', rule: /must be one of "Opaque", "kubernetes\.io\/tls"/, fix: /SyncedSecretType\.OPAQUE/,
       });
     });
   });

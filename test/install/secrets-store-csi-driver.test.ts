@@ -400,9 +400,27 @@ describe('secret-sync RBAC derived from the classes', () => {
     expect(syncObjects(synth(install))).toHaveLength(2);
   });
 
-  test('syncSecrets: true installs it without classes; false leaves it out despite one', () => {
+  test('syncSecrets: true installs it without classes', () => {
     expect(syncObjects(synth(driverChart({ syncSecrets: true }).chart))).toHaveLength(2);
+  });
+
+  test('syncSecrets: false with a class that syncs fails synth: the driver could not create the Secret', () => {
     const { chart } = driverChart({ syncSecrets: false });
+    syncing(chart);
+    const message = errorOf(() => Testing.synth(chart));
+    expectProblem(message, {
+      path: 'test/driver',
+      field: 'syncSecrets',
+      value: 'kube-system/secrets-store-csi-driver',
+      rule: /syncs Kubernetes Secrets \(secretObjects\), and the driver's ServiceAccount kube-system\/secrets-store-csi-driver may not create them/,
+      fix: /leave syncSecrets unset \(derived from the classes\) or set it to true/,
+    });
+    // Reported once: the rendered check finds the same rule (driver-sync-rbac) and defers to the prop's fix.
+    expect(message.match(/may not create them/g)).toHaveLength(1);
+  });
+
+  test('syncSecrets: false with installRbac: false leaves the sync RBAC to whoever manages the driver\'s RBAC', () => {
+    const { chart } = driverChart({ syncSecrets: false, installRbac: false, serviceAccountName: 'external' });
     syncing(chart);
     expect(syncObjects(synth(chart))).toEqual([]);
   });

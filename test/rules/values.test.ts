@@ -1,7 +1,7 @@
 import { Testing } from 'cdk8s';
 import { Construct } from 'constructs';
 import { check, problem } from '../../src/app/errors';
-import { describeViolation, Violation } from '../../src/rules/model';
+import { describeViolation, Finding, Violation } from '../../src/rules/model';
 import * as rules from '../../src/rules/values';
 
 // The rules, checked directly at their boundaries. Sources: Azure Key Vault naming rules and
@@ -220,8 +220,11 @@ describe('messages', () => {
 
   test('problem and check prefix the construct path, as cdk8s does for validations', () => {
     const scope = new Construct(Testing.chart(), 'thing');
-    expect(problem(scope, 'f', 'v', violation)).toBe('[test/thing] f "v" is invalid: must be X. Fix: use Y.');
-    expect(() => check(scope, 'f', 'v', violation)).toThrow('[test/thing] f "v" is invalid: must be X. Fix: use Y.');
-    expect(() => check(scope, 'f', 'v', undefined)).not.toThrow();
+    const finding: Finding = { field: 'f', value: 'v', severity: 'error', ...violation };
+    expect(problem(scope, finding)).toBe('[test/thing] f "v" is invalid: must be X. Fix: use Y.');
+    expect(() => check(scope, finding)).toThrow('[test/thing] f "v" is invalid: must be X. Fix: use Y.');
+    expect(() => check(scope, [undefined, finding])).toThrow('[test/thing] f "v" is invalid');
+    expect(() => check(scope, undefined)).not.toThrow();
+    expect(() => check(scope, [undefined])).not.toThrow();
   });
 });

@@ -1,0 +1,114 @@
+import { ApiObject } from 'cdk8s';
+import { IConstruct } from 'constructs';
+import { checkManifests } from '../check/checker';
+import { CheckFinding, Manifest, ManifestSource, messageOf } from '../check/finding';
+import { Finding } from '../rules/model';
+
+/**
+ * Constructs check what they render: at synth, the manifests of the library's constructs (after
+ * JSON patches and escape-hatch edits) go through the checker that `validate` runs, one cluster
+ * at a time, and each finding becomes a synth error of the construct that rendered the object —
+ * in the words `validate` would print. Eager prop checks catch mistakes earlier and more
+ * precisely; this catches what changes the manifest afterwards.
+ */
+
+/** A construct whose rendered objects are checked, and the cluster they deploy to. */
+export interface RenderedOwner {
+  readonly scope: IConstruct;
+  readonly cluster: string;
+  /** The objects the construct renders (read at synth). */
+  readonly objects: () => readonly ApiObject[];
+}
+
+/** A finding of the rendered check, as a construct reports it. */
+export interface RenderedFinding extends Finding {
+  readonly ruleId: string;
+  /** `[Kind namespace/name] field "value" is invalid: rule. Fix: fix.` */
+  readonly message: string;
+}
+
+/**
+ * Rules the rendered check leaves out: whose verdict depends on what else is in the input (a cdk8s
+ * app is one input among several applied to a cluster), and the credential budget, which the
+ * constructs count across the whole app with the same rule function.
+ */
+const LEFT_TO_OTHERS = new Set(['workload-service-account', 'federated-credential-budget']);
+
+/** A rendered object as a checker document: no file positions; `file` names the owner. */
+class RenderedDocument implements ManifestSource {
+  constructor(public readonly file: string, public readonly index: number, public readonly value: unknown) {}
+  public region(): undefined {
+    return undefined;
+  }
+  public regionInBlock(): undefined {
+    return undefined;
+  }
+}
+
+/** Renders each owner's objects, checks them per cluster, and returns the findings per owner. */
+export function checkRendered(owners: readonly RenderedOwner[]): Map<IConstruct, RenderedFinding[]> {
+  const byCluster = new Map<string, Manifest[]>();
+  const ownerOf = new Map<string, IConstruct>();
+  for (const owner of owners) {
+    const manifests = byCluster.get(owner.cluster) ?? [];
+    byCluster.set(owner.cluster, manifests);
+    ownerOf.set(owner.scope.node.path, owner.scope);
+    owner.objects().forEach((apiObject, index) => {
+      manifests.push(new Manifest(new RenderedDocument(owner.scope.node.path, index, renderedManifest(apiObject))));
+    });
+  }
+  const result = new Map<IConstruct, RenderedFinding[]>();
+  for (const manifests of byCluster.values()) {
+    for (const f of checkManifests(manifests)) {
+      if (f.severity === 'note' || LEFT_TO_OTHERS.has(f.ruleId) || f.file === undefined) continue;
+      const owner = ownerOf.get(f.file)!;
+      result.set(owner, [...result.get(owner) ?? [], asFinding(f)]);
+    }
+  }
+  return result;
+}
+
+function asFinding(f: CheckFinding): RenderedFinding {
+  return {
+    ruleId: f.ruleId,
+    field: f.field,
+    value: f.value,
+    rule: f.rule,
+    fix: f.fix,
+    severity: f.severity === 'warning' ? 'warning' : 'error',
+    message: `[${f.kind} ${f.object}] ${messageOf(f)}`,
+  };
+}
+
+/**
+ * The object's manifest: the one a mount already read and will serve to the next toJson() (see
+ * `serveNextToJson`), without consuming it, else a fresh render.
+ */
+function renderedManifest(apiObject: ApiObject): any {
+  return SERVED.get(apiObject)?.next ?? apiObject.toJson();
+}
+
+const SERVED = new WeakMap<ApiObject, { next: any }>();
+
+/**
+ * Makes the object's next toJson() return `manifest`. Mounts use it: applying them resolves the
+ * workload once at synth, and resolving it again to write it would double mount()'s synth cost
+ * (bench/). Mounts settle in the app's first validation, right before cdk8s serializes the
+ * charts, and nothing changes a workload in between. Only the next call: any later one renders afresh.
+ */
+export function serveNextToJson(apiObject: ApiObject, manifest: any): void {
+  let served = SERVED.get(apiObject);
+  if (!served) {
+    const state = { next: undefined as any };
+    served = state;
+    SERVED.set(apiObject, state);
+    const render = apiObject.toJson;
+    apiObject.toJson = function toJson(this: ApiObject) {
+      if (state.next === undefined) return render.call(this);
+      const next = state.next;
+      state.next = undefined;
+      return next;
+    };
+  }
+  served.next = manifest;
+}

@@ -1,0 +1,217 @@
+import { ApiObject, JsonPatch } from 'cdk8s';
+import { IConstruct } from 'constructs';
+import { KeyVaultIdentity } from './identity';
+import { KeyVaultObject } from './object';
+import { SynthesizedPod } from './workload';
+import { AppRegistry } from '../app/registry';
+import { serveNextToJson } from '../app/rendered-check';
+import { CSI_DRIVER_NAME, VOLUME_ATTRIBUTE_SECRET_PROVIDER_CLASS } from '../facts/constants';
+import { describeFinding, Finding } from '../rules/model';
+import { containerExists, ContainerIdentity, filesReadable, ModedFile, mountPathFree, podHasContainers, volumeNameFree } from '../rules/mount';
+
+/** @internal The mounted class, as the mount needs it. */
+export interface MountSource {
+  readonly scope: IConstruct;
+  readonly name: string;
+  readonly namespace?: string;
+  readonly identity: KeyVaultIdentity;
+  /** The objects the class writes, read at synth (objects may be added after `mount()`). */
+  readonly objects: () => KeyVaultObject[];
+}
+
+/** @internal One class mounted into one workload at one path. */
+export interface Mount {
+  readonly source: MountSource;
+  readonly path: string;
+  readonly volumeName: string;
+  readonly containerNames?: string[];
+  /** What the identity does at synth (grant, record, label). */
+  readonly atSynth: ((pod: SynthesizedPod) => void)[];
+}
+
+/**
+ * @internal
+ * The mounts of one workload. They are applied at synth, from the workload's manifest as it is
+ * then, as JSON patches: that works the same for every cdk8s-plus major, imported `k8s` kinds and
+ * hand-written `ApiObject`s, and for containers and ServiceAccounts set after `mount()`. A class
+ * mounted twice has one volume and a mount per call.
+ */
+export class WorkloadMounts {
+  /** The mounts of a workload's `ApiObject` (whichever construct the user passed). */
+  public static of(scope: IConstruct, apiObject: ApiObject, templatePath: readonly string[]): WorkloadMounts {
+    let mounts = WORKLOADS.get(apiObject);
+    if (!mounts) {
+      mounts = new WorkloadMounts(scope, apiObject, templatePath);
+      WORKLOADS.set(apiObject, mounts);
+    }
+    return mounts;
+  }
+
+  public readonly mounts: Mount[] = [];
+  /** Synth errors, reported by the workload's validation. */
+  private readonly errors: string[] = [];
+  /** How many of `mounts` are applied. */
+  private settled = 0;
+
+  private readonly registry: AppRegistry;
+
+  private constructor(scope: IConstruct, private readonly apiObject: ApiObject, private readonly templatePath: readonly string[]) {
+    this.registry = AppRegistry.of(scope);
+    this.registry.checkRenderedObjects({ scope, cluster: AppRegistry.clusterOf(scope), objects: () => [apiObject] });
+    // cdk8s validates the app again for every chart it writes: settle() is a no-op after the first.
+    scope.node.addValidation({
+      validate: () => {
+        this.registry.settle();
+        return [...this.errors, ...this.registry.findingsOf(scope).map(f => f.message)];
+      },
+    });
+  }
+
+  /** The volume a class is mounted as, if it is. */
+  public volumeOf(source: MountSource): string | undefined {
+    return this.mounts.find(m => m.source === source)?.volumeName;
+  }
+
+  public add(mount: Mount): void {
+    this.mounts.push(mount);
+    this.registry.defer(synthesizing => this.settle(synthesizing));
+  }
+
+  /** Applies the mounts added since the last call, reading the manifest once. */
+  private settle(synthesizing: boolean): void {
+    const pending = this.mounts.slice(this.settled);
+    this.settled = this.mounts.length;
+    if (pending.length === 0) return;
+
+    const manifest = this.apiObject.toJson();
+    const template = at(manifest, this.templatePath);
+    const spec = template?.spec;
+    const containers: any[] = spec?.containers ?? [];
+    const report = (finding: Finding | undefined): boolean => {
+      if (finding) this.errors.push(describeFinding(finding));
+      return finding === undefined;
+    };
+    if (!report(podHasContainers(containers.length, 'spec.containers'))) return;
+
+    const patch = new TemplatePatch(this.templatePath, template);
+    const pod: SynthesizedPod = {
+      serviceAccountName: spec.serviceAccountName ?? spec.serviceAccount,
+      report,
+      addLabel: (key, value) => patch.addLabel(key, value),
+    };
+    for (const mount of pending) {
+      const { path, volumeName } = mount;
+      // The class's first mount adds its volume; a second one (same class, same volume) only mounts it.
+      const firstOfClass = this.mounts.find(m => m.source === mount.source) === mount;
+      if (firstOfClass && !report(volumeNameFree((spec.volumes ?? []).some((v: any) => v.name === volumeName), 'volumeName', volumeName))) continue;
+      const names = mount.containerNames ?? containers.map(c => c.name);
+      const targets = names.map(name => containers.findIndex(c => c.name === name));
+      const unknown = names.filter((name, i) => !report(targets[i] < 0 ? containerExists(name, containers.map(c => c.name), 'containerNames') : undefined));
+      if (unknown.length) continue;
+      const clashes = targets.filter(i => !report(mountPathFree((containers[i].volumeMounts ?? []).some((m: any) => m.mountPath === path), path, `containers[${containers[i].name}].path`)));
+      if (clashes.length) continue;
+      for (const i of targets) filesReadable(modedFiles(mount.source), containerIdentity(spec, containers[i]), mount.source.name, 'filePermission').forEach(report);
+
+      if (firstOfClass) patch.append(spec, 'volumes', ['spec'], { csi: csiVolumeSource(mount.source), name: volumeName });
+      for (const i of targets) {
+        patch.append(containers[i], 'volumeMounts', ['spec', 'containers', i], { mountPath: path, name: volumeName, readOnly: true });
+      }
+      for (const work of mount.atSynth) work(pod);
+    }
+    if (patch.patches.length === 0) return;
+    this.apiObject.addJsonPatch(...patch.patches);
+    if (!synthesizing) return;
+    // `manifest` now is what toJson() returns with the patches: each was applied to it above, and a
+    // typed object (generated k8s classes, which cdk8s-plus uses too) maps the patched manifest to
+    // its schema's key order, which `cdk8s import` writes sorted.
+    if (this.apiObject.toJson !== ApiObject.prototype.toJson) patch.extended.forEach(sortKeys);
+    serveNextToJson(this.apiObject, manifest);
+  }
+}
+
+const WORKLOADS = new WeakMap<ApiObject, WorkloadMounts>();
+
+/**
+ * JSON patches to a pod template, applied in step to the manifest they were computed from, so
+ * that each patch knows whether the array it appends to exists and the manifest ends up as
+ * toJson() will write it.
+ */
+class TemplatePatch {
+  public readonly patches: JsonPatch[] = [];
+  /** Objects given a new key: a patch appends it, a typed `Kube*` object then writes keys sorted. */
+  public readonly extended = new Set<any>();
+
+  constructor(private readonly templatePath: readonly string[], private readonly template: any) {}
+
+  /** Appends `value` to `owner[key]` (at `ownerPath` below the template), creating the array if needed. */
+  public append(owner: any, key: string, ownerPath: (string | number)[], value: unknown): void {
+    if (owner[key]) {
+      this.patches.push(JsonPatch.add(this.pointer(...ownerPath, key, '-'), value));
+      owner[key].push(value);
+    } else {
+      this.patches.push(JsonPatch.add(this.pointer(...ownerPath, key), [value]));
+      owner[key] = [value];
+      this.extended.add(owner);
+    }
+  }
+
+  /** Adds a label to the pod template (not to the workload's own metadata). */
+  public addLabel(key: string, value: string): void {
+    const template = this.template;
+    const metadata = template.metadata ?? {};
+    if (metadata.labels?.[key] === value) return;
+    // The whole label map, keys sorted as cdk8s writes them (an added key would come last).
+    const labels = Object.fromEntries(Object.entries({ ...metadata.labels, [key]: value }).sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0)));
+    this.patches.push(template.metadata
+      ? JsonPatch.add(this.pointer('metadata', 'labels'), labels)
+      : JsonPatch.add(this.pointer('metadata'), { labels }));
+    if (!template.metadata) this.extended.add(template);
+    template.metadata = { ...metadata, labels };
+    if (!metadata.labels) this.extended.add(template.metadata);
+  }
+
+  private pointer(...segments: (string | number)[]): string {
+    return '/' + [...this.templatePath, ...segments].map(s => String(s).replace(/~/g, '~0').replace(/\//g, '~1')).join('/');
+  }
+}
+
+/** The CSI volume source every mount uses: the class, read-only, with the identity's secret ref. */
+function csiVolumeSource(source: MountSource) {
+  const secretName = source.identity._nodePublishSecretName;
+  return {
+    driver: CSI_DRIVER_NAME,
+    ...(secretName ? { nodePublishSecretRef: { name: secretName } } : {}),
+    readOnly: true, // the driver refuses anything else ("Readonly is not true in request")
+    volumeAttributes: { [VOLUME_ATTRIBUTE_SECRET_PROVIDER_CLASS]: source.name },
+  };
+}
+
+function modedFiles(source: MountSource): ModedFile[] {
+  return source.objects().filter(o => o.filePermission !== undefined)
+    .map(o => ({ objectType: o.objectType, objectName: o.objectName, filePermission: o.filePermission! }));
+}
+
+/** A container's user and groups as it runs: its own security context over the pod's. */
+function containerIdentity(spec: any, container: any): ContainerIdentity {
+  const own = container.securityContext ?? {};
+  const pod = spec.securityContext ?? {};
+  return {
+    name: container.name,
+    runAsUser: own.runAsUser ?? pod.runAsUser,
+    runAsNonRoot: own.runAsNonRoot ?? pod.runAsNonRoot,
+    runAsGroup: own.runAsGroup ?? pod.runAsGroup,
+    supplementalGroups: pod.supplementalGroups,
+  };
+}
+
+/** Re-inserts an object's keys in sorted order. */
+function sortKeys(object: any): void {
+  for (const [key, value] of Object.entries(object).sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0))) {
+    delete object[key];
+    object[key] = value;
+  }
+}
+
+function at(json: any, path: readonly string[]): any {
+  return path.reduce((node, key) => node?.[key], json);
+}
