@@ -10,13 +10,13 @@
  * (peer ranges consistent), every example under examples/ (importing the package instead of ../../src)
  * and an app mounting a Deployment of each cdk8s-plus major must type-check against the installed
  * typings (tsc, no skipLibCheck) and synthesize, and `validate` must pass on every file they write.
- * Each set runs on this Node.js and on each other major in --node (default 22,24; binaries from the
+ * Each set runs on this Node.js and on each other major in --node (default 20,22,24; binaries from the
  * npm packages node-<platform>-<arch>, cached in node_modules/.cache/compatibility): every Node.js must
  * write byte-identical files. The lowest set, whose versions are the ones this repository develops
  * with, must also write exactly the committed examples/<name>/dist; differences of the newest set from
  * them are listed as notes (a newer cdk8s-plus may render its own objects differently).
  *
- *   npx projen compatibility [--node 22,24] [--keep]
+ *   npx projen compatibility [--node 20,22,24] [--keep]
  *
  * Needs the npm registry (or a warm npm cache). The last line is "N passed, N failed"; exits 1 on failure.
  */
@@ -269,7 +269,7 @@ function testSet(set: VersionSet, work: string, pkg: any, tarball: string, nodeM
 
 function main(): void {
   const args = process.argv.slice(2);
-  const nodeArg = args.includes('--node') ? args[args.indexOf('--node') + 1] ?? '' : '22,24';
+  const nodeArg = args.includes('--node') ? args[args.indexOf('--node') + 1] ?? '' : '20,22,24';
   const current = process.versions.node.split('.')[0];
   const nodeMajors = [current, ...nodeArg.split(',').map(s => s.trim()).filter(m => m && m !== current)];
   const pkg = JSON.parse(fs.readFileSync(path.join(ROOT, 'package.json'), 'utf-8'));
