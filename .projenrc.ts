@@ -12,6 +12,7 @@ const PUBLISHING: Publishing = {
   repositoryUrl: 'https://github.com/example.invalid/cdk8s-azure-keyvault-csi.git',
   /** npm package name; a scope (`@owner/…`) would also rename every import in README, examples and tests. */
   npmName: 'cdk8s-azure-keyvault-csi',
+  /** Author name in the package metadata of every language. */
   author: 'cdk8s-azure-keyvault-csi team',
   /** An email address or URL where users reach the maintainers (npm and PyPI metadata). */
   authorAddress: 'maintainers@example.invalid',

@@ -45,11 +45,12 @@ export function configurePublishing(project: cdk8s.ConstructLibraryCdk8s, publis
       'The npm package bundles yaml (https://github.com/eemeli/yaml), Copyright Eemeli Aro,',
       'under the ISC License (node_modules/yaml/LICENSE in the package).',
       '',
-      'imports/ is generated from the SecretProviderClass CustomResourceDefinition of',
-      'kubernetes-sigs/secrets-store-csi-driver (Apache License 2.0), and the install constructs',
-      'reproduce the deployment manifests of that project and of',
-      'Azure/secrets-store-csi-driver-provider-azure (MIT License); the pinned sources are listed in',
-      'projenrc/upstream.ts.',
+      'The types under imports/ (lib/imports/ in the package) are generated from the SecretProviderClass',
+      'and SecretProviderClassPodStatus CustomResourceDefinitions of kubernetes-sigs/secrets-store-csi-driver',
+      '(Apache License 2.0), and the install constructs reproduce the deployment manifests of that project',
+      'and of Azure/secrets-store-csi-driver-provider-azure (MIT License); projenrc/upstream.ts in the',
+      'source repository lists the pinned upstream files.',
+      '', // a final newline
     ],
   });
 
