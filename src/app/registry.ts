@@ -1,6 +1,7 @@
 import { IConstruct } from 'constructs';
 import { CLUSTER_CONTEXT_KEY } from '../facts/constants';
 import { IdentityMode } from '../facts/identity-mode';
+import { ObjectEntry } from '../rules/model';
 
 /**
  * @internal
@@ -16,6 +17,12 @@ export interface RegisteredClass {
   readonly identityMode: IdentityMode;
   /** In-provider path of the custom cloud environment file, if any. */
   readonly cloudEnvironmentFile?: string;
+  /** Name of the Key Vault the class reads (`AzureAccess` grants on it). */
+  readonly keyVaultName: string;
+  /** Client ID of the identity (identity binding, workload identity, user-assigned VM identity), if any. */
+  readonly clientId?: string;
+  /** The objects the class reads, as the provider reads them (complete at synth). */
+  readonly objects: readonly ObjectEntry[];
 }
 
 /**
@@ -108,6 +115,9 @@ export class AppRegistry {
 
   /** SecretProviderClasses per `cluster` + namespace + name: two would replace each other on apply. */
   public readonly classNames = new Map<string, IConstruct>();
+
+  /** The app's `AzureAccess`, if any (one per app: it derives from the whole app). */
+  public azureAccess?: IConstruct;
 
   /** Work that needs the finished app (see `defer`), in the order it was deferred. */
   private readonly deferred: ((synthesizing: boolean) => void)[] = [];
