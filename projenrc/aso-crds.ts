@@ -30,15 +30,27 @@ export const IDENTITY_BINDING_CRD = path.join(__dirname, 'crds', 'containerservi
 
 export const ASO_KINDS: readonly AsoKind[] = [
   {
-    module: 'roleassignment', group: 'authorization.azure.com', version: 'v1api20220401', kind: 'RoleAssignment', plural: 'roleassignments',
+    module: 'roleassignment',
+    group: 'authorization.azure.com',
+    version: 'v1api20220401',
+    kind: 'RoleAssignment',
+    plural: 'roleassignments',
     source: { catalogSchema: 'azure-service-operator/datree/authorization.azure.com/roleassignment_v1api20220401.json' },
   },
   {
-    module: 'federatedidentitycredential', group: 'managedidentity.azure.com', version: 'v1api20230131', kind: 'FederatedIdentityCredential', plural: 'federatedidentitycredentials',
+    module: 'federatedidentitycredential',
+    group: 'managedidentity.azure.com',
+    version: 'v1api20230131',
+    kind: 'FederatedIdentityCredential',
+    plural: 'federatedidentitycredentials',
     source: { catalogSchema: 'azure-service-operator/datree/managedidentity.azure.com/federatedidentitycredential_v1api20230131.json' },
   },
   {
-    module: 'identitybinding', group: 'containerservice.azure.com', version: 'v20251002preview', kind: 'IdentityBinding', plural: 'identitybindings',
+    module: 'identitybinding',
+    group: 'containerservice.azure.com',
+    version: 'v20251002preview',
+    kind: 'IdentityBinding',
+    plural: 'identitybindings',
     source: { crd: IDENTITY_BINDING_CRD },
   },
 ];

@@ -176,7 +176,8 @@ export function planAzureAccess(facts: AccessFacts): AzureAccessPlan {
   for (const subject of facts.subjects) {
     const identity = identities.get(subject.clientId.toLowerCase());
     if (!identity) continue; // reported for the classes that use it
-    const user = facts.classes.find(c => c.identityMode === IdentityMode.WORKLOAD_IDENTITY && c.clientId === subject.clientId && c.cluster === subject.cluster)?.path
+    const user = facts.classes
+      .find(c => c.identityMode === IdentityMode.WORKLOAD_IDENTITY && c.clientId === subject.clientId && c.cluster === subject.cluster)?.path
       ?? `a workload with client ID ${subject.clientId}`;
     const sa = serviceAccountSubject(subject.namespace, subject.serviceAccount);
     const index = clusterIndex(subject.cluster);
@@ -189,10 +190,12 @@ export function planAzureAccess(facts: AccessFacts): AzureAccessPlan {
       report(issuerMissing(index, user, sa));
       continue;
     }
+    const issuer = cluster.oidcIssuerUrl;
     const clusterName = armName(cluster.resourceId);
-    const azureName = names.federatedCredentialAzureName(identity.resourceId, cluster.oidcIssuerUrl, sa, clusterName, subject.namespace, subject.serviceAccount);
-    const name = names.federatedCredentialName(identity.resourceId, cluster.oidcIssuerUrl, sa, identity.name, clusterName, subject.namespace, subject.serviceAccount);
-    federatedCredentials.set(name, { name, azureName, identityId: identity.resourceId, issuer: cluster.oidcIssuerUrl, subject: sa, clientId: identity.clientId });
+    const { namespace, serviceAccount } = subject;
+    const azureName = names.federatedCredentialAzureName(identity.resourceId, issuer, sa, clusterName, namespace, serviceAccount);
+    const name = names.federatedCredentialName(identity.resourceId, issuer, sa, identity.name, clusterName, namespace, serviceAccount);
+    federatedCredentials.set(name, { name, azureName, identityId: identity.resourceId, issuer, subject: sa, clientId: identity.clientId });
   }
 
   return {

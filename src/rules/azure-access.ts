@@ -33,7 +33,8 @@ export function parseArmId(value: string): ArmId | undefined {
 export function armResourceId(value: string, type: string): Violation | undefined {
   const example = `/subscriptions/<subscription GUID>/resourceGroups/<group>/providers/${type}/<name>`;
   const fix = `use the resource's ID (\`az resource show --resource-type ${type} -g <group> -n <name> --query id -o tsv\`), shaped ${example}`;
-  const notAValue = values.placeholder(value);
+  // `<sub>`, `$RG`, `${NAME}` in any segment: a template copied without its values.
+  const notAValue = [value, ...value.split('/')].map(part => values.placeholder(part)).find(v => v);
   if (notAValue) return { ...notAValue, fix };
   const id = parseArmId(value);
   if (!id) return { rule: `must be an ARM resource ID shaped ${example}`, fix };
@@ -102,8 +103,7 @@ export function checkAccessProps(props: {
   };
   at('namespace', props.namespace, values.dns1123Label(props.namespace));
 
-  const duplicate = (field: string, value: string, seen: Map<string, number>, what: string) => {
-    const key = value.toLowerCase();
+  const duplicate = (field: string, value: string, seen: Map<string, number>, what: string, key = value.toLowerCase()) => {
     const first = seen.get(key);
     if (first !== undefined) {
       findings.push(error(field, value, `${what} is already in entry ${first} (compared case-insensitively)`, 'list it once'));
@@ -133,7 +133,7 @@ export function checkAccessProps(props: {
     const name = parseArmId(vault.resourceId)!.name;
     at(field, vault.resourceId, values.keyVaultName(name));
     // Classes name their vault by name alone, so two vaults of one name could not be told apart.
-    duplicate(field, name, vaultNames, `the vault name "${name}"`);
+    duplicate(field, vault.resourceId, vaultNames, `the vault name "${name}"`, name.toLowerCase());
   });
 
   const clusterNames = new Map<string, number>();
