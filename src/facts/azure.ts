@@ -12,13 +12,18 @@
  */
 import { Audience } from './constants';
 
-/** API versions (group/version) of the ASO kinds written and checked. */
+/**
+ * API versions (group/version) of the ASO kinds written and checked, with the first ASO release
+ * that serves them (ASO's "Supported Resources" pages,
+ * https://github.com/Azure/azure-service-operator/blob/0225f5f2d83ec752d5cdf5a06d9b76f168ccea12/docs/hugo/content/reference/authorization/_index.md
+ * and https://github.com/Azure/azure-service-operator/blob/142b98f350cb1300365415bf5a439654d8a16b15/docs/hugo/content/reference/managedidentity/_index.md).
+ */
 export const AsoApiVersion = {
-  /** RoleAssignment: every ASO v2 release. */
+  /** RoleAssignment: ASO v2.4.0 and later. */
   ROLE_ASSIGNMENT: 'authorization.azure.com/v1api20220401',
   /** IdentityBinding: ARM 2025-10-02-preview, ASO v2.18.0 and later. */
   IDENTITY_BINDING: 'containerservice.azure.com/v20251002preview',
-  /** FederatedIdentityCredential (child of a UserAssignedIdentity). */
+  /** FederatedIdentityCredential (child of a UserAssignedIdentity): ASO v2.5.0 and later. */
   FEDERATED_IDENTITY_CREDENTIAL: 'managedidentity.azure.com/v1api20230131',
 } as const;
 
@@ -166,7 +171,7 @@ export const ROLE_FOR_OBJECT_TYPE: Readonly<Record<string, BuiltInRole>> = {
   cert: KeyVaultRole.READER,
 };
 
-/** `roleDefinitionReference.armId` of a built-in role (accepted by every ASO v2 release). */
+/** `roleDefinitionReference.armId` of a built-in role (accepted by every release of the kind; `wellKnownName` needs v2.16+). */
 export function roleDefinitionArmId(role: BuiltInRole): string {
   return `/providers/Microsoft.Authorization/roleDefinitions/${role.id}`;
 }
