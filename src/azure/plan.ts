@@ -176,18 +176,19 @@ export function planAzureAccess(facts: AccessFacts): AzureAccessPlan {
   for (const subject of facts.subjects) {
     const identity = identities.get(subject.clientId.toLowerCase());
     if (!identity) continue; // reported for the classes that use it
-    const user = facts.classes
+    // For messages only (a scan of the classes): the class that mounts with this identity there.
+    const user = () => facts.classes
       .find(c => c.identityMode === IdentityMode.WORKLOAD_IDENTITY && c.clientId === subject.clientId && c.cluster === subject.cluster)?.path
       ?? `a workload with client ID ${subject.clientId}`;
     const sa = serviceAccountSubject(subject.namespace, subject.serviceAccount);
     const index = clusterIndex(subject.cluster);
     if (index < 0) {
-      report(clusterNotListed(user, subject.cluster, `the federated credential of ${sa} needs the cluster's OIDC issuer`, facts.clusters.map(c => c.name)));
+      report(clusterNotListed(user(), subject.cluster, `the federated credential of ${sa} needs the cluster's OIDC issuer`, facts.clusters.map(c => c.name)));
       continue;
     }
     const cluster = facts.clusters[index];
     if (cluster.oidcIssuerUrl === undefined) {
-      report(issuerMissing(index, user, sa));
+      report(issuerMissing(index, user(), sa));
       continue;
     }
     const issuer = cluster.oidcIssuerUrl;
