@@ -109,7 +109,7 @@ project.tasks.addEnvironment('JSII_SILENCE_WARNING_END_OF_LIFE_NODE_VERSION', '2
 
 // The pinned upstream files come from $UPSTREAM_REFERENCE_DIR or are fetched (projenrc/upstream.ts).
 project.addTask('import', {
-  description: 'Regenerate imports/ from the pinned secrets-store CRDs ($UPSTREAM_REFERENCE_DIR, else fetched by pinned URL)',
+  description: 'Regenerate imports/ from the pinned secrets-store CRDs and Azure Service Operator schemas ($UPSTREAM_REFERENCE_DIR, else fetched by pinned URL)',
   exec: 'ts-node --project projenrc/tsconfig.json projenrc/import-crds.ts',
 });
 // Code only, no language toolchains needed: fails when the API does not translate to every language.

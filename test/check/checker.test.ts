@@ -29,10 +29,10 @@ function expectFindings(file: string, expected: Row[]): void {
 describe('examples', () => {
   const examples = fs.readdirSync(path.join(__dirname, '../../examples')).filter(d => fs.existsSync(path.join(__dirname, '../../examples', d, 'dist')));
 
-  /** What is applied to one cluster: the example's dist/, or each cluster's file of multi-cluster. */
+  /** What is applied to one cluster: the example's dist/, or each file of the multi-cluster examples. */
   const clusterInputs = (example: string): string[][] => {
     const dist = path.join(__dirname, '../../examples', example, 'dist');
-    return example === 'multi-cluster' ? fs.readdirSync(dist).sort().map(f => [path.join(dist, f)]) : [[dist]];
+    return ['multi-cluster', 'azure-side'].includes(example) ? fs.readdirSync(dist).sort().map(f => [path.join(dist, f)]) : [[dist]];
   };
 
   test.each(examples)('%s: the synthesized manifests have no error and no warning', example => {
