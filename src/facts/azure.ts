@@ -62,3 +62,42 @@ export const KeyVaultRole = {
 export function roleDefinitionArmId(role: BuiltInRole): string {
   return `/providers/Microsoft.Authorization/roleDefinitions/${role.id}`;
 }
+
+/** API groups and kinds of the ASO objects the checker reads (any version of the group). */
+export const AsoKind = {
+  ROLE_ASSIGNMENT: { group: 'authorization.azure.com', kind: 'RoleAssignment' },
+  IDENTITY_BINDING: { group: 'containerservice.azure.com', kind: 'IdentityBinding' },
+  FEDERATED_IDENTITY_CREDENTIAL: { group: 'managedidentity.azure.com', kind: 'FederatedIdentityCredential' },
+  /** Owners that other objects may reference by name instead of `armId`. */
+  USER_ASSIGNED_IDENTITY: { group: 'managedidentity.azure.com', kind: 'UserAssignedIdentity' },
+  MANAGED_CLUSTER: { group: 'containerservice.azure.com', kind: 'ManagedCluster' },
+  VAULT: { group: 'keyvault.azure.com', kind: 'Vault' },
+  RESOURCE_GROUP: { group: 'resources.azure.com', kind: 'ResourceGroup' },
+} as const;
+
+/** The token audience of Entra workload identity federation (a FIC's `audiences`). */
+export const TOKEN_EXCHANGE_AUDIENCE = 'api://AzureADTokenExchange';
+
+/**
+ * A grant on a vault with the access-policy permission model. ASO can write access policies only
+ * on a vault it owns, so `AzureAccess` records each such grant as a ConfigMap in its namespace
+ * (nothing in the cluster reads it), labelled `ACCESS_POLICY_LABEL: ACCESS_POLICY_LABEL_VALUE` and
+ * annotated with `AzureAnnotation.CLIENT_ID` like every other object; `azure-cli` prints one
+ * `az keyvault set-policy` per record and `validate` counts it as the identity's grant on the
+ * vault. Permission values are space-separated `az keyvault set-policy` names (`get`, `get list`);
+ * an absent or empty key grants nothing on that list.
+ */
+export const AccessPolicyRecord = {
+  LABEL: 'keyvault-csi.cdk8s.io/grant',
+  LABEL_VALUE: 'access-policy',
+  /** `data` keys. */
+  Key: {
+    /** ARM ID of the vault: `/subscriptions/<sub>/resourceGroups/<rg>/providers/Microsoft.KeyVault/vaults/<name>`. */
+    VAULT_RESOURCE_ID: 'vaultResourceId',
+    /** Object (principal) ID of the identity. */
+    OBJECT_ID: 'objectId',
+    SECRET_PERMISSIONS: 'secretPermissions',
+    KEY_PERMISSIONS: 'keyPermissions',
+    CERTIFICATE_PERMISSIONS: 'certificatePermissions',
+  },
+} as const;
