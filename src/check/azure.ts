@@ -12,7 +12,7 @@ import {
   accessPolicyPermissions, checkAccessPolicyRecord, checkFederatedIdentityCredential, checkIdentityBinding, checkRoleAssignment,
   roleReferenceOf, serviceAccountSubject,
 } from '../rules/aso';
-import { grantCovers, missingAccess, roleOf, roleOnScope, VaultGrant } from '../rules/azure-roles';
+import { missingAccess, missingOnVault, roleOf, roleOnScope, VaultGrant } from '../rules/azure-roles';
 import { describeUsers } from '../rules/cluster';
 import { Finding, warning } from '../rules/model';
 import { versionCount } from '../rules/objects';
@@ -125,7 +125,7 @@ export function checkAzure(manifests: readonly Manifest[], classes: readonly Cla
   }
   if (unmatched.length) {
     findings.push(note('input-aso',
-      `${describeUsers(unmatched)}: no object in the input carries the annotation ${AzureAnnotation.CLIENT_ID} of ${unmatched.length === 1 ? 'that identity' : 'those identities'}, so the Azure side could not be matched to the classes`,
+      `the Azure side of ${describeUsers(unmatched)} was not checked: no object in the input carries the annotation ${AzureAnnotation.CLIENT_ID} with ${unmatched.length === 1 ? 'that client ID' : 'those client IDs'}, so the ASO objects could not be matched to the classes`,
       `annotate the ASO objects with ${AzureAnnotation.CLIENT_ID}: <client ID> (AzureAccess does), or validate them together with the classes that use them`));
   }
 }
@@ -264,18 +264,19 @@ function checkVaultGrants(resolved: readonly ResolvedObject[], input: AzureInput
       const text = (['secret', 'key', 'certificate'] as const).filter(l => policy[l].length).map(l => `${l}s: ${policy[l].join(' ')}`).join('; ');
       grants.push({ label: `access policy (${text || 'nothing'})`, accessPolicy: policy });
     }
-    // Objects not covered, grouped by what they need.
-    const missing = new Map<string, { access: ObjectAccess; objects: { name: string; type: string }[] }>();
+    // Objects not covered, grouped by what they lack.
+    const missing = new Map<string, { access: ObjectAccess; lacking: string[]; objects: { name: string; type: string }[] }>();
     for (const entry of cls.objects) {
       const access = objectAccess(entry.objectType, versionCount(entry) > 0);
-      if (!access || grants.some(g => grantCovers(g, access, entry.objectName))) continue;
-      const key = `${access.call}/${access.dataActions.join()}`;
-      const group = missing.get(key) ?? { access, objects: [] };
+      const lacking = access ? missingOnVault(grants, access, entry.objectName, policyVault) : [];
+      if (!access || !lacking.length) continue;
+      const key = `${access.call}/${lacking.join()}`;
+      const group = missing.get(key) ?? { access, lacking, objects: [] };
       group.objects.push({ name: entry.objectName, type: entry.objectType });
       missing.set(key, group);
     }
-    for (const { access, objects } of missing.values()) {
-      const violation = missingAccess(`class ${cls.manifest.id} (client ID ${clientId})`, vault, objects, access, grants, policyVault);
+    for (const { access, lacking, objects } of missing.values()) {
+      const violation = missingAccess(`class ${cls.manifest.id} (client ID ${clientId})`, vault, objects, access, grants, lacking, policyVault);
       findings.push(cls.manifest.finding('error', 'azure-role-coverage', ['spec', 'parameters', Param.KEYVAULT_NAME], vault, violation));
     }
   }

@@ -73,31 +73,44 @@ export interface VaultGrant {
   readonly object?: { readonly collection: string; readonly name: string };
 }
 
-/** Whether a grant lets the provider do what reading an object needs. */
-export function grantCovers(grant: VaultGrant, access: ObjectAccess, objectName: string): boolean {
-  if (grant.object && (grant.object.collection.toLowerCase() !== access.collection || grant.object.name.toLowerCase() !== objectName.toLowerCase())) return false;
-  if (grant.accessPolicy) {
-    const granted = grant.accessPolicy[access.accessPolicy.list];
-    return access.accessPolicy.permissions.every(p => granted.includes(p) || granted.includes('all'));
+/** Whether a grant reaches an object: the whole vault (or more), or that object. */
+function reaches(grant: VaultGrant, access: ObjectAccess, objectName: string): boolean {
+  return !grant.object || (grant.object.collection.toLowerCase() === access.collection && grant.object.name.toLowerCase() === objectName.toLowerCase());
+}
+
+/**
+ * What reading an object needs that an identity's grants on the vault do not give: data actions
+ * (RBAC), or `<list>s: <permission>` (a vault with access policies, where roles do not apply).
+ * Empty when covered, or when a role the library does not know reaches the object (not judged).
+ */
+export function missingOnVault(grants: readonly VaultGrant[], access: ObjectAccess, objectName: string, accessPolicyVault: boolean): string[] {
+  const applicable = grants.filter(g => (g.accessPolicy !== undefined) === accessPolicyVault && reaches(g, access, objectName));
+  if (accessPolicyVault) {
+    const list = access.accessPolicy.list;
+    return access.accessPolicy.permissions
+      .filter(p => !applicable.some(g => g.accessPolicy![list].includes(p) || g.accessPolicy![list].includes('all')))
+      .map(p => `${list}s: ${p}`);
   }
-  if (grant.dataActions === undefined) return true;
-  return access.dataActions.every(needed => grant.dataActions!.some(g => dataActionCovers(g, needed)));
+  if (applicable.some(g => g.dataActions === undefined)) return [];
+  return access.dataActions.filter(needed => !applicable.some(g => g.dataActions!.some(granted => dataActionCovers(granted, needed))));
 }
 
 /**
  * An identity's grants on a vault do not let the provider read some of a class's objects: Key
  * Vault answers 403 Forbidden at mount (the classic: a secret read with only Key Vault Reader).
  * @param reader "class demo/app (client ID …)"
- * @param objects the objects not covered, all needing `access`
+ * @param objects the objects not covered, all needing `access` and lacking `missing`
  */
-export function missingAccess(reader: string, vault: string, objects: readonly { name: string; type: string }[], access: ObjectAccess, grants: readonly VaultGrant[], accessPolicyVault: boolean): Violation {
+export function missingAccess(
+  reader: string, vault: string, objects: readonly { name: string; type: string }[], access: ObjectAccess,
+  grants: readonly VaultGrant[], missing: readonly string[], accessPolicyVault: boolean,
+): Violation {
   const what = objects.map(o => `${o.type} "${o.name}"`).join(', ');
-  const has = grants.length ? `its grants on the vault (${grants.map(g => g.label).join(', ')}) do not allow ${access.call}` : 'the input grants it nothing on the vault';
-  const needs = accessPolicyVault
-    ? `${access.accessPolicy.list}s: ${access.accessPolicy.permissions.join(' ')}`
-    : access.dataActions.join(', ');
+  const labels = [...new Set(grants.map(g => g.label))];
+  const has = labels.length ? `its grants on the vault (${labels.join(', ')}) lack` : 'the input grants it nothing on the vault, and it needs';
+  const versions = access.dataActions.length > 1 || access.accessPolicy.permissions.includes('list') ? ' and lists versions for objectVersionHistory' : '';
   return {
-    rule: `${reader} reads ${what} from vault "${vault}", and ${has} (it needs ${needs}), so Key Vault answers 403 Forbidden at mount`,
+    rule: `${reader} reads ${what} from vault "${vault}" (the provider calls ${access.call}${versions}), and ${has} ${missing.join(', ')}, so Key Vault answers 403 Forbidden at mount`,
     fix: accessPolicyVault
       ? `grant the identity ${access.accessPolicy.permissions.map(p => `"${p}"`).join(' and ')} on ${access.accessPolicy.list}s in the vault's access policy`
       : `assign ${roleText(access.role)} to the identity on the vault (or on each object)`,
