@@ -238,7 +238,8 @@ function checkVaultGrants(resolved: readonly ResolvedObject[], input: AzureInput
     if (!clientId || !vault || keyVaultName(vault)) continue;
     const onVault = (id: Parameters<typeof vaultOf>[0]) => vaultOf(id)?.name.toLowerCase() === vault.toLowerCase();
     if (!annotated.has(clientId)) {
-      const others = resolved.some(r => r.object.kind === 'RoleAssignment' && !r.object.clientId && 'id' in r.refs[0] && onVault(r.refs[0].id));
+      const others = resolved.some(r => r.object.kind === 'RoleAssignment' && !r.object.clientId && 'id' in r.refs[0] && onVault(r.refs[0].id))
+        || records.some(r => !r.object.clientId && r.vault === vault.toLowerCase());
       if (others) unmatched.push(`the grants of ${clientId} on vault "${vault}" (class ${cls.manifest.id})`);
       continue;
     }

@@ -135,7 +135,7 @@ export function armIdOfType(value: unknown, expected: readonly string[], what: s
   if (!expected.some(t => sameType(t, type))) {
     return {
       rule: `${what} must be a ${expected.join(' or ')}, not a ${type}`,
-      fix: `use the ID of the ${expected[0].split('/').pop()}, e.g. ${example}`,
+      fix: `use the ID of the ${describeType(expected[0])}, e.g. ${example}`,
     };
   }
   if (id.subscription !== undefined && guid(id.subscription)) {
@@ -160,6 +160,15 @@ export function armIdOfType(value: unknown, expected: readonly string[], what: s
     if (badObject) return { rule: `the object name "${object}" is invalid: ${badObject.rule}`, fix: badObject.fix };
   }
   return undefined;
+}
+
+/** A resource type in words: "vault", "AKS cluster". */
+function describeType(type: string): string {
+  const words: Record<string, string> = {
+    [ArmType.VAULT]: 'vault', [ArmType.MANAGED_CLUSTER]: 'AKS cluster', [ArmType.USER_ASSIGNED_IDENTITY]: 'user-assigned managed identity',
+    [ArmType.ROLE_DEFINITION]: 'role definition', [ArmType.VAULT_SECRET]: 'vault or object', [ArmType.RESOURCE_GROUP]: 'resource group',
+  };
+  return words[type] ?? type;
 }
 
 function exampleOf(type: string): string {
