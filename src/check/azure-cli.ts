@@ -5,8 +5,9 @@ import { manifestsOf } from './manifests';
 import { render } from './report';
 import { command, comment, ShellValueError, ShellWord } from './shell';
 import { InputError, readInputs, SourceDocument } from './source';
-import { AccessPolicyRecord, ASO_IDENTITY_BINDING_MIN_VERSION } from '../facts/azure';
-import { ArmId, formatArmId, nameOf, parseArmId } from '../rules/arm-id';
+import { ACCESS_POLICY_RECORD } from '../facts/aso';
+import { ASO_IDENTITY_BINDING_MIN_VERSION } from '../facts/azure';
+import { ArmId, armIdKey, formatArmId, nameOf, parseArmId } from '../rules/arm-id';
 import { accessPolicyPermissions, azureNameOf, roleReferenceOf } from '../rules/aso';
 import { Violation } from '../rules/model';
 import type { CliIo } from './cli';
@@ -46,6 +47,8 @@ const SECTIONS = [
 ];
 
 const SUBSCRIPTION_VARIABLE = 'subscription';
+type PermissionList = 'secret' | 'key' | 'certificate';
+const PERMISSION_LISTS: readonly PermissionList[] = ['secret', 'key', 'certificate'];
 
 export interface AzurePlan {
   readonly findings: CheckFinding[];
@@ -69,9 +72,24 @@ export function planAzure(docs: readonly SourceDocument[]): AzurePlan {
   const failed = new Set(findings.filter(f => f.severity === 'error').map(f => `${f.file}/${f.document}/${f.object}/${f.kind}`));
   const steps: Step[] = [];
   let needsSubscription = false;
+  // One `az keyvault set-policy` per identity and vault, whatever the number of records (AzureAccess writes one per permission list).
+  const policies = new Map<string, { vault: ArmId; objectId: string; lists: Map<PermissionList, string[]>; sources: string[] }>();
   for (const item of result.resolved) {
     const m = item.object.manifest;
     if (failed.has(`${m.source.file}/${m.source.index}/${m.id}/${m.kind}`)) continue;
+    if (item.object.kind === 'AccessPolicy') {
+      const vault = parseArmId(m.body.data[ACCESS_POLICY_RECORD.VAULT_RESOURCE_ID])!;
+      const objectId = String(m.body.data[ACCESS_POLICY_RECORD.OBJECT_ID]);
+      const key = `${armIdKey(vault)}/${objectId.toLowerCase()}`;
+      const policy = policies.get(key) ?? { vault, objectId, lists: new Map<PermissionList, string[]>(), sources: [] as string[] };
+      for (const list of PERMISSION_LISTS) {
+        const union = [...new Set([...policy.lists.get(list) ?? [], ...accessPolicyPermissions(m.body, list)])];
+        if (union.length) policy.lists.set(list, union);
+      }
+      policy.sources.push(`${m.kind} ${m.id}`);
+      policies.set(key, policy);
+      continue;
+    }
     const planned = stepOf(item, input);
     if ('error' in planned) {
       findings.push(m.finding('error', 'aso-reference', pathOf(planned.field), planned.value, planned.error));
@@ -79,6 +97,16 @@ export function planAzure(docs: readonly SourceDocument[]): AzurePlan {
     }
     needsSubscription ||= planned.needsSubscription;
     steps.push({ ...planned.step, source: `${m.kind} ${m.id}` });
+  }
+  for (const { vault, objectId, lists, sources } of policies.values()) {
+    const options: [string, ...ShellWord[]][] = [
+      ['--subscription', vault.subscription!],
+      ['--resource-group', vault.resourceGroup!],
+      ['--name', nameOf(vault)!],
+      ['--object-id', objectId],
+      ...PERMISSION_LISTS.filter(l => lists.has(l)).map(l => [`--${l}-permissions`, ...lists.get(l)!] as [string, ...ShellWord[]]),
+    ];
+    steps.push({ order: 1, key: `${armIdKey(vault)}/${objectId.toLowerCase()}`, text: command(['az', 'keyvault', 'set-policy'], options), source: sources.join(', ') });
   }
   return { findings, steps, needsSubscription, objects: input.objects.length };
 }
@@ -135,17 +163,6 @@ function stepOf({ object, refs }: ResolvedObject, input: AzureInput): Planned {
         ];
         return done(0, `${formatArmId(id(0))}/${principal.value}/${role.kind === 'id' ? role.id : role.name}`, command(['az', 'role', 'assignment', 'create'], options));
       }
-      case 'AccessPolicy': {
-        const data = body.data ?? {};
-        const vault = parseArmId(data[AccessPolicyRecord.Key.VAULT_RESOURCE_ID])!;
-        const lists = (['secret', 'key', 'certificate'] as const).map(list => [list, accessPolicyPermissions(body, list)] as const).filter(([, p]) => p.length > 0);
-        const options: [string, ...ShellWord[]][] = [
-          ...located(vault, '--name'),
-          ['--object-id', String(data[AccessPolicyRecord.Key.OBJECT_ID])],
-          ...lists.map(([list, permissions]) => [`--${list}-permissions`, ...permissions] as [string, ...ShellWord[]]),
-        ];
-        return done(1, `${formatArmId(vault)}/${data[AccessPolicyRecord.Key.OBJECT_ID]}`, command(['az', 'keyvault', 'set-policy'], options));
-      }
       case 'IdentityBinding': {
         const cluster = id(0);
         const options: [string, ...ShellWord[]][] = [
@@ -175,6 +192,7 @@ function stepOf({ object, refs }: ResolvedObject, input: AzureInput): Planned {
     if (e instanceof ShellValueError) return { error: { rule: e.message, fix: 'remove the NUL character' }, field: 'spec', value: undefined };
     throw e;
   }
+  throw new Error(`no command for ${object.kind}`);
 }
 
 /** The script: sections in a fixed order, commands sorted within, identical commands once. */

@@ -3,7 +3,8 @@ import { CheckFinding, fieldOf, Manifest, note } from './finding';
 import { ClassModel } from './secret-provider-class';
 import { NodePath } from './source';
 import { PodModel } from './workloads';
-import { AccessPolicyRecord, AzureAnnotation } from '../facts/azure';
+import { ACCESS_POLICY_RECORD } from '../facts/aso';
+import { AzureAnnotation } from '../facts/azure';
 import { Param } from '../facts/constants';
 import { IdentityMode } from '../facts/identity-mode';
 import { objectAccess, ObjectAccess } from '../facts/key-vault-roles';
@@ -55,7 +56,7 @@ export function pathOf(field: string): NodePath {
 function ruleIdOf(kind: AzureKind, field: string): string {
   if (field.startsWith('metadata.annotations')) return 'aso-client-id';
   if (field === 'metadata.name' || field === 'spec.azureName') return 'aso-name';
-  if (kind === 'AccessPolicy') return field === `data.${AccessPolicyRecord.Key.VAULT_RESOURCE_ID}` ? 'aso-reference' : 'aso-access-policy';
+  if (kind === 'AccessPolicy') return field === `data.${ACCESS_POLICY_RECORD.VAULT_RESOURCE_ID}` ? 'aso-reference' : 'aso-access-policy';
   if (/^spec\.(owner|properties\.managedIdentity|roleDefinitionReference)/.test(field)) return 'aso-reference';
   return kind === 'FederatedIdentityCredential' ? 'aso-federated-credential' : 'aso-role-assignment';
 }
@@ -153,7 +154,7 @@ function checkClientIds(resolved: readonly ResolvedObject[], findings: CheckFind
     if (identity && 'id' in identity && identity.id.subscription !== undefined) compare(object, 'identity', armIdKey(identity.id), formatArmId(identity.id));
     const body = object.manifest.body;
     const principal = object.kind === 'RoleAssignment' ? body.spec?.principalId
-      : object.kind === 'AccessPolicy' ? body.data?.[AccessPolicyRecord.Key.OBJECT_ID] : undefined;
+      : object.kind === 'AccessPolicy' ? body.data?.[ACCESS_POLICY_RECORD.OBJECT_ID] : undefined;
     if (typeof principal === 'string' && !guid(principal)) compare(object, 'principal', principal.toLowerCase(), principal);
   }
 }
@@ -228,7 +229,7 @@ function checkIdentityBindings(input: AzureInput, classes: readonly ClassModel[]
 function checkVaultGrants(resolved: readonly ResolvedObject[], input: AzureInput, classes: readonly ClassModel[], findings: CheckFinding[], unmatched: string[]): void {
   const annotated = annotatedIds(input);
   const records = input.of('AccessPolicy').map(o => {
-    const id = parseArmId(String(o.manifest.body.data?.[AccessPolicyRecord.Key.VAULT_RESOURCE_ID] ?? ''));
+    const id = parseArmId(String(o.manifest.body.data?.[ACCESS_POLICY_RECORD.VAULT_RESOURCE_ID] ?? ''));
     return { object: o, vault: id ? vaultOf(id)?.name.toLowerCase() : undefined };
   });
   for (const cls of classes) {

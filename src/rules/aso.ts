@@ -1,7 +1,9 @@
 import { ArmType, armIdOfType, parseArmId, sameType, typeOf, VAULT_SCOPES } from './arm-id';
 import { error, Finding, Violation, warning } from './model';
 import { dns1123Label, dns1123Subdomain, guid, placeholder } from './values';
-import { AccessPolicyRecord, AzureAnnotation, TOKEN_EXCHANGE_AUDIENCE } from '../facts/azure';
+import { ACCESS_POLICY_RECORD } from '../facts/aso';
+import { AzureAnnotation } from '../facts/azure';
+import { Audience } from '../facts/constants';
 import { ACCESS_POLICY_PERMISSIONS } from '../facts/key-vault-roles';
 
 /**
@@ -162,10 +164,10 @@ export function checkFederatedIdentityCredential(body: any, annotated: boolean):
   }
 
   const audiences = spec.audiences;
-  if (!Array.isArray(audiences) || !audiences.includes(TOKEN_EXCHANGE_AUDIENCE)) {
+  if (!Array.isArray(audiences) || !audiences.includes(Audience.WORKLOAD_IDENTITY)) {
     findings.push(error('spec.audiences', audiences ?? null,
-      `workload identity tokens carry the audience ${TOKEN_EXCHANGE_AUDIENCE}, and Entra ID accepts a token only if the credential lists it (AADSTS700212 otherwise)`,
-      `set spec.audiences to [${TOKEN_EXCHANGE_AUDIENCE}]`));
+      `workload identity tokens carry the audience ${Audience.WORKLOAD_IDENTITY}, and Entra ID accepts a token only if the credential lists it (AADSTS700212 otherwise)`,
+      `set spec.audiences to [${Audience.WORKLOAD_IDENTITY}]`));
   }
 
   let aksIssuer = false;
@@ -272,16 +274,12 @@ export function checkRoleAssignment(body: any): Finding[] {
 // Access-policy record -------------------------------------------------------------------------
 
 type PermissionList = keyof typeof ACCESS_POLICY_PERMISSIONS;
-const PERMISSION_KEYS: Record<PermissionList, string> = {
-  secret: AccessPolicyRecord.Key.SECRET_PERMISSIONS,
-  key: AccessPolicyRecord.Key.KEY_PERMISSIONS,
-  certificate: AccessPolicyRecord.Key.CERTIFICATE_PERMISSIONS,
-};
+const PERMISSION_KEYS: Record<PermissionList, string> = ACCESS_POLICY_RECORD.PERMISSIONS;
 
-/** Whether a ConfigMap is an access-policy record (`AccessPolicyRecord`). */
+/** Whether a ConfigMap is an access-policy record (`ACCESS_POLICY_RECORD`). */
 export function isAccessPolicyRecord(body: any): boolean {
   return body?.kind === 'ConfigMap' && body?.apiVersion === 'v1'
-    && body?.metadata?.labels?.[AccessPolicyRecord.LABEL] === AccessPolicyRecord.LABEL_VALUE;
+    && body?.metadata?.labels?.[ACCESS_POLICY_RECORD.LABEL] === ACCESS_POLICY_RECORD.LABEL_VALUE;
 }
 
 /** The permissions of one list of a record: lower-case names as written. */
@@ -294,11 +292,11 @@ export function checkAccessPolicyRecord(body: any): Finding[] {
   const data = body?.data ?? {};
   const field = (key: string) => `data.${key}`;
   const findings = [...checkClientIdAnnotation(body)];
-  const vault = armIdOfType(data[AccessPolicyRecord.Key.VAULT_RESOURCE_ID], [ArmType.VAULT], 'the vault of the access policy');
-  if (vault) findings.push(error(field(AccessPolicyRecord.Key.VAULT_RESOURCE_ID), data[AccessPolicyRecord.Key.VAULT_RESOURCE_ID] ?? null, vault.rule, vault.fix));
-  const objectId = data[AccessPolicyRecord.Key.OBJECT_ID];
+  const vault = armIdOfType(data[ACCESS_POLICY_RECORD.VAULT_RESOURCE_ID], [ArmType.VAULT], 'the vault of the access policy');
+  if (vault) findings.push(error(field(ACCESS_POLICY_RECORD.VAULT_RESOURCE_ID), data[ACCESS_POLICY_RECORD.VAULT_RESOURCE_ID] ?? null, vault.rule, vault.fix));
+  const objectId = data[ACCESS_POLICY_RECORD.OBJECT_ID];
   if (typeof objectId !== 'string' || placeholder(objectId) || guid(objectId)) {
-    findings.push(error(field(AccessPolicyRecord.Key.OBJECT_ID), objectId ?? null,
+    findings.push(error(field(ACCESS_POLICY_RECORD.OBJECT_ID), objectId ?? null,
       'an access policy names the identity by its object (principal) ID, a GUID', 'copy it from `az identity show --query principalId`'));
   }
   let granted = 0;

@@ -99,6 +99,18 @@ describe('the library-shaped fixture', () => {
   });
 });
 
+test('the access-policy records of one identity on one vault are one az keyvault set-policy', () => {
+  const record = AZURE.split(/^---$/m).find(d => d.includes('kind: ConfigMap'))!;
+  const keys = record.replace('name: kv-legacy-access-policy-report-identity', 'name: kv-legacy-keys-report-identity').replace('secretPermissions: get list', 'keyPermissions: get list');
+  const { code, stdout } = script(`${AZURE}\n---\n${keys}`);
+  expect(code).toBe(0);
+  expect(stdout).toContain('# ConfigMap azure-access/kv-legacy-access-policy-report-identity, ConfigMap azure-access/kv-legacy-keys-report-identity\n');
+  expect(runWithFakeAz(stdout).calls.filter(c => c[0] === 'keyvault')).toEqual([
+    ['keyvault', 'set-policy', '--subscription', SUB, '--resource-group', 'rg-vaults', '--name', 'kv-legacy', '--object-id', '55555555-5555-5555-5555-555555555555',
+      '--secret-permissions', 'get', 'list', '--key-permissions', 'get', 'list'],
+  ]);
+});
+
 describe('hostile values', () => {
   // Values the rules accept (the names of clusters, identities and scopes of other types are ARM's to judge,
   // an issuer's path, extra audiences, a role name, a Kubernetes name) and that would run code if unquoted.

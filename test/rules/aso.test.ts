@@ -54,7 +54,7 @@ const fic = {
 const record = {
   apiVersion: 'v1',
   kind: 'ConfigMap',
-  metadata: { name: 'kv-legacy-access-policy', namespace: 'azure-access', labels: { 'keyvault-csi.cdk8s.io/grant': 'access-policy' }, annotations },
+  metadata: { name: 'kv-legacy-access-policy', namespace: 'azure-access', labels: { 'keyvault-csi.cdk8s.io/access-policy': 'true' }, annotations },
   data: { vaultResourceId: VAULT, objectId: '33333333-3333-3333-3333-333333333333', secretPermissions: 'get list', keyPermissions: 'get' },
 };
 
