@@ -1,5 +1,6 @@
 import { checkAzureObjects, pathOf, ResolvedObject } from './azure';
 import { AzureInput } from './azure-objects';
+import type { CliIo } from './cli';
 import { CheckFinding } from './finding';
 import { manifestsOf } from './manifests';
 import { render } from './report';
@@ -10,7 +11,6 @@ import { ASO_IDENTITY_BINDING_MIN_VERSION } from '../facts/azure';
 import { ArmId, armIdKey, formatArmId, nameOf, parseArmId } from '../rules/arm-id';
 import { accessPolicyPermissions, azureNameOf, roleReferenceOf } from '../rules/aso';
 import { Violation } from '../rules/model';
-import type { CliIo } from './cli';
 
 /**
  * `cdk8s-azure-keyvault-csi azure-cli PATH… | -`: the Azure side as a bash script of `az`
@@ -136,7 +136,8 @@ function stepOf({ object, refs }: ResolvedObject, input: AzureInput): Planned {
     ['--resource-group', arm.resourceGroup!],
     [nameOption, nameOf(arm)!],
   ];
-  const configured = (value: unknown, fromConfig: unknown, field: string): { value: string } | { error: Violation; field: string; value: unknown } => {
+  type Configured = { value: string } | { error: Violation; field: string; value: unknown };
+  const configured = (value: unknown, fromConfig: unknown, field: string): Configured => {
     if (fromConfig === undefined) return { value: String(value) };
     const found = input.fromConfig(fromConfig, object.manifest.namespace);
     return 'value' in found ? found : { error: { rule: `${found.unresolved}, so no az command can carry the value`, fix: `give the ConfigMap in the input too, or set ${field.replace(/FromConfig$/, '')} directly` }, field, value: fromConfig };
@@ -208,7 +209,8 @@ export function renderScript(plan: AzurePlan): string {
       `${SUBSCRIPTION_VARIABLE}="$(az account show --query id --output tsv)"`);
   }
   if (!plan.steps.length) lines.push('', comment('No Azure Service Operator objects in the input.'));
-  const sorted = [...plan.steps].map((s, i) => ({ s, i })).sort((a, b) => a.s.order - b.s.order || (a.s.key < b.s.key ? -1 : a.s.key > b.s.key ? 1 : a.i - b.i));
+  const byKey = (a: string, b: string) => a < b ? -1 : a > b ? 1 : 0;
+  const sorted = [...plan.steps].map((s, i) => ({ s, i })).sort((a, b) => a.s.order - b.s.order || byKey(a.s.key, b.s.key) || a.i - b.i);
   const byText = new Map<string, { order: number; sources: string[] }>();
   for (const { s } of sorted) {
     const seen = byText.get(s.text);

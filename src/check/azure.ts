@@ -109,7 +109,9 @@ function checkRoleScope(object: AzureObject, scope: Resolution): CheckFinding[] 
 }
 
 /** `validate`'s hook: the Azure objects, then the cross-checks with classes and pods. */
-export function checkAzure(manifests: readonly Manifest[], classes: readonly ClassModel[], pods: readonly PodModel[], findings: CheckFinding[]): void {
+export function checkAzure(
+  manifests: readonly Manifest[], classes: readonly ClassModel[], pods: readonly PodModel[], findings: CheckFinding[],
+): void {
   const input = new AzureInput(manifests);
   if (!input.objects.length) return;
   const result = checkAzureObjects(input);
@@ -170,7 +172,9 @@ function identityOf(cls: ClassModel): string | undefined {
 const annotatedIds = (input: AzureInput) => new Set(input.objects.map(o => o.clientId).filter((id): id is string => id !== undefined));
 
 /** Each workload identity ServiceAccount has a federated credential with its subject. */
-function checkFederatedCredentials(input: AzureInput, classes: readonly ClassModel[], pods: readonly PodModel[], findings: CheckFinding[], unmatched: string[]): void {
+function checkFederatedCredentials(
+  input: AzureInput, classes: readonly ClassModel[], pods: readonly PodModel[], findings: CheckFinding[], unmatched: string[],
+): void {
   const annotated = annotatedIds(input);
   const fics = input.of('FederatedIdentityCredential');
   const subjectsOf = (clientId: string | undefined) => new Set(fics.filter(f => f.clientId === clientId)
@@ -226,7 +230,9 @@ function checkIdentityBindings(input: AzureInput, classes: readonly ClassModel[]
 }
 
 /** The grants of each class's identity on its vault cover the objects it reads. */
-function checkVaultGrants(resolved: readonly ResolvedObject[], input: AzureInput, classes: readonly ClassModel[], findings: CheckFinding[], unmatched: string[]): void {
+function checkVaultGrants(
+  resolved: readonly ResolvedObject[], input: AzureInput, classes: readonly ClassModel[], findings: CheckFinding[], unmatched: string[],
+): void {
   const annotated = annotatedIds(input);
   const records = input.of('AccessPolicy').map(o => {
     const id = parseArmId(String(o.manifest.body.data?.[ACCESS_POLICY_RECORD.VAULT_RESOURCE_ID] ?? ''));

@@ -165,8 +165,12 @@ export function armIdOfType(value: unknown, expected: readonly string[], what: s
 /** A resource type in words: "vault", "AKS cluster". */
 function describeType(type: string): string {
   const words: Record<string, string> = {
-    [ArmType.VAULT]: 'vault', [ArmType.MANAGED_CLUSTER]: 'AKS cluster', [ArmType.USER_ASSIGNED_IDENTITY]: 'user-assigned managed identity',
-    [ArmType.ROLE_DEFINITION]: 'role definition', [ArmType.VAULT_SECRET]: 'vault or object', [ArmType.RESOURCE_GROUP]: 'resource group',
+    [ArmType.VAULT]: 'vault',
+    [ArmType.MANAGED_CLUSTER]: 'AKS cluster',
+    [ArmType.USER_ASSIGNED_IDENTITY]: 'user-assigned managed identity',
+    [ArmType.ROLE_DEFINITION]: 'role definition',
+    [ArmType.VAULT_SECRET]: 'vault or object',
+    [ArmType.RESOURCE_GROUP]: 'resource group',
   };
   return words[type] ?? type;
 }

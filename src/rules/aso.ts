@@ -44,7 +44,9 @@ export function checkClientIdAnnotation(body: any): Finding[] {
  * the checker resolves names.
  * @param judge the rule for an armId
  */
-function checkReference(ref: unknown, field: string, what: string, judge: (armId: unknown, what: string) => Violation | undefined, needsKind: boolean): Finding[] {
+function checkReference(
+  ref: unknown, field: string, what: string, judge: (armId: unknown, what: string) => Violation | undefined, needsKind: boolean,
+): Finding[] {
   if (ref === undefined || ref === null || typeof ref !== 'object' || Array.isArray(ref)) {
     return [error(field, ref ?? null, `${what} is required`, `set ${field}.armId to its resource ID (or ${field}.name to an ASO object in the same namespace)`)];
   }
@@ -293,7 +295,8 @@ export function checkAccessPolicyRecord(body: any): Finding[] {
   const field = (key: string) => `data.${key}`;
   const findings = [...checkClientIdAnnotation(body)];
   const vault = armIdOfType(data[ACCESS_POLICY_RECORD.VAULT_RESOURCE_ID], [ArmType.VAULT], 'the vault of the access policy');
-  if (vault) findings.push(error(field(ACCESS_POLICY_RECORD.VAULT_RESOURCE_ID), data[ACCESS_POLICY_RECORD.VAULT_RESOURCE_ID] ?? null, vault.rule, vault.fix));
+  const vaultId = data[ACCESS_POLICY_RECORD.VAULT_RESOURCE_ID];
+  if (vault) findings.push(error(field(ACCESS_POLICY_RECORD.VAULT_RESOURCE_ID), vaultId ?? null, vault.rule, vault.fix));
   const objectId = data[ACCESS_POLICY_RECORD.OBJECT_ID];
   if (typeof objectId !== 'string' || placeholder(objectId) || guid(objectId)) {
     findings.push(error(field(ACCESS_POLICY_RECORD.OBJECT_ID), objectId ?? null,

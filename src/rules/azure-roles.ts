@@ -75,7 +75,8 @@ export interface VaultGrant {
 
 /** Whether a grant reaches an object: the whole vault (or more), or that object. */
 function reaches(grant: VaultGrant, access: ObjectAccess, objectName: string): boolean {
-  return !grant.object || (grant.object.collection.toLowerCase() === access.collection && grant.object.name.toLowerCase() === objectName.toLowerCase());
+  if (!grant.object) return true;
+  return grant.object.collection.toLowerCase() === access.collection && grant.object.name.toLowerCase() === objectName.toLowerCase();
 }
 
 /**

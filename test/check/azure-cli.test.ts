@@ -115,7 +115,7 @@ describe('hostile values', () => {
   // Values the rules accept (the names of clusters, identities and scopes of other types are ARM's to judge,
   // an issuer's path, extra audiences, a role name, a Kubernetes name) and that would run code if unquoted.
   // (`$(` and `${` in IDs and the issuer are placeholders to the rules: validate stops them first.)
-  const hostile = `x 'q' "d" \`touch pwned\` ; touch pwned\nnext line \\ $HOME`;
+  const hostile = 'x \'q\' "d" `touch pwned` ; touch pwned\nnext line \\ $HOME';
   const substitution = `$(touch pwned) ${hostile}`;
   const yaml = `
 apiVersion: containerservice.azure.com/v20251002preview
@@ -142,7 +142,7 @@ spec:
 apiVersion: authorization.azure.com/v1api20220401
 kind: RoleAssignment
 metadata:
-  name: ${JSON.stringify(`ra\ntouch pwned\n`)}
+  name: ${JSON.stringify('ra\ntouch pwned\n')}
   namespace: azure-access
 spec:
   owner:

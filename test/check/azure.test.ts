@@ -2,11 +2,11 @@ import * as fs from 'fs';
 import * as path from 'path';
 import Ajv from 'ajv';
 import * as YAML from 'yaml';
+import { REFERENCE_FILES } from '../../projenrc/upstream';
 import { pathOf } from '../../src/check/azure';
 import { check } from '../../src/check/checker';
-import { render } from '../../src/check/report';
+import { render, toSarif } from '../../src/check/report';
 import { parseYaml } from '../../src/check/source';
-import { REFERENCE_FILES } from '../../projenrc/upstream';
 import { describeIfReference, upstreamDocuments } from '../util';
 
 /**
@@ -45,60 +45,62 @@ test('without Azure objects, nothing is said about the Azure side', () => {
   expect(check(parseYaml(CLUSTER, 'cluster.yaml')).findings).toEqual([]);
 });
 
+const MISTAKES: [string, (docs: any[]) => void, string[], RegExp][] = [
+  ['an IdentityBinding name with hyphens', docs => { named(docs, IB).metadata.name = 'app-identity-aks-eastus'; },
+    ['error aso-name IdentityBinding azure-access/app-identity-aks-eastus metadata.name'], /no hyphens/],
+  ['a FIC azureName that breaks the pattern', docs => { named(docs, FIC).spec.azureName = 'batch/report'; },
+    ['error aso-name FederatedIdentityCredential azure-access/report-identity-batch-report spec.azureName'], /\^\[a-zA-Z0-9\]\{1\}/],
+  ['a RoleAssignment azureName that is not a GUID', docs => { named(docs, RA_SECRETS).spec.azureName = 'kvname-secrets-user'; },
+    ['error aso-name RoleAssignment azure-access/kvname-secrets-user-3c9f2a1b spec.azureName'], /GUID/],
+  ['an owner armId of the wrong shape', docs => { named(docs, RA_SECRETS).spec.owner.armId = 'kvname'; },
+    // The grant no longer names the vault: the secret is read with Key Vault Reader only.
+    ['error azure-role-coverage SecretProviderClass demo/app-secrets spec.parameters.keyvaultName',
+      'error aso-reference RoleAssignment azure-access/kvname-secrets-user-3c9f2a1b spec.owner.armId'], /must be an ARM resource ID/],
+  ['an IdentityBinding owned by a vault', docs => { named(docs, IB).spec.owner.armId = named(docs, RA_SECRETS).spec.owner.armId; },
+    ['error aso-reference IdentityBinding azure-access/appidentityakseastus spec.owner.armId'], /must be a Microsoft\.ContainerService\/managedClusters, not a Microsoft\.KeyVault\/vaults/],
+  ['a FIC without api://AzureADTokenExchange', docs => { named(docs, FIC).spec.audiences = ['api://AKSIdentityBinding']; },
+    ['error aso-federated-credential FederatedIdentityCredential azure-access/report-identity-batch-report spec.audiences'], /AADSTS700212/],
+  ['a FIC subject that is not a ServiceAccount\'s', docs => { named(docs, FIC).spec.subject = 'batch/report'; },
+    ['error azure-federated-credential CronJob batch/report spec.jobTemplate.spec.template.spec.serviceAccountName',
+      'error aso-federated-credential FederatedIdentityCredential azure-access/report-identity-batch-report spec.subject'], /system:serviceaccount:<namespace>:<name>/],
+  ['a FIC issuer without the trailing "/"', docs => { named(docs, FIC).spec.issuer = named(docs, FIC).spec.issuer.slice(0, -1); },
+    ['error aso-federated-credential FederatedIdentityCredential azure-access/report-identity-batch-report spec.issuer'], /AADSTS700211/],
+  ['an IdentityBinding without a managed identity reference', docs => { delete named(docs, IB).spec.properties; },
+    ['error aso-reference IdentityBinding azure-access/appidentityakseastus spec.properties.managedIdentity'], /names none/],
+  ['Key Vault Administrator', docs => { named(docs, RA_SECRETS).spec.roleDefinitionReference.armId = `/providers/Microsoft.Authorization/roleDefinitions/${KV_ADMIN}`; },
+    ['warning aso-role RoleAssignment azure-access/kvname-secrets-user-3c9f2a1b spec.roleDefinitionReference.armId'], /Key Vault Administrator .* grants more than the provider needs/],
+  ['a role the library does not know', docs => { named(docs, RA_READER).spec.roleDefinitionReference.armId = '/providers/Microsoft.Authorization/roleDefinitions/aaaaaaaa-1111-2222-3333-444444444444'; },
+    ['warning aso-role RoleAssignment azure-access/kvname-reader-3c9f2a1b spec.roleDefinitionReference.armId'], /not a built-in role the library knows/],
+  ['no principalType', docs => { delete named(docs, RA_SECRETS).spec.principalType; },
+    ['warning aso-role-assignment RoleAssignment azure-access/kvname-secrets-user-3c9f2a1b spec.principalType'], /PrincipalNotFound/],
+  ['a secret read with only Key Vault Reader', docs => { docs.splice(docs.indexOf(named(docs, RA_SECRETS)), 1); },
+    ['error azure-role-coverage SecretProviderClass demo/app-secrets spec.parameters.keyvaultName'],
+    /reads secret "db-password" from vault "kvname" \(the provider calls GetSecret\), and its grants on the vault \(Key Vault Reader\) lack Microsoft\.KeyVault\/vaults\/secrets\/getSecret\/action, so Key Vault answers 403 Forbidden.*Fix: assign Key Vault Secrets User \(4633458b-17de-408a-b874-0445c86b69e6\)/],
+  ['a key and a cert read with only Key Vault Secrets User', docs => { docs.splice(docs.indexOf(named(docs, RA_READER)), 1); },
+    ['error azure-role-coverage SecretProviderClass demo/app-secrets spec.parameters.keyvaultName', 'error azure-role-coverage SecretProviderClass demo/app-secrets spec.parameters.keyvaultName'],
+    /reads key "signing-key" from vault "kvname" \(the provider calls GetKey\), and its grants on the vault \(Key Vault Secrets User\) lack Microsoft\.KeyVault\/vaults\/keys\/read/],
+  ['an access policy without list for version history', docs => { named(docs, RECORD).data.secretPermissions = 'get'; },
+    ['error azure-role-coverage SecretProviderClass batch/report-secrets spec.parameters.keyvaultName'], /lack secrets: list.*Fix: grant the identity "get" and "list" on secrets in the vault's access policy/],
+  ['an access policy broader than reading', docs => { named(docs, RECORD).data.secretPermissions = 'get list set'; },
+    ['warning aso-access-policy ConfigMap azure-access/kv-legacy-access-policy-report-identity data.secretPermissions'], /set grants more/],
+  ['no IdentityBinding for an identity-binding class', docs => { docs.splice(docs.indexOf(named(docs, IB)), 1); },
+    ['error azure-identity-binding SecretProviderClass demo/app-secrets spec.parameters.clientID'], /no IdentityBinding of it/],
+  ['no FIC for a workload identity ServiceAccount', docs => { named(docs, FIC).spec.subject = 'system:serviceaccount:batch:other'; },
+    ['error azure-federated-credential CronJob batch/report spec.jobTemplate.spec.template.spec.serviceAccountName'],
+    /ServiceAccount batch\/report signs in as workload identity 44444444-4444-4444-4444-444444444444 \(class batch\/report-secrets\), and no FederatedIdentityCredential annotated with that client ID has the subject system:serviceaccount:batch:report.*AADSTS70021/],
+  ['one client ID, two identities', docs => {
+    named(docs, IB).metadata.annotations['keyvault-csi.cdk8s.io/client-id'] = '44444444-4444-4444-4444-444444444444';
+  }, [
+    'error azure-identity-binding SecretProviderClass demo/app-secrets spec.parameters.clientID',
+    'error aso-client-id FederatedIdentityCredential azure-access/report-identity-batch-report metadata.annotations["keyvault-csi.cdk8s.io/client-id"]',
+  ], /names identity .*report-identity, and IdentityBinding azure-access\/appidentityakseastus, annotated with the same client ID, names .*app-identity/],
+  ['an annotation that is not a client ID', docs => { named(docs, IB).metadata.annotations['keyvault-csi.cdk8s.io/client-id'] = 'app-identity'; },
+    ['error azure-identity-binding SecretProviderClass demo/app-secrets spec.parameters.clientID',
+      'error aso-client-id IdentityBinding azure-access/appidentityakseastus metadata.annotations["keyvault-csi.cdk8s.io/client-id"]'], /must be a GUID/],
+];
+
 describe('each mistake is flagged', () => {
-  test.each<[string, (docs: any[]) => void, string[], RegExp]>([
-    ['an IdentityBinding name with hyphens', docs => { named(docs, IB).metadata.name = 'app-identity-aks-eastus'; },
-      ['error aso-name IdentityBinding azure-access/app-identity-aks-eastus metadata.name'], /no hyphens/],
-    ['a FIC azureName that breaks the pattern', docs => { named(docs, FIC).spec.azureName = 'batch/report'; },
-      ['error aso-name FederatedIdentityCredential azure-access/report-identity-batch-report spec.azureName'], /\^\[a-zA-Z0-9\]\{1\}/],
-    ['a RoleAssignment azureName that is not a GUID', docs => { named(docs, RA_SECRETS).spec.azureName = 'kvname-secrets-user'; },
-      ['error aso-name RoleAssignment azure-access/kvname-secrets-user-3c9f2a1b spec.azureName'], /GUID/],
-    ['an owner armId of the wrong shape', docs => { named(docs, RA_SECRETS).spec.owner.armId = 'kvname'; },
-      // The grant no longer names the vault: the secret is read with Key Vault Reader only.
-      ['error azure-role-coverage SecretProviderClass demo/app-secrets spec.parameters.keyvaultName',
-        'error aso-reference RoleAssignment azure-access/kvname-secrets-user-3c9f2a1b spec.owner.armId'], /must be an ARM resource ID/],
-    ['an IdentityBinding owned by a vault', docs => { named(docs, IB).spec.owner.armId = named(docs, RA_SECRETS).spec.owner.armId; },
-      ['error aso-reference IdentityBinding azure-access/appidentityakseastus spec.owner.armId'], /must be a Microsoft\.ContainerService\/managedClusters, not a Microsoft\.KeyVault\/vaults/],
-    ['a FIC without api://AzureADTokenExchange', docs => { named(docs, FIC).spec.audiences = ['api://AKSIdentityBinding']; },
-      ['error aso-federated-credential FederatedIdentityCredential azure-access/report-identity-batch-report spec.audiences'], /AADSTS700212/],
-    ['a FIC subject that is not a ServiceAccount\'s', docs => { named(docs, FIC).spec.subject = 'batch/report'; },
-      ['error azure-federated-credential CronJob batch/report spec.jobTemplate.spec.template.spec.serviceAccountName',
-        'error aso-federated-credential FederatedIdentityCredential azure-access/report-identity-batch-report spec.subject'], /system:serviceaccount:<namespace>:<name>/],
-    ['a FIC issuer without the trailing "/"', docs => { named(docs, FIC).spec.issuer = named(docs, FIC).spec.issuer.slice(0, -1); },
-      ['error aso-federated-credential FederatedIdentityCredential azure-access/report-identity-batch-report spec.issuer'], /AADSTS700211/],
-    ['an IdentityBinding without a managed identity reference', docs => { delete named(docs, IB).spec.properties; },
-      ['error aso-reference IdentityBinding azure-access/appidentityakseastus spec.properties.managedIdentity'], /names none/],
-    ['Key Vault Administrator', docs => { named(docs, RA_SECRETS).spec.roleDefinitionReference.armId = `/providers/Microsoft.Authorization/roleDefinitions/${KV_ADMIN}`; },
-      ['warning aso-role RoleAssignment azure-access/kvname-secrets-user-3c9f2a1b spec.roleDefinitionReference.armId'], /Key Vault Administrator .* grants more than the provider needs/],
-    ['a role the library does not know', docs => { named(docs, RA_READER).spec.roleDefinitionReference.armId = '/providers/Microsoft.Authorization/roleDefinitions/aaaaaaaa-1111-2222-3333-444444444444'; },
-      ['warning aso-role RoleAssignment azure-access/kvname-reader-3c9f2a1b spec.roleDefinitionReference.armId'], /not a built-in role the library knows/],
-    ['no principalType', docs => { delete named(docs, RA_SECRETS).spec.principalType; },
-      ['warning aso-role-assignment RoleAssignment azure-access/kvname-secrets-user-3c9f2a1b spec.principalType'], /PrincipalNotFound/],
-    ['a secret read with only Key Vault Reader', docs => { docs.splice(docs.indexOf(named(docs, RA_SECRETS)), 1); },
-      ['error azure-role-coverage SecretProviderClass demo/app-secrets spec.parameters.keyvaultName'],
-      /reads secret "db-password" from vault "kvname" \(the provider calls GetSecret\), and its grants on the vault \(Key Vault Reader\) lack Microsoft\.KeyVault\/vaults\/secrets\/getSecret\/action, so Key Vault answers 403 Forbidden.*Fix: assign Key Vault Secrets User \(4633458b-17de-408a-b874-0445c86b69e6\)/],
-    ['a key and a cert read with only Key Vault Secrets User', docs => { docs.splice(docs.indexOf(named(docs, RA_READER)), 1); },
-      ['error azure-role-coverage SecretProviderClass demo/app-secrets spec.parameters.keyvaultName', 'error azure-role-coverage SecretProviderClass demo/app-secrets spec.parameters.keyvaultName'],
-      /reads key "signing-key" from vault "kvname" \(the provider calls GetKey\), and its grants on the vault \(Key Vault Secrets User\) lack Microsoft\.KeyVault\/vaults\/keys\/read/],
-    ['an access policy without list for version history', docs => { named(docs, RECORD).data.secretPermissions = 'get'; },
-      ['error azure-role-coverage SecretProviderClass batch/report-secrets spec.parameters.keyvaultName'], /lack secrets: list.*Fix: grant the identity "get" and "list" on secrets in the vault's access policy/],
-    ['an access policy broader than reading', docs => { named(docs, RECORD).data.secretPermissions = 'get list set'; },
-      ['warning aso-access-policy ConfigMap azure-access/kv-legacy-access-policy-report-identity data.secretPermissions'], /set grants more/],
-    ['no IdentityBinding for an identity-binding class', docs => { docs.splice(docs.indexOf(named(docs, IB)), 1); },
-      ['error azure-identity-binding SecretProviderClass demo/app-secrets spec.parameters.clientID'], /no IdentityBinding of it/],
-    ['no FIC for a workload identity ServiceAccount', docs => { named(docs, FIC).spec.subject = 'system:serviceaccount:batch:other'; },
-      ['error azure-federated-credential CronJob batch/report spec.jobTemplate.spec.template.spec.serviceAccountName'],
-      /ServiceAccount batch\/report signs in as workload identity 44444444-4444-4444-4444-444444444444 \(class batch\/report-secrets\), and no FederatedIdentityCredential annotated with that client ID has the subject system:serviceaccount:batch:report.*AADSTS70021/],
-    ['one client ID, two identities', docs => {
-      named(docs, IB).metadata.annotations['keyvault-csi.cdk8s.io/client-id'] = '44444444-4444-4444-4444-444444444444';
-    }, [
-      'error azure-identity-binding SecretProviderClass demo/app-secrets spec.parameters.clientID',
-      'error aso-client-id FederatedIdentityCredential azure-access/report-identity-batch-report metadata.annotations["keyvault-csi.cdk8s.io/client-id"]',
-    ], /names identity .*report-identity, and IdentityBinding azure-access\/appidentityakseastus, annotated with the same client ID, names .*app-identity/],
-    ['an annotation that is not a client ID', docs => { named(docs, IB).metadata.annotations['keyvault-csi.cdk8s.io/client-id'] = 'app-identity'; },
-      ['error azure-identity-binding SecretProviderClass demo/app-secrets spec.parameters.clientID',
-        'error aso-client-id IdentityBinding azure-access/appidentityakseastus metadata.annotations["keyvault-csi.cdk8s.io/client-id"]'], /must be a GUID/],
-  ])('%s', (_, edit, expected, message) => {
+  test.each(MISTAKES)('%s', (_, edit, expected, message) => {
     const result = edited(edit);
     expect(summary(result)).toEqual(expected);
     const text = render(result, 'text', '0.0.0');
@@ -172,6 +174,15 @@ spec: { location: eastus }
     });
     expect(summary(result)).toEqual([]);
   });
+});
+
+test('every rule ID has a SARIF description', () => {
+  const unannotated = edited(docs => { for (const d of docs) delete d.metadata.annotations; });
+  const findings = [...MISTAKES.flatMap(([, edit]) => edited(edit).findings), ...unannotated.findings];
+  const rules = toSarif({ findings, documents: 0 }, '0.0.0').runs[0].tool.driver.rules;
+  expect(rules.map(r => r.id)).toEqual(expect.arrayContaining(['aso-name', 'aso-reference', 'aso-client-id', 'aso-federated-credential', 'aso-role-assignment', 'aso-role',
+    'aso-access-policy', 'azure-federated-credential', 'azure-identity-binding', 'azure-role-coverage', 'input-aso']));
+  for (const rule of rules) expect([rule.id, rule.shortDescription.text]).not.toEqual([rule.id, rule.id]);
 });
 
 test('findings point at the line of the offending value', () => {

@@ -44,7 +44,7 @@ describe('parseArmId', () => {
       VAULT, `${VAULT}/secrets/a`, `/subscriptions/${SUB}`, `/subscriptions/${SUB}/resourceGroups/rg`, '/providers/Microsoft.Authorization/roleDefinitions/x',
       `/subscriptions/${SUB}/providers/Microsoft.Authorization/roleDefinitions/x`, `${VAULT}/providers/Microsoft.Authorization/roleAssignments/y`,
       '', '/', 'x', `${VAULT}/`, `${VAULT}/secrets`, `/subscriptions/${SUB}/resourceGroups`, `/subscriptions/${SUB}/x/y`, '/providers/a', '/providers/a/b',
-      '//providers/a/b/c', `/subscriptions/a b/resourceGroups/c 'd'/providers/e/f/g $(h)`, '/resourcegroups/rg/providers/a/b/c', '/subscriptions//providers/a/b/c',
+      '//providers/a/b/c', '/subscriptions/a b/resourceGroups/c \'d\'/providers/e/f/g $(h)', '/resourcegroups/rg/providers/a/b/c', '/subscriptions//providers/a/b/c',
     ];
     for (const s of samples) expect([s, parseArmId(s) !== undefined]).toEqual([s, ASO_ARM_ID.test(s)]);
   });
@@ -70,9 +70,9 @@ describe('armIdOfType', () => {
   test.each([
     [undefined, /the vault must be an ARM resource ID/],
     ['kvname', /must be an ARM resource ID \(\/subscriptions\/<subscription>/],
-    [`/subscriptions/<subscription id>/resourceGroups/rg/providers/Microsoft.KeyVault/vaults/kv`, /looks like a placeholder/],
+    ['/subscriptions/<subscription id>/resourceGroups/rg/providers/Microsoft.KeyVault/vaults/kv', /looks like a placeholder/],
     [`/subscriptions/${SUB}/resourceGroups/rg/providers/Microsoft.ContainerService/managedClusters/aks`, /must be a Microsoft\.KeyVault\/vaults, not a Microsoft\.ContainerService\/managedClusters/],
-    [`/subscriptions/my-sub/resourceGroups/rg/providers/Microsoft.KeyVault/vaults/kv`, /the subscription "my-sub" must be a GUID/],
+    ['/subscriptions/my-sub/resourceGroups/rg/providers/Microsoft.KeyVault/vaults/kv', /the subscription "my-sub" must be a GUID/],
     [`/subscriptions/${SUB}/resourceGroups/rg./providers/Microsoft.KeyVault/vaults/kv`, /the resource group "rg\." is not a valid name/],
     [`/subscriptions/${SUB}/resourceGroups/r g/providers/Microsoft.KeyVault/vaults/kv`, /the resource group "r g" is not a valid name/],
     [`/subscriptions/${SUB}/resourceGroups/rg/providers/Microsoft.KeyVault/vaults/k--v`, /the vault name "k--v" is invalid/],
