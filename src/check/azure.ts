@@ -8,7 +8,7 @@ import { AzureAnnotation } from '../facts/azure';
 import { Param } from '../facts/constants';
 import { IdentityMode } from '../facts/identity-mode';
 import { objectAccess, ObjectAccess } from '../facts/key-vault-roles';
-import { ArmType, armIdKey, formatArmId, parseArmId, sameType, typeOf, vaultOf, VAULT_SCOPES } from '../rules/arm-id';
+import { ArmId, ArmType, armIdKey, formatArmId, parseArmId, sameType, typeOf, vaultOf, VAULT_SCOPES } from '../rules/arm-id';
 import {
   accessPolicyPermissions, checkAccessPolicyRecord, checkFederatedIdentityCredential, checkIdentityBinding, checkRoleAssignment,
   roleReferenceOf, serviceAccountSubject,
@@ -171,20 +171,33 @@ function identityOf(cls: ClassModel): string | undefined {
 
 const annotatedIds = (input: AzureInput) => new Set(input.objects.map(o => o.clientId).filter((id): id is string => id !== undefined));
 
+/** Values grouped by key, in input order. */
+function groupBy<T>(items: readonly T[], key: (item: T) => string | undefined): Map<string, T[]> {
+  const groups = new Map<string, T[]>();
+  for (const item of items) {
+    const k = key(item);
+    if (k !== undefined) groups.set(k, [...groups.get(k) ?? [], item]);
+  }
+  return groups;
+}
+
 /** Each workload identity ServiceAccount has a federated credential with its subject. */
 function checkFederatedCredentials(
   input: AzureInput, classes: readonly ClassModel[], pods: readonly PodModel[], findings: CheckFinding[], unmatched: string[],
 ): void {
   const annotated = annotatedIds(input);
+  const subjectOf = (o: AzureObject) => typeof o.manifest.body.spec?.subject === 'string' ? o.manifest.body.spec.subject as string : undefined;
   const fics = input.of('FederatedIdentityCredential');
-  const subjectsOf = (clientId: string | undefined) => new Set(fics.filter(f => f.clientId === clientId)
-    .map(f => f.manifest.body.spec?.subject).filter((s): s is string => typeof s === 'string'));
+  const subjects = new Map<string, Set<string>>(); // client ID → subjects of its annotated credentials
+  for (const f of fics) if (f.clientId && subjectOf(f)) subjects.set(f.clientId, (subjects.get(f.clientId) ?? new Set()).add(subjectOf(f)!));
+  const unannotatedBySubject = groupBy(fics.filter(f => !f.clientId), subjectOf);
+  const classesByName = groupBy(classes, c => c.manifest.name);
   const reported = new Set<string>();
   for (const pod of pods) {
     const m = pod.manifest;
     for (const volume of pod.volumes) {
-      const cls = classes.find(c => c.manifest.name === volume.className
-        && (m.namespace === undefined || c.manifest.namespace === undefined || c.manifest.namespace === m.namespace));
+      const cls = (classesByName.get(volume.className ?? '') ?? [])
+        .find(c => m.namespace === undefined || c.manifest.namespace === undefined || c.manifest.namespace === m.namespace);
       if (!cls || cls.mode !== IdentityMode.WORKLOAD_IDENTITY) continue;
       const clientId = identityOf(cls);
       const namespace = m.namespace ?? cls.manifest.namespace;
@@ -194,13 +207,14 @@ function checkFederatedCredentials(
       if (reported.has(key)) continue;
       reported.add(key);
       if (annotated.has(clientId)) {
-        if (subjectsOf(clientId).has(subject)) continue;
-        findings.push(m.finding('error', 'azure-federated-credential', [...pod.specPath, pod.serviceAccountSet ? 'serviceAccountName' : 'volumes'], pod.serviceAccount, {
+        if (subjects.get(clientId)?.has(subject)) continue;
+        const saPath = [...pod.specPath, pod.serviceAccountSet ? 'serviceAccountName' : 'volumes'];
+        findings.push(m.finding('error', 'azure-federated-credential', saPath, pod.serviceAccount, {
           rule: `ServiceAccount ${namespace}/${pod.serviceAccount} signs in as workload identity ${clientId} (class ${cls.manifest.id}), and no FederatedIdentityCredential annotated with that client ID has the subject ${subject}, so Entra ID answers AADSTS70021 "No matching federated identity record found" at mount`,
           fix: `add a FederatedIdentityCredential owned by the identity with subject ${subject}, issuer the cluster's OIDC issuer URL and audiences [api://AzureADTokenExchange] (AzureAccess writes one per ServiceAccount that mounts the class)`,
         }));
       } else {
-        const other = fics.find(f => f.clientId === undefined && f.manifest.body.spec?.subject === subject);
+        const other = unannotatedBySubject.get(subject)?.[0];
         unmatched.push(other
           ? `${label(other.manifest)} (subject ${subject}) for class ${cls.manifest.id}`
           : `workload identity ${clientId} of ServiceAccount ${namespace}/${pod.serviceAccount}`);
@@ -213,15 +227,16 @@ function checkFederatedCredentials(
 function checkIdentityBindings(input: AzureInput, classes: readonly ClassModel[], findings: CheckFinding[], unmatched: string[]): void {
   const annotated = annotatedIds(input);
   const bindings = input.of('IdentityBinding');
+  const bound = new Set(bindings.map(b => b.clientId));
   for (const cls of classes) {
     if (cls.mode !== IdentityMode.IDENTITY_BINDING) continue;
     const clientId = identityOf(cls);
     if (!clientId) continue;
     if (!annotated.has(clientId)) {
-      if (bindings.some(b => b.clientId === undefined)) unmatched.push(`identity binding ${clientId} of class ${cls.manifest.id}`);
+      if (bound.has(undefined)) unmatched.push(`identity binding ${clientId} of class ${cls.manifest.id}`);
       continue;
     }
-    if (bindings.some(b => b.clientId === clientId)) continue;
+    if (bound.has(clientId)) continue;
     findings.push(cls.manifest.finding('error', 'azure-identity-binding', ['spec', 'parameters', Param.CLIENT_ID], cls.clientId, {
       rule: `the class uses identity binding for client ID ${clientId}, and the input has ASO objects for that identity but no IdentityBinding of it; without a binding on the cluster, AKS's identity binding proxy refuses the token exchange`,
       fix: 'add an IdentityBinding (containerservice.azure.com) owned by the cluster with managedIdentity.resourceReference.armId the identity\'s resource ID (AzureAccess writes one per cluster), or `az aks identity-binding create`',
@@ -229,59 +244,78 @@ function checkIdentityBindings(input: AzureInput, classes: readonly ClassModel[]
   }
 }
 
+/** A grant of a role assignment, or undefined when it does not reach the vault. */
+function roleGrant(object: AzureObject, scope: ArmId, vault: string): VaultGrant | undefined {
+  const broad = sameType(typeOf(scope), ArmType.RESOURCE_GROUP) || sameType(typeOf(scope), ArmType.SUBSCRIPTION);
+  if (!broad && vaultOf(scope)?.name.toLowerCase() !== vault) return undefined;
+  const ref = roleReferenceOf(object.manifest.body);
+  const role = ref ? roleOf(ref) : undefined;
+  const name = role?.name ?? (ref?.kind === 'id' ? ref.id : ref?.name ?? 'an unreadable role');
+  const perObject = scope.types.length > 1;
+  return {
+    label: broad ? `${name} on ${typeOf(scope).split('/').pop()} ${scope.resourceGroup ?? scope.subscription}` : perObject ? `${name} on ${scope.types[1]}/${scope.names[1]}` : name,
+    dataActions: role?.dataActions,
+    object: perObject ? { collection: scope.types[1], name: scope.names[1] } : undefined,
+  };
+}
+
+/** The grant of an access-policy record. */
+function policyGrant(object: AzureObject): VaultGrant {
+  const body = object.manifest.body;
+  const policy = { secret: accessPolicyPermissions(body, 'secret'), key: accessPolicyPermissions(body, 'key'), certificate: accessPolicyPermissions(body, 'certificate') };
+  const text = (['secret', 'key', 'certificate'] as const).filter(l => policy[l].length).map(l => `${l}s: ${policy[l].join(' ')}`).join('; ');
+  return { label: `access policy (${text || 'nothing'})`, accessPolicy: policy };
+}
+
 /** The grants of each class's identity on its vault cover the objects it reads. */
 function checkVaultGrants(
   resolved: readonly ResolvedObject[], input: AzureInput, classes: readonly ClassModel[], findings: CheckFinding[], unmatched: string[],
 ): void {
   const annotated = annotatedIds(input);
-  const records = input.of('AccessPolicy').map(o => {
+  const vaultOfRecord = (o: AzureObject) => {
     const id = parseArmId(String(o.manifest.body.data?.[ACCESS_POLICY_RECORD.VAULT_RESOURCE_ID] ?? ''));
-    return { object: o, vault: id ? vaultOf(id)?.name.toLowerCase() : undefined };
-  });
+    return id ? vaultOf(id)?.name.toLowerCase() : undefined;
+  };
+  const records = input.of('AccessPolicy');
+  const policyVaults = new Set(records.map(vaultOfRecord));
+  const assignments = resolved.filter(r => r.object.kind === 'RoleAssignment' && 'id' in r.refs[0])
+    .map(r => ({ object: r.object, scope: (r.refs[0] as { id: ArmId }).id }));
+  const assignmentsById = groupBy(assignments, a => a.object.clientId);
+  const recordsById = groupBy(records, r => r.clientId);
+  // Vaults that objects without the annotation grant on: their principal cannot be tied to a class.
+  const unannotatedVaults = new Set([
+    ...assignments.filter(a => !a.object.clientId).map(a => vaultOf(a.scope)?.name.toLowerCase()),
+    ...records.filter(r => !r.clientId).map(vaultOfRecord),
+  ]);
+  const grantsOf = new Map<string, VaultGrant[]>(); // "<client ID>/<vault>" → grants
   for (const cls of classes) {
     const clientId = identityOf(cls);
     const rawVault = cls.manifest.body.spec?.parameters?.[Param.KEYVAULT_NAME];
     const vault = typeof rawVault === 'string' ? rawVault.trim() : '';
     if (!clientId || !vault || keyVaultName(vault)) continue;
-    const onVault = (id: Parameters<typeof vaultOf>[0]) => vaultOf(id)?.name.toLowerCase() === vault.toLowerCase();
+    const vaultKey = vault.toLowerCase();
     if (!annotated.has(clientId)) {
-      const others = resolved.some(r => r.object.kind === 'RoleAssignment' && !r.object.clientId && 'id' in r.refs[0] && onVault(r.refs[0].id))
-        || records.some(r => !r.object.clientId && r.vault === vault.toLowerCase());
-      if (others) unmatched.push(`the grants of ${clientId} on vault "${vault}" (class ${cls.manifest.id})`);
+      if (unannotatedVaults.has(vaultKey)) unmatched.push(`the grants of ${clientId} on vault "${vault}" (class ${cls.manifest.id})`);
       continue;
     }
-    const grants: VaultGrant[] = [];
-    for (const { object, refs } of resolved) {
-      if (object.kind !== 'RoleAssignment' || object.clientId !== clientId || !('id' in refs[0])) continue;
-      const scope = refs[0].id;
-      const broad = sameType(typeOf(scope), ArmType.RESOURCE_GROUP) || sameType(typeOf(scope), ArmType.SUBSCRIPTION);
-      if (!onVault(scope) && !broad) continue;
-      const ref = roleReferenceOf(object.manifest.body);
-      const role = ref ? roleOf(ref) : undefined;
-      const name = role?.name ?? (ref?.kind === 'id' ? ref.id : ref?.name ?? 'an unreadable role');
-      grants.push({
-        label: broad ? `${name} on ${typeOf(scope).split('/').pop()} ${scope.resourceGroup ?? scope.subscription}` : scope.types.length > 1 ? `${name} on ${scope.types[1]}/${scope.names[1]}` : name,
-        dataActions: role?.dataActions,
-        object: scope.types.length > 1 ? { collection: scope.types[1], name: scope.names[1] } : undefined,
-      });
+    const key = `${clientId}/${vaultKey}`;
+    if (!grantsOf.has(key)) {
+      grantsOf.set(key, [
+        ...(assignmentsById.get(clientId) ?? []).map(a => roleGrant(a.object, a.scope, vaultKey)).filter((g): g is VaultGrant => g !== undefined),
+        ...(recordsById.get(clientId) ?? []).filter(r => vaultOfRecord(r) === vaultKey).map(policyGrant),
+      ]);
     }
-    const policyVault = records.some(r => r.vault === vault.toLowerCase());
-    for (const { object } of records.filter(r => r.vault === vault.toLowerCase() && r.object.clientId === clientId)) {
-      const body = object.manifest.body;
-      const policy = { secret: accessPolicyPermissions(body, 'secret'), key: accessPolicyPermissions(body, 'key'), certificate: accessPolicyPermissions(body, 'certificate') };
-      const text = (['secret', 'key', 'certificate'] as const).filter(l => policy[l].length).map(l => `${l}s: ${policy[l].join(' ')}`).join('; ');
-      grants.push({ label: `access policy (${text || 'nothing'})`, accessPolicy: policy });
-    }
+    const grants = grantsOf.get(key)!;
+    const policyVault = policyVaults.has(vaultKey);
     // Objects not covered, grouped by what they lack.
     const missing = new Map<string, { access: ObjectAccess; lacking: string[]; objects: { name: string; type: string }[] }>();
     for (const entry of cls.objects) {
       const access = objectAccess(entry.objectType, versionCount(entry) > 0);
       const lacking = access ? missingOnVault(grants, access, entry.objectName, policyVault) : [];
       if (!access || !lacking.length) continue;
-      const key = `${access.call}/${lacking.join()}`;
-      const group = missing.get(key) ?? { access, lacking, objects: [] };
+      const group = missing.get(`${access.call}/${lacking.join()}`) ?? { access, lacking, objects: [] };
       group.objects.push({ name: entry.objectName, type: entry.objectType });
-      missing.set(key, group);
+      missing.set(`${access.call}/${lacking.join()}`, group);
     }
     for (const { access, lacking, objects } of missing.values()) {
       const violation = missingAccess(`class ${cls.manifest.id} (client ID ${clientId})`, vault, objects, access, grants, lacking, policyVault);

@@ -166,7 +166,9 @@ export function checkFederatedIdentityCredential(body: any, annotated: boolean):
   }
 
   const audiences = spec.audiences;
-  if (!Array.isArray(audiences) || !audiences.includes(Audience.WORKLOAD_IDENTITY)) {
+  if (Array.isArray(audiences) && audiences.some(a => typeof a !== 'string')) {
+    findings.push(error('spec.audiences', audiences, 'audiences are strings (the CRD rejects other types)', `set spec.audiences to [${Audience.WORKLOAD_IDENTITY}]`));
+  } else if (!Array.isArray(audiences) || !audiences.includes(Audience.WORKLOAD_IDENTITY)) {
     findings.push(error('spec.audiences', audiences ?? null,
       `workload identity tokens carry the audience ${Audience.WORKLOAD_IDENTITY}, and Entra ID accepts a token only if the credential lists it (AADSTS700212 otherwise)`,
       `set spec.audiences to [${Audience.WORKLOAD_IDENTITY}]`));
@@ -232,6 +234,9 @@ export function roleReferenceOf(body: any): RoleReference | undefined {
   return undefined;
 }
 
+/** `spec.principalType` values (the CRD's enum). */
+const PRINCIPAL_TYPES: readonly unknown[] = ['Device', 'ForeignGroup', 'Group', 'ServicePrincipal', 'User'];
+
 export function checkRoleAssignment(body: any): Finding[] {
   const spec = body?.spec ?? {};
   const findings = [
@@ -261,6 +266,10 @@ export function checkRoleAssignment(body: any): Finding[] {
     findings.push(error('spec.roleDefinitionReference', ref, 'names no role: set armId, wellKnownName (ASO v2.16+) or name of a RoleDefinition object', roleFix));
   }
 
+  const principalType = spec.principalType;
+  if (principalType !== undefined && !PRINCIPAL_TYPES.includes(principalType)) {
+    findings.push(error('spec.principalType', principalType, `must be one of ${PRINCIPAL_TYPES.join(', ')} (the CRD's enum)`, 'set ServicePrincipal: a managed identity\'s principal is a service principal'));
+  }
   if (spec.principalIdFromConfig === undefined) {
     const principalId = spec.principalId;
     const bad = typeof principalId === 'string' ? placeholder(principalId) ?? guid(principalId) : undefined;

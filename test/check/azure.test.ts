@@ -4,6 +4,7 @@ import Ajv from 'ajv';
 import * as YAML from 'yaml';
 import { REFERENCE_FILES } from '../../projenrc/upstream';
 import { pathOf } from '../../src/check/azure';
+import { planAzure } from '../../src/check/azure-cli';
 import { check } from '../../src/check/checker';
 import { render, toSarif } from '../../src/check/report';
 import { parseYaml } from '../../src/check/source';
@@ -214,4 +215,43 @@ const pinned = Object.values(SCHEMAS).every(p => REFERENCE_FILES.some(f => f.pat
     expect(objects.length).toBeGreaterThan(0);
     for (const object of objects) expect([object.metadata.name, validate(object), validate.errors]).toEqual([object.metadata.name, true, null]);
   });
+});
+
+test('malformed Azure objects are findings, never a crash (validate and azure-cli)', () => {
+  const shapes = [null, 'x', 7, [], {}, [1, 'a'], { armId: 7 }, { name: 7 }, { armId: '/subscriptions', name: 'x' }];
+  const docs: any[] = [];
+  for (const [group, kind] of [['authorization.azure.com/v1api20220401', 'RoleAssignment'], ['containerservice.azure.com/v20251002preview', 'IdentityBinding'],
+    ['managedidentity.azure.com/v1api20230131', 'FederatedIdentityCredential']]) {
+    docs.push({ apiVersion: group, kind }, { apiVersion: group, kind, metadata: 'x', spec: 'x' });
+    for (const value of shapes) {
+      docs.push({
+        apiVersion: group,
+        kind,
+        metadata: { name: value, namespace: value, annotations: { 'keyvault-csi.cdk8s.io/client-id': value } },
+        spec: {
+          azureName: value,
+          owner: value,
+          principalId: value,
+          principalType: value,
+          principalIdFromConfig: value,
+          roleDefinitionReference: value,
+          audiences: value,
+          issuer: value,
+          subject: value,
+          properties: { managedIdentity: { resourceReference: value } },
+        },
+      });
+    }
+  }
+  for (const value of shapes) {
+    docs.push({ apiVersion: 'v1', kind: 'ConfigMap', metadata: { name: 'r', labels: { 'keyvault-csi.cdk8s.io/access-policy': 'true' } }, data: value });
+    docs.push({ apiVersion: 'v1', kind: 'ConfigMap', metadata: { name: 'r', labels: { 'keyvault-csi.cdk8s.io/access-policy': 'true' } }, data: { vaultResourceId: value, objectId: value, secretPermissions: value } });
+  }
+  const yaml = docs.map(d => YAML.stringify(d)).join('---\n');
+  const input = [...parseYaml(CLUSTER, 'cluster.yaml'), ...parseYaml(yaml, 'malformed.yaml')];
+  const result = check(input);
+  expect(result.findings.filter(f => f.file === 'malformed.yaml' && f.severity === 'error').length).toBeGreaterThan(docs.length);
+  const plan = planAzure(input);
+  expect(plan.steps).toEqual([]);
+  expect(plan.findings.some(f => f.severity === 'error')).toBe(true);
 });

@@ -158,10 +158,10 @@ describe('references', () => {
 
 describe('FederatedIdentityCredential values', () => {
   test('audiences must hold api://AzureADTokenExchange', () => {
-    for (const audiences of [undefined, [], ['api://AKSIdentityBinding'], 'api://AzureADTokenExchange']) {
+    for (const audiences of [undefined, [], ['api://AKSIdentityBinding'], 'api://AzureADTokenExchange', ['api://AzureADTokenExchange', 7]]) {
       const findings = checkFederatedIdentityCredential(patch(fic, { spec: { audiences } }), true);
       expect(fields(findings)).toEqual(['error spec.audiences']);
-      expect(findings[0].rule).toMatch(/AADSTS700212/);
+      expect(findings[0].rule).toMatch(/AADSTS700212|audiences are strings/);
     }
   });
 
@@ -212,6 +212,7 @@ describe('RoleAssignment values', () => {
     ['an empty role reference', { roleDefinitionReference: { armId: undefined } }, 'error spec.roleDefinitionReference'],
     ['a role definition of the wrong type', { roleDefinitionReference: { armId: VAULT } }, 'error spec.roleDefinitionReference.armId'],
     ['a role definition that is not a GUID', { roleDefinitionReference: { armId: '/providers/Microsoft.Authorization/roleDefinitions/reader' } }, 'error spec.roleDefinitionReference.armId'],
+    ['a principal type out of the enum', { principalType: 'ManagedIdentity' }, 'error spec.principalType'],
     ['an annotation that is not a client ID', {}, 'error metadata.annotations["keyvault-csi.cdk8s.io/client-id"]'],
   ])('%s', (name, spec, field) => {
     const body = name.startsWith('an annotation') ? patch(roleAssignment, { metadata: { annotations: { 'keyvault-csi.cdk8s.io/client-id': 'app-identity' } } }) : patch(roleAssignment, { spec });
