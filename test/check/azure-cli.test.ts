@@ -223,6 +223,17 @@ spec: { azureName: rg-identities, location: eastus }`;
     ]);
   });
 
+  test('a full ID resolved by name is built on the current subscription', () => {
+    const withVault = AZURE.replace(/owner:\n {4}armId: \/subscriptions\/[^\n]*vaults\/kvname\n/g, 'owner:\n    name: kvname\n    group: keyvault.azure.com\n    kind: Vault\n');
+    const vault = 'apiVersion: keyvault.azure.com/v1api20230701\nkind: Vault\nmetadata: { name: kvname, namespace: azure-access }\nspec: { owner: { name: vaults } }\n';
+    const vaultGroup = group.replace('name: identities', 'name: vaults').replace('azureName: rg-identities', 'azureName: rg-vaults');
+    const { code, stdout } = script(`${withVault}\n---\n${vault}---\n${vaultGroup}`);
+    expect(code).toBe(0);
+    expect(stdout).toContain('--scope \'/subscriptions/\'"${subscription}"\'/resourceGroups/rg-vaults/providers/Microsoft.KeyVault/vaults/kvname\'');
+    const scopes = runWithFakeAz(stdout).calls.filter(c => c[0] === 'role').map(c => c[c.indexOf('--scope') + 1]);
+    expect(scopes).toEqual([1, 2].map(() => `/subscriptions/${CURRENT_SUBSCRIPTION}/resourceGroups/rg-vaults/providers/Microsoft.KeyVault/vaults/kvname`));
+  });
+
   test('a reference the input cannot resolve: exit 1, naming it', () => {
     for (const extra of ['', identity]) {
       const { code, stdout, stderr } = byName(extra);
