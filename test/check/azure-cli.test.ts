@@ -33,9 +33,13 @@ function runInProcess(args: string[], stdin = '') {
 
 const script = (yaml: string) => runInProcess(['azure-cli', '-'], yaml);
 
+const tmpDirs: string[] = [];
+afterAll(() => { for (const dir of tmpDirs) fs.rmSync(dir, { recursive: true, force: true }); });
+
 /** Runs a script with a fake `az` that records every call; returns each call's argv. */
 function runWithFakeAz(text: string): { calls: string[][]; status: number | null; stderr: string; dir: string } {
   const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'kv-azure-cli-'));
+  tmpDirs.push(dir);
   const bin = path.join(dir, 'bin');
   fs.mkdirSync(bin);
   const log = path.join(dir, 'az.log');
