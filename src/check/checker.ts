@@ -1,6 +1,8 @@
 
+import { checkAzure } from './azure';
 import { CheckFinding, Manifest, note } from './finding';
 import { audiencesOf, DriverDaemonSet, isCsiDriver, ProviderDaemonSet, readDriver, readProvider } from './install';
+import { manifestsOf } from './manifests';
 import { IdentityGrants, SecretWriters } from './rbac';
 import { ClassModel, isSecretProviderClass, readClass } from './secret-provider-class';
 import { SourceDocument } from './source';
@@ -30,21 +32,7 @@ export interface CheckResult {
 const label = (m: Manifest) => `${m.kind} ${m.id}`;
 
 export function check(docs: readonly SourceDocument[]): CheckResult {
-  const manifests: Manifest[] = [];
-  const isObject = (value: unknown): value is Record<string, any> => typeof value === 'object' && value !== null && !Array.isArray(value);
-  for (const doc of docs) {
-    const value = doc.value;
-    if (!isObject(value)) continue;
-    // `kubectl get -o yaml` wraps objects in a List (kind List, or <Kind>List).
-    if (typeof value.kind === 'string' && value.kind.endsWith('List') && Array.isArray(value.items)) {
-      value.items.forEach((item: unknown, i: number) => {
-        if (isObject(item)) manifests.push(new Manifest(doc, ['items', i], item));
-      });
-    } else {
-      manifests.push(new Manifest(doc));
-    }
-  }
-
+  const manifests = manifestsOf(docs);
   return { findings: sortFindings(checkManifests(manifests), docs), documents: docs.length };
 }
 
@@ -100,6 +88,7 @@ export function checkManifests(manifests: readonly Manifest[]): CheckFinding[] {
   checkAudiences(csiDriver, classes, findings);
   checkProviders(providers, drivers, classes, findings);
   checkSyncRbac(drivers, classes, secretWriters, findings);
+  checkAzure(manifests, classes, pods, findings);
   return findings;
 }
 

@@ -1,6 +1,7 @@
 #!/usr/bin/env node
 import * as fs from 'fs';
 import * as path from 'path';
+import { azureCli } from './azure-cli';
 import { check } from './checker';
 import { Format, FORMATS, render, summarize } from './report';
 import { InputError, readInputs } from './source';
@@ -9,15 +10,19 @@ import { InputError, readInputs } from './source';
  * The `cdk8s-azure-keyvault-csi` command:
  *
  *   cdk8s-azure-keyvault-csi validate [--format text|json|sarif] PATH... | -
+ *   cdk8s-azure-keyvault-csi azure-cli PATH... | -     (./azure-cli.ts)
  *
  * Exit codes: 0 no error (warnings and notes allowed), 1 at least one error, 2 could not run.
  */
 
 export const USAGE = `Usage: cdk8s-azure-keyvault-csi validate [--format text|json|sarif] PATH... | -
+       cdk8s-azure-keyvault-csi azure-cli PATH... | -
 
 Checks SecretProviderClasses (provider: azure), the workloads that mount them, identity binding
-RBAC, the CSIDriver and the driver's and provider's DaemonSets, in YAML files, directories
-(recursively *.yaml, *.yml) or stdin ("-").
+RBAC, the CSIDriver, the driver's and provider's DaemonSets and Azure Service Operator objects, in
+YAML files, directories (recursively *.yaml, *.yml) or stdin ("-").
+
+azure-cli prints the az commands equivalent to the Azure Service Operator objects (--help: more).
 
 Exit codes: 0 no error, 1 at least one error, 2 could not run (unreadable input, YAML syntax error).
 `;
@@ -47,6 +52,7 @@ export function main(argv: readonly string[], io: CliIo): number {
     io.stdout(USAGE);
     return 0;
   }
+  if (command === 'azure-cli') return azureCli(rest, io);
   if (command !== 'validate') {
     io.stderr(`${command === undefined ? 'missing command' : `unknown command "${command}"`}\n\n${USAGE}`);
     return 2;

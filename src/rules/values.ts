@@ -34,15 +34,25 @@ export function keyVaultName(value: string, field: string): Finding | undefined 
  * passes it to Entra ID or Key Vault verbatim and fails at mount.
  */
 export function placeholder(value: string, field: string): Finding | undefined {
-  const trimmed = value.trim();
-  const templated = /[<>]|\$\{|\$\(|^\$[A-Za-z_]|\{\{|%[A-Za-z_]+%/.test(trimmed);
-  const named = /^(tid|tenant|tenant[-_ ]?id|client[-_ ]?id|app[-_ ]?id|subscription[-_ ]?id|keyvault[-_ ]?name|key[-_ ]?vault[-_ ]?name|vault[-_ ]?name|changeme|todo|tbd)$/i.test(trimmed);
-  const masked = /^[xX0-]+$/.test(trimmed) && /[xX]/.test(trimmed);
-  if (!templated && !named && !masked) return undefined;
+  if (!isPlaceholder(value)) return undefined;
   return errorAt(field, value, {
     rule: 'looks like a placeholder, not a value (the provider sends it to Azure verbatim and the mount fails)',
     fix: 'substitute the real value before synth, e.g. read it from process.env or cdk8s context',
   });
+}
+
+/** Whether a value is a template placeholder (see `placeholder`). */
+export function isPlaceholder(value: string): boolean {
+  const trimmed = value.trim();
+  const templated = /[<>]|\$\{|\$\(|^\$[A-Za-z_]|\{\{|%[A-Za-z_]+%/.test(trimmed);
+  const named = /^(tid|tenant|tenant[-_ ]?id|client[-_ ]?id|app[-_ ]?id|subscription[-_ ]?id|keyvault[-_ ]?name|key[-_ ]?vault[-_ ]?name|vault[-_ ]?name|changeme|todo|tbd)$/i.test(trimmed);
+  const masked = /^[xX0-]+$/.test(trimmed) && /[xX]/.test(trimmed);
+  return templated || named || masked;
+}
+
+/** Whether a value is a GUID. */
+export function isGuid(value: string): boolean {
+  return GUID.test(value);
 }
 
 /** Any GUID; prefer `clientId` and `tenantId`, whose fixes say where to find the value. */
