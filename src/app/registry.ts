@@ -189,7 +189,7 @@ export class AppRegistry {
     for (const hook of this.settleHooks) hook();
     if (!synthesizing || this.checkedGeneration === this.generation) return;
     this.checkedGeneration = this.generation;
-    this.renderedFindings = checkRendered(this.rendered);
+    this.renderedFindings = checkRendered(this.rendered, () => this.changed());
   }
 
   /** Records a federated subject; returns whether the client ID was seen for the first time. */
