@@ -49,6 +49,16 @@ export interface InstallDaemonSet {
 export interface DriverDaemonSet extends InstallDaemonSet {
   /** Host directories the driver searches for provider sockets (those it mounts). */
   readonly providersDirs: string[];
+  /** Image tag when it is a release version (e.g. v1.6.0). */
+  readonly version?: string;
+  /** `--enable-secret-rotation` is on. */
+  readonly rotation: boolean;
+}
+
+/** The image's tag when it is a release version. */
+function releaseOf(image: string): string | undefined {
+  const tag = /:([^:/@]+)$/.exec(image.split('@')[0])?.[1];
+  return tag !== undefined && versionRule(tag) === undefined ? tag : undefined;
 }
 
 export interface ProviderDaemonSet extends InstallDaemonSet {
@@ -120,7 +130,10 @@ export function readDriver(manifest: Manifest): DriverDaemonSet | undefined {
     flag(container.args, 'provider-volume') ?? DEFAULT_DRIVER_DIR,
   ].map(unescape);
   const providersDirs = dirs.map(d => hostPathOf(pod.specPath, pod.spec, container, d, windows)?.dir).filter((d): d is string => d !== undefined);
-  return { manifest, os, specPath: pod.specPath, spec: pod.spec, container, providersDirs };
+  return {
+    manifest, os, specPath: pod.specPath, spec: pod.spec, container, providersDirs,
+    version: releaseOf(String(container.body?.image ?? '')), rotation: boolFlag(container.args, 'enable-secret-rotation'),
+  };
 }
 
 /** The Azure provider's DaemonSet, or undefined. */
@@ -133,7 +146,6 @@ export function readProvider(manifest: Manifest): ProviderDaemonSet | undefined 
   const os = osOf(pod.spec);
   const windows = os === OperatingSystem.WINDOWS;
   const image = String(container.body?.image ?? '');
-  const tag = /:([^:/@]+)$/.exec(image.split('@')[0])?.[1];
   // Upstream's Windows manifest writes the endpoint with doubled backslashes.
   const endpoint = (flag(container.args, 'endpoint') ?? DEFAULT_PROVIDER_ENDPOINT).replace(/^unix:\/\//, '').replace(/\\\\/g, '\\');
   const socketDir = windows ? endpoint.replace(/\\[^\\]*$/, '') : endpoint.replace(/\/[^/]*$/, '') || '/';
@@ -144,7 +156,7 @@ export function readProvider(manifest: Manifest): ProviderDaemonSet | undefined 
     spec: pod.spec,
     container,
     image,
-    version: tag !== undefined && versionRule(tag) === undefined ? tag : undefined,
+    version: releaseOf(image),
     hostNetwork: pod.spec.hostNetwork === true,
     dnsPolicy: typeof pod.spec.dnsPolicy === 'string' ? pod.spec.dnsPolicy : undefined,
     providersDir: hostPathOf(pod.specPath, pod.spec, container, socketDir, windows),

@@ -48,7 +48,8 @@ export function checkSecretObject(entry: SecretObjectEntry, field: string): Find
     findings.push(...finding(`${field}.data[${i}].objectName`, d.objectName, rules.filePath(d.objectName)));
     seen.add(d.key);
   });
-  const keys = KEYS_BY_TYPE[entry.type];
+  // The type comes from the input: an own-property lookup, so that "constructor" is just an unknown type.
+  const keys = Object.prototype.hasOwnProperty.call(KEYS_BY_TYPE, entry.type) ? KEYS_BY_TYPE[entry.type] : undefined;
   if (keys) {
     entry.data.forEach((d, i) => {
       if (keys.allowed && !keys.allowed.includes(d.key)) {
@@ -163,7 +164,9 @@ function fileIndex(objects: readonly ObjectEntry[], context: ClassContext): (pat
   const byFile = new Map<string, ObjectEntry[]>();
   for (const entry of objects) {
     const file = fileOf(entry);
-    byFile.set(file, [...byFile.get(file) ?? [], entry]);
+    const list = byFile.get(file);
+    if (list) list.push(entry);
+    else byFile.set(file, [entry]);
   }
   return (path: string) => {
     const stripped = path.replace(/\.(crt|key)$/, '');

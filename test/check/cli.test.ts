@@ -38,10 +38,11 @@ describe('as a process', () => {
     expect(code).toBe(1);
   });
 
-  test('exits 2 on a YAML syntax error, naming file and line', () => {
+  test('exits 2 on a YAML syntax error, reported as a finding with file, line and column; the rest is still checked', () => {
     const { code, stderr, stdout } = run(['validate', '-'], 'kind: Pod\n---\nmetadata: {\n');
-    expect(stderr).toMatch(/^stdin:4:1: YAML syntax error/);
-    expect(stdout).toBe('');
+    expect(stdout).toMatch(/^stdin:4:1: error: YAML syntax error: .* \(input-yaml\)$/m);
+    expect(stdout).toMatch(/^1 error, 0 warnings, 1 note in 1 document; some input could not be read, so the check is incomplete \(exit 2\)$/m);
+    expect(stderr).toBe('');
     expect(code).toBe(2);
   });
 });
@@ -62,10 +63,15 @@ describe('arguments', () => {
     [['validate', '--format', 'xml', 'x.yaml'], /--format must be one of text, json, sarif/],
     [['validate', '--strict', 'x.yaml'], /unknown option "--strict"/],
     [['lint', 'x.yaml'], /unknown command "lint"/],
-    [['validate', 'does-not-exist.yaml'], /does-not-exist\.yaml: cannot read/],
   ])('%j exits 2', (args, message) => {
     const { code, stderr } = runInProcess(args);
     expect(stderr).toMatch(message);
+    expect(code).toBe(2);
+  });
+
+  test('an unreadable file exits 2 with a finding naming it, in the report', () => {
+    const { code, stdout } = runInProcess(['validate', 'does-not-exist.yaml']);
+    expect(stdout).toMatch(/^does-not-exist\.yaml: error: cannot be read: no such file or directory \(ENOENT\)\. Fix: .* \(input-file\)$/m);
     expect(code).toBe(2);
   });
 
@@ -117,10 +123,14 @@ describe('--format sarif', () => {
     const version = runResult.results.find((r: any) => r.ruleId === 'provider-version');
     expect(version).toMatchObject({
       level: 'error',
-      message: { text: expect.stringMatching(/^\[DaemonSet kube-system\/provider\] spec\.template\.spec\.containers\[0\]\.image .* needs provider v1\.8\.0/) },
+      message: { text: expect.stringMatching(/^\[DaemonSet kube-system\/provider\] spec\.template\.spec\.containers\[0\]\.image .* needs provider v1\.8\.1/) },
       locations: [{ physicalLocation: { artifactLocation: { uri: 'test/check/fixtures/bad/install.yaml' }, region: { startLine: 87, startColumn: 18, endLine: 87, endColumn: 84 } } }],
     });
-    const noteResult = runResult.results.find((r: any) => r.level === 'note');
+    // A note about the input as a whole has no location; one about a skipped document points at it.
+    const noteResult = runResult.results.find((r: any) => r.level === 'note' && r.ruleId !== 'input-skipped');
     expect(noteResult.locations).toBeUndefined();
+    const skipped = runResult.results.find((r: any) => r.ruleId === 'input-skipped');
+    expect(skipped).toMatchObject({ level: 'note', message: { text: expect.stringMatching(/without kind or apiVersion was not checked: stdin \(document 0\)/) } });
+    expect(skipped.locations[0].physicalLocation.artifactLocation.uri).toBe('stdin');
   });
 });

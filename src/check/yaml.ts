@@ -1,0 +1,303 @@
+import { Alias, Composer, CST, Document, isAlias, isMap, isPair, isScalar, isSeq, LineCounter, Node, Parser, Scalar } from 'yaml';
+
+/**
+ * YAML for untrusted input, on top of the `yaml` package: the text is split into documents by its
+ * CST parser (iterative), each document's nesting is measured without recursion before the
+ * package's recursive composer sees it, and the composed tree is turned into plain values by an
+ * iterative walk that counts what aliases add, reports circular and unknown aliases, expands
+ * merge keys (`<<`, as kubectl does), rejects duplicate and collection keys (as kubectl does) and
+ * builds mappings without a prototype, so that no key (`__proto__`, `constructor`) means anything
+ * but itself. The package's own `toJS` is never called: it recurses, expands aliases without a
+ * bound when asked to and prints warnings to stderr.
+ */
+
+/** A problem at a character range of the text. */
+export interface YamlProblem {
+  readonly message: string;
+  readonly start: number;
+  readonly end: number;
+}
+
+/** One document of a stream: composed, or the reason it was not. */
+export interface StreamDocument {
+  /** 0-based position of the document in the stream (empty documents count). */
+  readonly index: number;
+  readonly doc?: Document.Parsed;
+  readonly problem?: YamlProblem;
+}
+
+export interface ParsedStream {
+  readonly lines: LineCounter;
+  readonly documents: StreamDocument[];
+  /** The stream had more documents than `maxDocuments`; those after it were not read. */
+  readonly truncated: boolean;
+}
+
+const COMPOSE_OPTIONS = { uniqueKeys: false, prettyErrors: false, logLevel: 'silent', strict: true } as const;
+
+/** Nesting depth of a CST token (collections inside collections), up to `limit + 1`; iterative. */
+export function cstDepth(root: CST.Token, limit: number): number {
+  const stack: Array<[CST.Token, number]> = [[root, 0]];
+  let max = 0;
+  while (stack.length) {
+    const [token, depth] = stack.pop()!;
+    if (depth > max) {
+      max = depth;
+      if (max > limit) return max;
+    }
+    switch (token.type) {
+      case 'document':
+        if (token.value) stack.push([token.value, depth]);
+        break;
+      case 'block-map':
+      case 'block-seq':
+      case 'flow-collection':
+        for (const item of token.items) {
+          if (item.key) stack.push([item.key, depth + 1]);
+          if (item.value) stack.push([item.value, depth + 1]);
+        }
+        break;
+      default:
+        break;
+    }
+  }
+  return max;
+}
+
+/** Splits a text into documents and composes each one that is not nested deeper than `maxDepth`. */
+export function parseStream(text: string, maxDepth: number, maxDocuments: number): ParsedStream {
+  const lines = new LineCounter();
+  const parser = new Parser(lines.addNewLine);
+  const composer = new Composer(COMPOSE_OPTIONS);
+  const documents: StreamDocument[] = [];
+  /** Indexes of the composed documents, in the order the composer yields them. */
+  const pending: number[] = [];
+  let count = 0;
+  let truncated = false;
+  /** After a document too deep to compose: its trailing tokens (doc-end, errors) are dropped with it. */
+  let skipping = false;
+  const take = (doc: Document.Parsed) => {
+    documents.push({ index: pending.shift() ?? count, doc });
+  };
+  for (const token of parser.parse(text)) {
+    if (token.type === 'document') {
+      if (count >= maxDocuments) {
+        truncated = true;
+        break;
+      }
+      const index = count++;
+      skipping = cstDepth(token, maxDepth) > maxDepth;
+      if (skipping) {
+        documents.push({ index, problem: { message: `is nested deeper than ${maxDepth} levels (the limit of collections in collections)`, start: token.offset, end: token.offset + 1 } });
+        continue;
+      }
+      pending.push(index);
+    } else if (skipping) {
+      continue;
+    }
+    for (const doc of composer.next(token)) take(doc);
+  }
+  for (const doc of composer.end()) take(doc);
+  const streamErrors = composer.streamInfo().errors;
+  if (streamErrors.length) {
+    const error = streamErrors[0];
+    documents.push({ index: count, problem: { message: firstLine(error.message), start: error.pos[0], end: error.pos[1] } });
+  }
+  documents.sort((a, b) => a.index - b.index);
+  return { lines, documents, truncated };
+}
+
+/** Parses a text that is one YAML document (e.g. a string parameter holding YAML); never throws. */
+export function parseOne(text: string, maxDepth: number): { doc: Document.Parsed; lines: LineCounter } | { problem: YamlProblem; lines: LineCounter } {
+  // Like yaml.Unmarshal: the first document only.
+  const { lines, documents } = parseStream(text, maxDepth, 1);
+  const first = documents[0];
+  if (!first) return { doc: new Document(null, COMPOSE_OPTIONS) as unknown as Document.Parsed, lines };
+  if (first.problem) return { problem: first.problem, lines };
+  const error = first.doc!.errors[0];
+  if (error) return { problem: { message: firstLine(error.message), start: error.pos[0], end: error.pos[1] }, lines };
+  return { doc: first.doc!, lines };
+}
+
+function firstLine(message: string): string {
+  return message.split('\n')[0];
+}
+
+/** How many nodes aliases may still add: per document, and for the whole run (shared, decremented). */
+export interface AliasBudget {
+  readonly perDocument: number;
+  remainingTotal: number;
+}
+
+/** A plain value, or why the document cannot be read as one. */
+export type Converted = { readonly value: unknown } | { readonly problem: YamlProblem };
+
+type AstNode = Node | Alias;
+
+/**
+ * Every alias of a document mapped to the node it names: the last node with that anchor before
+ * it in document order (YAML 1.2, 3.2.2.2). One iterative pre-order walk.
+ */
+export function resolveAliases(root: unknown): Map<Alias, AstNode | undefined> {
+  const anchors = new Map<string, AstNode>();
+  const resolved = new Map<Alias, AstNode | undefined>();
+  const stack: unknown[] = [root];
+  while (stack.length) {
+    const node = stack.pop();
+    if (isAlias(node)) {
+      resolved.set(node, anchors.get(node.source));
+      continue;
+    }
+    if (isScalar(node) || isMap(node) || isSeq(node)) {
+      if (node.anchor) anchors.set(node.anchor, node);
+    }
+    if (isMap(node) || isSeq(node)) {
+      const items = node.items as unknown[];
+      for (let i = items.length - 1; i >= 0; i--) {
+        const item = items[i];
+        if (isPair(item)) {
+          stack.push(item.value);
+          stack.push(item.key);
+        } else {
+          stack.push(item);
+        }
+      }
+    }
+  }
+  return resolved;
+}
+
+interface Task {
+  readonly node: unknown;
+  readonly put: (value: unknown) => void;
+  readonly depth: number;
+  /** Inside an alias expansion: what is made counts against the alias budget. */
+  readonly aliased: boolean;
+}
+
+/**
+ * The document as plain values: mappings are objects without a prototype, sequences arrays,
+ * scalars as the core schema resolves them. Iterative; each node costs O(1) plus its key.
+ */
+export function toValue(doc: Document.Parsed, text: string, lines: LineCounter, maxDepth: number, budget: AliasBudget): Converted {
+  const aliases = resolveAliases(doc.contents);
+  const open = new Set<unknown>();
+  let aliasNodes = 0;
+  let result: unknown = null;
+  type Work = Task | { readonly exit: unknown; readonly finish?: () => void };
+  const stack: Work[] = [{ node: doc.contents, put: v => { result = v; }, depth: 0, aliased: false }];
+  const at = (node: unknown, message: string): { problem: YamlProblem } => {
+    const range = (node as Node | undefined)?.range;
+    return { problem: { message, start: range?.[0] ?? 0, end: range?.[1] ?? (range?.[0] ?? 0) + 1 } };
+  };
+
+  while (stack.length) {
+    const work = stack.pop()!;
+    if ('exit' in work) {
+      work.finish?.();
+      open.delete(work.exit);
+      continue;
+    }
+    let { node, aliased } = work;
+    const { put, depth } = work;
+    if (depth > maxDepth) return at(node, `is nested deeper than ${maxDepth} levels once its aliases are expanded`);
+    if (isAlias(node)) {
+      const target = aliases.get(node);
+      if (target === undefined) return at(node, `the alias *${node.source} names no anchor defined before it`);
+      if (open.has(target)) return at(node, `the alias *${node.source} is inside the node it names (a circular alias)`);
+      node = target;
+      aliased = true;
+    }
+    if (aliased) {
+      aliasNodes++;
+      if (aliasNodes > budget.perDocument) return at(work.node, `its aliases expand to more than ${budget.perDocument} nodes (the limit per document)`);
+      if (budget.remainingTotal <= 0) return at(work.node, 'its aliases would expand beyond the limit for all documents together');
+      budget.remainingTotal--;
+    }
+    if (node === null || node === undefined) {
+      put(null);
+    } else if (isScalar(node)) {
+      put(node.value);
+    } else if (isSeq(node)) {
+      const array: unknown[] = new Array(node.items.length);
+      put(array);
+      open.add(node);
+      stack.push({ exit: node });
+      for (let i = node.items.length - 1; i >= 0; i--) {
+        const index = i;
+        stack.push({ node: node.items[i], put: v => { array[index] = v; }, depth: depth + 1, aliased });
+      }
+    } else if (isMap(node)) {
+      const object: Record<string, unknown> = Object.create(null);
+      put(object);
+      const first = new Map<string, Node>();
+      const merges: unknown[] = [];
+      const sources: Record<string, unknown>[] = [];
+      for (const pair of node.items) {
+        const keyNode = pair.key as AstNode | null;
+        if (isScalar(keyNode) && keyNode.type === Scalar.PLAIN && keyNode.value === '<<') {
+          merges.push(pair.value);
+          continue;
+        }
+        const key = keyOf(keyNode, aliases);
+        if (typeof key !== 'string') return at(keyNode ?? node, key.problem(text, keyNode));
+        const earlier = first.get(key);
+        if (earlier) {
+          const line = lines.linePos(earlier.range?.[0] ?? 0).line;
+          return at(keyNode, `mapping key ${JSON.stringify(key)} already defined at line ${line} (kubectl rejects duplicate keys)`);
+        }
+        first.set(key, (keyNode ?? node) as Node);
+      }
+      // Merge sources: an alias or a mapping, or a list of them; explicit keys win, then earlier sources.
+      const mergeNodes: unknown[] = [];
+      for (const merge of merges) {
+        const target = isAlias(merge) ? aliases.get(merge) : merge;
+        if (isSeq(target) && !isAlias(merge)) mergeNodes.push(...target.items);
+        else mergeNodes.push(merge);
+      }
+      for (const merge of mergeNodes) {
+        const target = isAlias(merge) ? aliases.get(merge) : merge;
+        if (!isMap(target)) return at(merge ?? node, 'a merge key (<<) takes a mapping, an alias of one, or a list of them');
+      }
+      open.add(node);
+      stack.push({
+        exit: node,
+        finish: () => {
+          for (const source of sources) {
+            for (const key of Object.keys(source)) if (!first.has(key) && !(key in object)) object[key] = source[key];
+          }
+        },
+      });
+      mergeNodes.forEach((merge, i) => {
+        stack.push({ node: merge, put: v => { sources[i] = v as Record<string, unknown>; }, depth: depth + 1, aliased });
+      });
+      for (let i = node.items.length - 1; i >= 0; i--) {
+        const pair = node.items[i];
+        const keyNode = pair.key as AstNode | null;
+        if (isScalar(keyNode) && keyNode.type === Scalar.PLAIN && keyNode.value === '<<') continue;
+        const key = keyOf(keyNode, aliases) as string;
+        stack.push({ node: pair.value, put: v => { object[key] = v; }, depth: depth + 1, aliased });
+      }
+    } else {
+      return at(node, 'is not a YAML node this reader understands');
+    }
+  }
+  return { value: result };
+}
+
+/** A mapping key as a string (as kubectl converts scalar keys), or why it cannot be one. */
+function keyOf(node: AstNode | null, aliases: Map<Alias, AstNode | undefined>): string | { problem: (text: string, node: AstNode | null) => string } {
+  const target = isAlias(node) ? aliases.get(node) : node;
+  if (target === null) return 'null';
+  if (isScalar(target)) {
+    const value = target.value;
+    return typeof value === 'string' ? value : String(value);
+  }
+  return {
+    problem: (text, keyNode) => {
+      const source = keyNode?.range ? text.slice(keyNode.range[0], Math.min(keyNode.range[1], keyNode.range[0] + 2)) : '';
+      const template = source === '{{' ? ': it looks like an unrendered Go template ({{ … }}); render it first (helm template)' : '';
+      return `a mapping key must be a single value, not a ${isSeq(target) ? 'list' : 'mapping'} (kubectl: "invalid map key")${template}`;
+    },
+  };
+}
