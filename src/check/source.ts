@@ -208,6 +208,10 @@ function readText(text: string, file: string, reading: Reading): void {
       result.findings.push(inputFinding('error', 'input-yaml', file, `document ${index}: ${message}`, yamlFix(message), { document: index, region: regionOf(start, end) }));
       continue;
     }
+    if (converted.value === null) {
+      reading.documentsLeft++; // `---` with nothing (or only `~`) after it: an empty document
+      continue;
+    }
     result.documents.push(new SourceDocument(file, index, doc, text, lines, converted.value));
   }
   if (truncated) {
