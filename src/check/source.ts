@@ -169,7 +169,7 @@ function inputFinding(severity: 'error' | 'note', ruleId: string, file: string, 
 
 /** Why a document could not be read, and what to do, by the reader's message. */
 function yamlFix(message: string): string {
-  if (/nested deeper/.test(message)) return 'flatten the document; no Kubernetes object nests this deep';
+  if (/nested deeper|indented in more than/.test(message)) return 'flatten the document; no Kubernetes object nests this deep';
   if (/aliases (would )?expand/.test(message)) return 'write the repeated values out, or use fewer aliases (see "Limits" in the README)';
   if (/circular alias/.test(message)) return 'remove the alias from inside the node it names';
   if (/names no anchor/.test(message)) return 'define the anchor (&name) before the alias, or write the value out';
@@ -193,8 +193,15 @@ function readText(text: string, file: string, reading: Reading): void {
     const failure = problem ?? (doc?.errors[0] ? { message: doc.errors[0].message.split('\n')[0], start: doc.errors[0].pos[0], end: doc.errors[0].pos[1] } : undefined);
     if (failure) {
       const syntax = !problem;
-      result.findings.push(inputFinding('error', 'input-yaml', file, `${syntax ? 'YAML syntax error' : `document ${index}`}: ${failure.message}`, yamlFix(failure.message), {
-        document: index, region: regionOf(failure.start, failure.end),
+      // A `{{ … }}` on the line of a syntax error: a Helm or Go template that was not rendered.
+      const lineStart = lines.lineStarts[lines.linePos(failure.start).line - 1] ?? 0;
+      const lineEnd = text.indexOf('\n', lineStart);
+      const template = syntax && text.slice(lineStart, lineEnd === -1 ? undefined : Math.min(lineEnd, lineStart + 4096)).includes('{{');
+      const message = template ? `${failure.message} (the line holds an unrendered Go template, {{ … }})` : failure.message;
+      const fix = template ? 'render the template first (helm template, or the tool that fills it in) and validate its output' : yamlFix(failure.message);
+      const what = syntax ? 'YAML syntax error' : index < 0 ? 'the text' : `document ${index}`;
+      result.findings.push(inputFinding('error', 'input-yaml', file, `${what}: ${message}`, fix, {
+        ...(index < 0 ? {} : { document: index }), region: regionOf(failure.start, failure.end),
       }));
       continue;
     }

@@ -20,7 +20,7 @@ export interface YamlProblem {
 
 /** One document of a stream: composed, or the reason it was not. */
 export interface StreamDocument {
-  /** 0-based position of the document in the stream (empty documents count). */
+  /** 0-based position of the document in the stream (empty documents count); -1 for a problem of the whole text. */
   readonly index: number;
   readonly doc?: Document.Parsed;
   readonly problem?: YamlProblem;
@@ -64,9 +64,54 @@ export function cstDepth(root: CST.Token, limit: number): number {
   return max;
 }
 
+/**
+ * How many block levels the indentation of `text` opens at most, counted on lines without parsing
+ * (each deeper indentation or compact `- `/`? ` indicator opens one; `---` starts over), up to
+ * `limit + 1`. The `yaml` package's CST parser recurses once per open block level when a document
+ * ends, so a text over the limit is refused before it reaches the parser. True block nesting is at
+ * most twice this count (a sequence may sit at its parent key's indentation).
+ * Returns the 0-based offset of the first line over the limit, or -1.
+ */
+export function blockNestingOver(text: string, limit: number): number {
+  const open: number[] = [];
+  for (let start = 0; start < text.length;) {
+    let end = text.indexOf('\n', start);
+    if (end === -1) end = text.length;
+    let column = start;
+    while (column < end && text[column] === ' ') column++;
+    const first = text[column];
+    if (column < end && first !== '#' && first !== '\r') {
+      if (column === start && (text.startsWith('---', start) || text.startsWith('...', start))) {
+        open.length = 0;
+      } else {
+        while (open.length && open[open.length - 1] > column - start) open.pop();
+        let at = column;
+        for (;;) {
+          if (!open.length || open[open.length - 1] < at - start) open.push(at - start);
+          const c = text[at];
+          if ((c === '-' || c === '?' || c === ':') && (text[at + 1] === ' ' || at + 1 === end)) at += 2;
+          else break;
+          while (at < end && text[at] === ' ') at++;
+        }
+        if (open.length > limit) return start;
+      }
+    }
+    start = end + 1;
+  }
+  return -1;
+}
+
 /** Splits a text into documents and composes each one that is not nested deeper than `maxDepth`. */
 export function parseStream(text: string, maxDepth: number, maxDocuments: number): ParsedStream {
   const lines = new LineCounter();
+  const over = blockNestingOver(text, maxDepth + 100);
+  if (over !== -1) {
+    // Count the lines for the position: the parser does not see this text.
+    lines.addNewLine(0);
+    for (let i = text.indexOf('\n'); i !== -1 && i < over; i = text.indexOf('\n', i + 1)) lines.addNewLine(i + 1);
+    const message = `is indented in more than ${maxDepth + 100} levels at this line (the limit of block nesting), so none of it was parsed`;
+    return { lines, documents: [{ index: -1, problem: { message, start: over, end: over + 1 } }], truncated: false };
+  }
   const parser = new Parser(lines.addNewLine);
   const composer = new Composer(COMPOSE_OPTIONS);
   const documents: StreamDocument[] = [];
@@ -171,8 +216,8 @@ interface Task {
   readonly node: unknown;
   readonly put: (value: unknown) => void;
   readonly depth: number;
-  /** Inside an alias expansion: what is made counts against the alias budget. */
-  readonly aliased: boolean;
+  /** The alias in the text whose expansion this is (what is made counts against the alias budget). */
+  readonly via?: Alias;
 }
 
 /**
@@ -185,7 +230,7 @@ export function toValue(doc: Document.Parsed, text: string, lines: LineCounter, 
   let aliasNodes = 0;
   let result: unknown = null;
   type Work = Task | { readonly exit: unknown; readonly finish?: () => void };
-  const stack: Work[] = [{ node: doc.contents, put: v => { result = v; }, depth: 0, aliased: false }];
+  const stack: Work[] = [{ node: doc.contents, put: v => { result = v; }, depth: 0 }];
   const at = (node: unknown, message: string): { problem: YamlProblem } => {
     const range = (node as Node | undefined)?.range;
     return { problem: { message, start: range?.[0] ?? 0, end: range?.[1] ?? (range?.[0] ?? 0) + 1 } };
@@ -198,20 +243,21 @@ export function toValue(doc: Document.Parsed, text: string, lines: LineCounter, 
       open.delete(work.exit);
       continue;
     }
-    let { node, aliased } = work;
+    let { node, via } = work;
     const { put, depth } = work;
-    if (depth > maxDepth) return at(node, `is nested deeper than ${maxDepth} levels once its aliases are expanded`);
+    // Problems are located on the alias written in the text, not on a node deep inside what it expands to.
+    if (depth > maxDepth) return at(via ?? node, `is nested deeper than ${maxDepth} levels once its aliases are expanded`);
     if (isAlias(node)) {
       const target = aliases.get(node);
-      if (target === undefined) return at(node, `the alias *${node.source} names no anchor defined before it`);
-      if (open.has(target)) return at(node, `the alias *${node.source} is inside the node it names (a circular alias)`);
+      if (target === undefined) return at(via ?? node, `the alias *${node.source} names no anchor defined before it`);
+      if (open.has(target)) return at(via ?? node, `the alias *${node.source} is inside the node it names (a circular alias)`);
+      via ??= node;
       node = target;
-      aliased = true;
     }
-    if (aliased) {
+    if (via) {
       aliasNodes++;
-      if (aliasNodes > budget.perDocument) return at(work.node, `its aliases expand to more than ${budget.perDocument} nodes (the limit per document)`);
-      if (budget.remainingTotal <= 0) return at(work.node, 'its aliases would expand beyond the limit for all documents together');
+      if (aliasNodes > budget.perDocument) return at(via, `its aliases expand to more than ${budget.perDocument} nodes (the limit per document)`);
+      if (budget.remainingTotal <= 0) return at(via, 'its aliases would expand beyond the limit for all documents together');
       budget.remainingTotal--;
     }
     if (node === null || node === undefined) {
@@ -225,7 +271,7 @@ export function toValue(doc: Document.Parsed, text: string, lines: LineCounter, 
       stack.push({ exit: node });
       for (let i = node.items.length - 1; i >= 0; i--) {
         const index = i;
-        stack.push({ node: node.items[i], put: v => { array[index] = v; }, depth: depth + 1, aliased });
+        stack.push({ node: node.items[i], put: v => { array[index] = v; }, depth: depth + 1, via });
       }
     } else if (isMap(node)) {
       const object: Record<string, unknown> = Object.create(null);
@@ -269,14 +315,14 @@ export function toValue(doc: Document.Parsed, text: string, lines: LineCounter, 
         },
       });
       mergeNodes.forEach((merge, i) => {
-        stack.push({ node: merge, put: v => { sources[i] = v as Record<string, unknown>; }, depth: depth + 1, aliased });
+        stack.push({ node: merge, put: v => { sources[i] = v as Record<string, unknown>; }, depth: depth + 1, via });
       });
       for (let i = node.items.length - 1; i >= 0; i--) {
         const pair = node.items[i];
         const keyNode = pair.key as AstNode | null;
         if (isScalar(keyNode) && keyNode.type === Scalar.PLAIN && keyNode.value === '<<') continue;
         const key = keyOf(keyNode, aliases) as string;
-        stack.push({ node: pair.value, put: v => { object[key] = v; }, depth: depth + 1, aliased });
+        stack.push({ node: pair.value, put: v => { object[key] = v; }, depth: depth + 1, via });
       }
     } else {
       return at(node, 'is not a YAML node this reader understands');
