@@ -33,7 +33,7 @@ const label = (m: Manifest) => `${m.kind} ${m.id}`;
 export function check(input: InputRead | readonly SourceDocument[]): CheckResult {
   const { documents: docs, findings: inputFindings, files } = isInputRead(input) ? input : { documents: input, findings: [], files: [] };
   const findings: CheckFinding[] = [...inputFindings];
-  const { manifests, notes } = manifestsOf(docs);
+  const { manifests, notes, templatedClasses } = manifestsOf(docs);
 
   // Installs first: the provider's flags change what a class writes.
   let csiDriver: Manifest | undefined;
@@ -95,7 +95,8 @@ export function check(input: InputRead | readonly SourceDocument[]): CheckResult
     }
   }
 
-  checkPods(pods, classes, classManifests, modelOf, grants, serviceAccounts, findings);
+  // A class that could not be read still has its name: a pod mounting it is not matched to another class of that name.
+  checkPods(pods, classes, [...classManifests, ...templatedClasses], modelOf, grants, serviceAccounts, findings);
   checkCsiDriver(csiDriver, classes, providers, drivers, findings);
   checkProviders(providers, drivers, classes, findings);
   checkSyncRbac(drivers, classes, secretWriters, findings);
@@ -119,8 +120,9 @@ const API_VERSION = /^([a-z0-9]([-a-z0-9.]*[a-z0-9])?\/)?v[0-9]+((alpha|beta)[0-
  * document that is skipped: not an object, no kind or apiVersion, an apiVersion that is a
  * template (`$API_VERSION`, as the driver's own test files write it).
  */
-function manifestsOf(docs: readonly SourceDocument[]): { manifests: Manifest[]; notes: CheckFinding[] } {
+function manifestsOf(docs: readonly SourceDocument[]): { manifests: Manifest[]; notes: CheckFinding[]; templatedClasses: Manifest[] } {
   const manifests: Manifest[] = [];
+  const templatedClasses: Manifest[] = [];
   const isObject = (value: unknown): value is Record<string, any> => typeof value === 'object' && value !== null && !Array.isArray(value);
   const skipped = new Map<string, { docs: SourceDocument[]; what: string[]; path: (string | number)[] }>();
   const skip = (reason: string, doc: SourceDocument, what: string, path: (string | number)[] = []) => {
@@ -133,7 +135,10 @@ function manifestsOf(docs: readonly SourceDocument[]): { manifests: Manifest[]; 
     const m = new Manifest(doc, base, body);
     const where = `${doc.file} (document ${doc.index}${base.length ? `, ${base.join('[')}]` : ''})`;
     if (m.kind === '' || m.apiVersion === '') skip('no-kind', doc, where);
-    else if (!API_VERSION.test(m.apiVersion)) skip('template', doc, `${m.kind} "${m.apiVersion}" in ${where}`, [...base, 'apiVersion']);
+    else if (!API_VERSION.test(m.apiVersion)) {
+      skip('template', doc, `${m.kind} ${m.id || '(no name)'} with apiVersion "${m.apiVersion}" in ${where}`, [...base, 'apiVersion']);
+      if (m.kind === 'SecretProviderClass' && m.name) templatedClasses.push(m);
+    }
     else manifests.push(m);
   };
   for (const doc of docs) {
@@ -163,7 +168,7 @@ function manifestsOf(docs: readonly SourceDocument[]): { manifests: Manifest[]; 
     const [why, fix] = reasons[reason];
     notes.push(locatedNote('input-skipped', where[0], path, `${what.length === 1 ? 'a document' : `${what.length} documents`} ${why} ${what.length === 1 ? 'was' : 'were'} not checked: ${describeUsers(what)}`, fix));
   }
-  return { manifests, notes };
+  return { manifests, notes, templatedClasses };
 }
 
 /** Class names a pod can resolve, with O(1) lookups (a list per name would make pods × classes). */
