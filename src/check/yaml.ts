@@ -341,8 +341,11 @@ function keyOf(node: AstNode | null, aliases: Map<Alias, AstNode | undefined>): 
   }
   return {
     problem: (text, keyNode) => {
-      const source = keyNode?.range ? text.slice(keyNode.range[0], Math.min(keyNode.range[1], keyNode.range[0] + 2)) : '';
-      const template = source === '{{' ? ': it looks like an unrendered Go template ({{ … }}); render it first (helm template)' : '';
+      // `{{ .Values.x }}` parses as a mapping whose key is a mapping: an unrendered template on the key's line.
+      const at = keyNode?.range?.[0] ?? 0;
+      const end = text.indexOf('\n', at);
+      const line = text.slice(text.lastIndexOf('\n', at) + 1, end === -1 ? undefined : Math.min(end, at + 4096));
+      const template = line.includes('{{') ? ': it looks like an unrendered Go template ({{ … }}); render it first (helm template)' : '';
       return `a mapping key must be a single value, not a ${isSeq(target) ? 'list' : 'mapping'} (kubectl: "invalid map key")${template}`;
     },
   };
