@@ -53,14 +53,18 @@ const DIMENSIONS: Dimension[] = [
   { name: 'alias length (path segments)', unit: 'segment', n: 20_000, make: n => CLASS_HEAD('alias', 'demo') + ENTRY('a', `          objectAlias: ${'a/'.repeat(n)}x\n`) },
   { name: 'classes of one name', unit: 'class', n: 2_000, make: n => Array.from({ length: n }, (_, i) => CLASS_HEAD('same', `ns${i}`) + ENTRY('a')).join('---\n') },
   {
-    name: 'pods mounting one class', unit: 'pod', n: 2_000,
+    name: 'pods mounting one class',
+    unit: 'pod',
+    n: 2_000,
     make: n => CLASS_HEAD('idb', 'demo', `    useAzureTokenProxy: "true"\n    clientID: ${CLIENT}\n`) + ENTRY('a') + CSI_DRIVER
       + `---\napiVersion: rbac.authorization.k8s.io/v1\nkind: ClusterRole\nmetadata: { name: mi }\nrules: [{ apiGroups: [cid.wi.aks.azure.com], resources: ["${CLIENT}"], verbs: [use-managed-identity] }]\n`
       + Array.from({ length: n }, (_, i) => `---\napiVersion: rbac.authorization.k8s.io/v1\nkind: ClusterRoleBinding\nmetadata: { name: b${i} }\nroleRef: { apiGroup: rbac.authorization.k8s.io, kind: ClusterRole, name: mi }\nsubjects: [{ kind: ServiceAccount, name: sa${i}, namespace: demo }]\n`
         + `---\napiVersion: v1\nkind: Pod\nmetadata: { name: p${i}, namespace: demo }\nspec:\n  serviceAccountName: sa${i}\n  containers: [{ name: c, image: busybox }]\n  volumes: [{ name: s, csi: { driver: secrets-store.csi.k8s.io, readOnly: true, volumeAttributes: { secretProviderClass: idb } } }]\n`).join(''),
   },
   {
-    name: 'classes needing one token audience', unit: 'class', n: 2_000,
+    name: 'classes needing one token audience',
+    unit: 'class',
+    n: 2_000,
     make: n => Array.from({ length: n }, (_, i) => CLASS_HEAD(`wi${i}`, 'demo', `    clientID: ${CLIENT}\n`) + ENTRY('a')).join('---\n') + CSI_DRIVER,
   },
 ];

@@ -134,12 +134,10 @@ function manifestsOf(docs: readonly SourceDocument[]): { manifests: Manifest[]; 
   const add = (doc: SourceDocument, base: (string | number)[], body: Record<string, any>) => {
     const m = new Manifest(doc, base, body);
     const where = `${doc.file} (document ${doc.index}${base.length ? `, ${base.join('[')}]` : ''})`;
-    if (m.kind === '' || m.apiVersion === '') skip('no-kind', doc, where);
-    else if (!API_VERSION.test(m.apiVersion)) {
+    if (m.kind === '' || m.apiVersion === '') {skip('no-kind', doc, where);} else if (!API_VERSION.test(m.apiVersion)) {
       skip('template', doc, `${m.kind} ${m.id || '(no name)'} with apiVersion "${m.apiVersion}" in ${where}`, [...base, 'apiVersion']);
       if (m.kind === 'SecretProviderClass' && m.name) templatedClasses.push(m);
-    }
-    else manifests.push(m);
+    } else {manifests.push(m);}
   };
   for (const doc of docs) {
     const value = doc.value;
@@ -320,7 +318,9 @@ function checkPods(
 }
 
 /** The CSIDriver against the classes and the installs: token audiences, pod information, republish for rotation. */
-function checkCsiDriver(csiDriver: Manifest | undefined, classes: ClassModel[], providers: ProviderDaemonSet[], drivers: DriverDaemonSet[], findings: CheckFinding[]): void {
+function checkCsiDriver(
+  csiDriver: Manifest | undefined, classes: ClassModel[], providers: ProviderDaemonSet[], drivers: DriverDaemonSet[], findings: CheckFinding[],
+): void {
   const needing = new Map<string, ClassModel[]>();
   for (const cls of classes) {
     if (!cls.audience) continue;

@@ -1,3 +1,4 @@
+/* eslint-disable no-bitwise */ // decoding UTF-8, UTF-16 and UTF-32 is bit arithmetic
 import { isUtf8 } from 'buffer';
 
 /**
@@ -55,7 +56,9 @@ function decodeUtf32(body: Uint8Array, littleEndian: boolean): Decoded {
   const units: number[] = [];
   for (let i = 0; i < body.length; i += 4) {
     const cp = view.getUint32(i, littleEndian);
-    if (cp > 0x10ffff || (cp >= 0xd800 && cp <= 0xdfff)) return { error: `invalid ${name} at byte ${i}: U+${cp.toString(16).toUpperCase()} is not a character` };
+    if (cp > 0x10ffff || (cp >= 0xd800 && cp <= 0xdfff)) {
+      return { error: `invalid ${name} at byte ${i}: U+${cp.toString(16).toUpperCase()} is not a character` };
+    }
     if (cp > 0xffff) units.push(0xd800 + ((cp - 0x10000) >> 10), 0xdc00 + ((cp - 0x10000) & 0x3ff));
     else units.push(cp);
     if (units.length >= 8192) parts.push(String.fromCharCode(...units.splice(0)));
@@ -72,7 +75,18 @@ function firstInvalidUtf8(b: Uint8Array): number {
     let n: number;
     let min: number;
     if (c < 0x80) { i++; continue; }
-    if (c >= 0xc2 && c <= 0xdf) { n = 1; min = 0x80; } else if (c >= 0xe0 && c <= 0xef) { n = 2; min = 0x800; } else if (c >= 0xf0 && c <= 0xf4) { n = 3; min = 0x10000; } else return i;
+    if (c >= 0xc2 && c <= 0xdf) {
+      n = 1;
+      min = 0x80;
+    } else if (c >= 0xe0 && c <= 0xef) {
+      n = 2;
+      min = 0x800;
+    } else if (c >= 0xf0 && c <= 0xf4) {
+      n = 3;
+      min = 0x10000;
+    } else {
+      return i;
+    }
     let cp = c & (0x3f >> n);
     for (let k = 1; k <= n; k++) {
       const next = b[i + k];

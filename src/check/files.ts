@@ -23,8 +23,13 @@ const CHUNK = 1024 * 1024;
 export function describeError(e: unknown): string {
   const error = e as NodeJS.ErrnoException;
   const reasons: Record<string, string> = {
-    ENOENT: 'no such file or directory', EACCES: 'permission denied', EISDIR: 'is a directory', ELOOP: 'too many levels of symbolic links',
-    ENXIO: 'no such device or address (a socket?)', EPERM: 'operation not permitted', ENOTDIR: 'a path component is not a directory',
+    ENOENT: 'no such file or directory',
+    EACCES: 'permission denied',
+    EISDIR: 'is a directory',
+    ELOOP: 'too many levels of symbolic links',
+    ENXIO: 'no such device or address (a socket?)',
+    EPERM: 'operation not permitted',
+    ENOTDIR: 'a path component is not a directory',
   };
   return error?.code ? `${reasons[error.code] ?? error.code} (${error.code})` : String(error?.message ?? e);
 }
@@ -73,7 +78,9 @@ export function readFile(file: string, limit: number, regularOnly: boolean, disp
   let fd: number;
   try {
     // O_NONBLOCK: opening a FIFO must not wait for a writer before we can see that it is one.
-    fd = fs.openSync(file, regularOnly ? fs.constants.O_RDONLY | fs.constants.O_NONBLOCK | fs.constants.O_NOFOLLOW : fs.constants.O_RDONLY);
+    // eslint-disable-next-line no-bitwise
+    const flags = regularOnly ? fs.constants.O_RDONLY | fs.constants.O_NONBLOCK | fs.constants.O_NOFOLLOW : fs.constants.O_RDONLY;
+    fd = fs.openSync(file, flags);
   } catch (e) {
     return { kind: 'error', file: display, message: `cannot be read: ${describeError(e)}` };
   }

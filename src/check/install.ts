@@ -131,8 +131,14 @@ export function readDriver(manifest: Manifest): DriverDaemonSet | undefined {
   ].map(unescape);
   const providersDirs = dirs.map(d => hostPathOf(pod.specPath, pod.spec, container, d, windows)?.dir).filter((d): d is string => d !== undefined);
   return {
-    manifest, os, specPath: pod.specPath, spec: pod.spec, container, providersDirs,
-    version: releaseOf(String(container.body?.image ?? '')), rotation: boolFlag(container.args, 'enable-secret-rotation'),
+    manifest,
+    os,
+    specPath: pod.specPath,
+    spec: pod.spec,
+    container,
+    providersDirs,
+    version: releaseOf(String(container.body?.image ?? '')),
+    rotation: boolFlag(container.args, 'enable-secret-rotation'),
   };
 }
 

@@ -142,7 +142,8 @@ function parse(text: string): ParsedObjects {
     }
     // Content of a block scalar starts on the line after its header.
     // Lines of a literal block are the string's lines one to one (indented); anything else maps to the entry.
-    const base = spot && item === original && item.type === Scalar.BLOCK_LITERAL ? { line: spot.line + 1, column: indentOf(text, lines, spot.line + 1) } : undefined;
+    const literal = spot && item === original && item.type === Scalar.BLOCK_LITERAL;
+    const base = literal ? { line: spot.line + 1, column: indentOf(text, lines, spot.line + 1) } : undefined;
     entries.push(parseEntry(String(item.value), field, base, problems, spots, i));
   });
   return { entries, problems, spots };

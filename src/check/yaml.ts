@@ -152,8 +152,11 @@ export function parseStream(text: string, maxDepth: number, maxDocuments: number
   return { lines, documents, truncated };
 }
 
+/** One document parsed, or why it could not be; with the line counter of the text either way. */
+export type OneDocument = { doc: Document.Parsed; lines: LineCounter } | { problem: YamlProblem; lines: LineCounter };
+
 /** Parses a text that is one YAML document (e.g. a string parameter holding YAML); never throws. */
-export function parseOne(text: string, maxDepth: number): { doc: Document.Parsed; lines: LineCounter } | { problem: YamlProblem; lines: LineCounter } {
+export function parseOne(text: string, maxDepth: number): OneDocument {
   // Like yaml.Unmarshal: the first document only.
   const { lines, documents } = parseStream(text, maxDepth, 1);
   const first = documents[0];

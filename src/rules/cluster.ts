@@ -161,7 +161,8 @@ export function podInfoOnMount(
   podInfo: unknown, providerVersions: readonly (string | undefined)[], users: readonly string[], podIdentityUsers: readonly string[],
 ): Violation | undefined {
   if (podInfo === true || users.length === 0) return undefined;
-  const newProvider = providerVersions.length === 0 || providerVersions.some(v => v === undefined || compareVersions(v, POD_INFO_MIN_PROVIDER_VERSION) >= 0);
+  const newProvider = providerVersions.length === 0
+    || providerVersions.some(v => v === undefined || compareVersions(v, POD_INFO_MIN_PROVIDER_VERSION) >= 0);
   if (!newProvider && podIdentityUsers.length === 0) return undefined;
   return {
     rule: newProvider

@@ -198,7 +198,11 @@ describe('input', () => {
     const read = parseYaml('a: 1\n---\nb: [\n', 'broken.yaml');
     expect(read.documents.map(d => d.index)).toEqual([0]);
     expect(read.findings).toEqual([expect.objectContaining({
-      severity: 'error', ruleId: 'input-yaml', file: 'broken.yaml', document: 1, region: expect.objectContaining({ startLine: 4, startColumn: 1 }),
+      severity: 'error',
+      ruleId: 'input-yaml',
+      file: 'broken.yaml',
+      document: 1,
+      region: expect.objectContaining({ startLine: 4, startColumn: 1 }),
       rule: expect.stringMatching(/^YAML syntax error: /),
     })]);
     expect(read.findings.every(isInputError)).toBe(true);
@@ -220,7 +224,10 @@ describe('input', () => {
   test('empty documents are skipped silently; non-objects with a note that names them', () => {
     const findings = check(parseYaml('---\n---\n- a\n---\nplain\n', 'x.yaml')).findings;
     expect(findings).toEqual([expect.objectContaining({
-      severity: 'note', ruleId: 'input-skipped', file: 'x.yaml', document: 1,
+      severity: 'note',
+      ruleId: 'input-skipped',
+      file: 'x.yaml',
+      document: 1,
       rule: '2 documents that are not Kubernetes objects (a list, a string or a number at the top) were not checked: x.yaml (document 1: a list), x.yaml (document 2: a string)',
     })]);
   });

@@ -68,7 +68,9 @@ describe('aliases: bounded expansion, circular and unknown aliases', () => {
     const read = parseYaml(text, 'bomb.yaml');
     const errors = read.findings.filter(isInputError);
     expect(errors).toEqual([expect.objectContaining({
-      ruleId: 'input-yaml', file: 'bomb.yaml', document: 0,
+      ruleId: 'input-yaml',
+      file: 'bomb.yaml',
+      document: 0,
       rule: `document 0: its aliases expand to more than ${DEFAULT_LIMITS.maxAliasNodesPerDocument} nodes (the limit per document)`,
     })]);
     expect(errors[0].region?.startLine).toBe(9); // *a3 in a4's list: a4 is the first anchor that expands past 100,000 nodes
@@ -128,7 +130,9 @@ describe('nesting, document count and size limits', () => {
     const read = parseYaml(`${text}\n${LATER}`, 'deep.yaml');
     expect(read.documents).toEqual([]);
     expect(read.findings).toEqual([expect.objectContaining({
-      ruleId: 'input-yaml', file: 'deep.yaml', region: expect.objectContaining({ startLine: line }),
+      ruleId: 'input-yaml',
+      file: 'deep.yaml',
+      region: expect.objectContaining({ startLine: line }),
       rule: `the text: is indented in more than ${DEFAULT_LIMITS.maxDepth + 100} levels at this line (the limit of block nesting), so none of it was parsed`,
     })]);
   });

@@ -134,7 +134,7 @@ describe('the CSIDriver and the installs', () => {
   });
 
   test('rotation on driver v1.6.0 without requiresRepublish never runs (nodeserver.go#L129-L161): a warning', () => {
-    const driver = `---\napiVersion: apps/v1\nkind: DaemonSet\nmetadata: { name: csi, namespace: kube-system }\nspec:\n  template:\n    spec:\n      containers:\n        - name: secrets-store\n          image: registry.k8s.io/csi-secrets-store/driver:v1.6.0\n          args: [--enable-secret-rotation=true]\n`;
+    const driver = '---\napiVersion: apps/v1\nkind: DaemonSet\nmetadata: { name: csi, namespace: kube-system }\nspec:\n  template:\n    spec:\n      containers:\n        - name: secrets-store\n          image: registry.k8s.io/csi-secrets-store/driver:v1.6.0\n          args: [--enable-secret-rotation=true]\n';
     const result = findings(spc('a') + csiDriver('  podInfoOnMount: true\n') + driver);
     expect(result.filter(f => f.ruleId === 'csidriver-republish').map(f => [f.severity, f.field, f.value])).toEqual([['warning', 'spec.requiresRepublish', null]]);
     expect(findings(spc('a') + csiDriver('  podInfoOnMount: true\n  requiresRepublish: true\n') + driver).filter(f => f.ruleId === 'csidriver-republish')).toEqual([]);
