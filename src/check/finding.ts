@@ -52,6 +52,18 @@ export function shownValue(value: unknown, max = MAX_SHOWN_VALUE_CHARS): unknown
   return json.length <= max ? value : `${json.slice(0, max)}… (${json.length >= max * 2 ? 'more than ' : ''}${json.length} characters of JSON; cut)`;
 }
 
+/**
+ * A value from the input as text where a string is expected: itself, a number or boolean as
+ * written, "" for null, and a collection as its (bounded) JSON. Never throws: `String()` throws on
+ * a mapping without a prototype.
+ */
+export function textOf(value: unknown): string {
+  if (typeof value === 'string') return value;
+  if (value === null || value === undefined) return '';
+  if (typeof value === 'object') return boundedJson(value, MAX_SHOWN_VALUE_CHARS).slice(0, MAX_SHOWN_VALUE_CHARS);
+  return String(value);
+}
+
 /** JSON of a value, stopping soon after `max` characters: iterative, and lazy over long lists and mappings. */
 function boundedJson(value: unknown, max: number): string {
   let out = '';

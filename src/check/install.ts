@@ -1,4 +1,4 @@
-import { Manifest } from './finding';
+import { Manifest, textOf } from './finding';
 import { NodePath } from './source';
 import { readPod } from './workloads';
 import { CSI_DRIVER_NAME } from '../facts/constants';
@@ -78,7 +78,7 @@ function containers(specPath: NodePath, spec: any): Container[] {
   return (Array.isArray(spec.containers) ? spec.containers : []).map((body: any, i: number) => ({
     path: [...specPath, 'containers', i],
     body,
-    args: [...(Array.isArray(body?.command) ? body.command : []), ...(Array.isArray(body?.args) ? body.args : [])].map(String),
+    args: [...(Array.isArray(body?.command) ? body.command : []), ...(Array.isArray(body?.args) ? body.args : [])].map(textOf),
   }));
 }
 
@@ -119,7 +119,7 @@ export function readDriver(manifest: Manifest): DriverDaemonSet | undefined {
   if (manifest.kind !== 'DaemonSet') return undefined;
   const pod = readPod(manifest);
   if (!pod) return undefined;
-  const container = containers(pod.specPath, pod.spec).find(c => DRIVER_IMAGE.test(String(c.body?.image ?? '')) || flag(c.args, 'provider-volume') !== undefined);
+  const container = containers(pod.specPath, pod.spec).find(c => DRIVER_IMAGE.test(textOf(c.body?.image)) || flag(c.args, 'provider-volume') !== undefined);
   if (!container) return undefined;
   const os = osOf(pod.spec);
   const windows = os === OperatingSystem.WINDOWS;
@@ -137,7 +137,7 @@ export function readDriver(manifest: Manifest): DriverDaemonSet | undefined {
     spec: pod.spec,
     container,
     providersDirs,
-    version: releaseOf(String(container.body?.image ?? '')),
+    version: releaseOf(textOf(container.body?.image)),
     rotation: boolFlag(container.args, 'enable-secret-rotation'),
   };
 }
@@ -147,11 +147,11 @@ export function readProvider(manifest: Manifest): ProviderDaemonSet | undefined 
   if (manifest.kind !== 'DaemonSet') return undefined;
   const pod = readPod(manifest);
   if (!pod) return undefined;
-  const container = containers(pod.specPath, pod.spec).find(c => PROVIDER_IMAGE.test(String(c.body?.image ?? '')) || /azure\.sock$/.test(flag(c.args, 'endpoint') ?? ''));
+  const container = containers(pod.specPath, pod.spec).find(c => PROVIDER_IMAGE.test(textOf(c.body?.image)) || /azure\.sock$/.test(flag(c.args, 'endpoint') ?? ''));
   if (!container) return undefined;
   const os = osOf(pod.spec);
   const windows = os === OperatingSystem.WINDOWS;
-  const image = String(container.body?.image ?? '');
+  const image = textOf(container.body?.image);
   // Upstream's Windows manifest writes the endpoint with doubled backslashes.
   const endpoint = (flag(container.args, 'endpoint') ?? DEFAULT_PROVIDER_ENDPOINT).replace(/^unix:\/\//, '').replace(/\\\\/g, '\\');
   const socketDir = windows ? endpoint.replace(/\\[^\\]*$/, '') : endpoint.replace(/\/[^/]*$/, '') || '/';

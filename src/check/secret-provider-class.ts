@@ -1,4 +1,4 @@
-import { CheckFinding, Manifest } from './finding';
+import { CheckFinding, Manifest, textOf } from './finding';
 import { parseObjects, ParsedObjects } from './objects';
 import { NodePath } from './source';
 import { Audience, Param, PROVIDER_NAME } from '../facts/constants';
@@ -126,7 +126,7 @@ export function readClass(manifest: Manifest, findings: CheckFinding[], context:
   for (const [key, value] of Object.entries(raw as Record<string, unknown>)) {
     if (typeof value !== 'string') {
       const shown = !KNOWN.includes(key) && SENSITIVE.test(key) ? REDACTED : value;
-      error(param(key), shown, { rule: 'parameter values must be strings (the CRD rejects other types)', fix: `quote it: ${key}: "${String(shown)}"` });
+      error(param(key), shown, { rule: 'parameter values must be strings (the CRD rejects other types)', fix: typeof shown === 'object' && shown !== null ? 'write the value as one string' : `quote it: ${key}: "${textOf(shown)}"` });
       continue;
     }
     parameters[key] = value.trim();
@@ -301,7 +301,7 @@ function readSecretObjects(manifest: Manifest, findings: CheckFinding[]): Secret
     findings.push(manifest.finding('error', 'spc-secret-objects', ['spec', 'secretObjects'], raw, { rule: 'must be a list', fix: 'write one `- secretName: …` entry per Secret' }));
     return [];
   }
-  const text = (v: unknown) => typeof v === 'string' ? v.trim() : v === undefined || v === null ? '' : String(v);
+  const text = (v: unknown) => textOf(v).trim();
   return raw.map((entry: any) => ({
     secretName: text(entry?.secretName),
     type: text(entry?.type),

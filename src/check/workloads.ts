@@ -1,4 +1,4 @@
-import { Manifest } from './finding';
+import { Manifest, textOf } from './finding';
 import { NodePath } from './source';
 import { CSI_DRIVER_NAME, POD_IDENTITY_LABEL, VOLUME_ATTRIBUTE_SECRET_PROVIDER_CLASS } from '../facts/constants';
 
@@ -63,7 +63,7 @@ export function readPod(manifest: Manifest): PodModel | undefined {
   (Array.isArray(spec.volumes) ? spec.volumes : []).forEach((volume: any, i: number) => {
     if (volume?.csi?.driver !== CSI_DRIVER_NAME) return;
     const className = volume.csi.volumeAttributes?.[VOLUME_ATTRIBUTE_SECRET_PROVIDER_CLASS];
-    volumes.push({ path: [...specPath, 'volumes', i], name: String(volume.name ?? ''), csi: volume.csi, className: typeof className === 'string' ? className : undefined });
+    volumes.push({ path: [...specPath, 'volumes', i], name: textOf(volume.name), csi: volume.csi, className: typeof className === 'string' ? className : undefined });
   });
   const serviceAccount = typeof spec.serviceAccountName === 'string' && spec.serviceAccountName ? spec.serviceAccountName
     : typeof spec.serviceAccount === 'string' && spec.serviceAccount ? spec.serviceAccount : undefined;

@@ -79,7 +79,7 @@ function checkMetadata(entry: SecretObjectEntry, field: string): Finding[] {
   for (const [key, value] of Object.entries(entry.annotations ?? {})) {
     findings.push(...finding(`${field}.annotations`, key, rules.annotationKey(key)));
     if (typeof value !== 'string') findings.push(...finding(`${field}.annotations[${JSON.stringify(key)}]`, value, NOT_A_STRING));
-    size += Buffer.byteLength(key) + Buffer.byteLength(String(value));
+    size += Buffer.byteLength(key) + (typeof value === 'string' ? Buffer.byteLength(value) : 0);
   }
   if (size > ANNOTATIONS_MAX_BYTES) {
     findings.push(error(`${field}.annotations`, Object.keys(entry.annotations!),

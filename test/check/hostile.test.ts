@@ -396,6 +396,26 @@ describe('properties', () => {
     }), { numRuns: 400 });
   });
 
+  test('the checker never throws on objects of its kinds whose fields hold anything', () => {
+    const kinds = fc.constantFrom(
+      ['secrets-store.csi.x-k8s.io/v1', 'SecretProviderClass'], ['storage.k8s.io/v1', 'CSIDriver'], ['apps/v1', 'DaemonSet'], ['apps/v1', 'Deployment'],
+      ['v1', 'Pod'], ['batch/v1', 'CronJob'], ['rbac.authorization.k8s.io/v1', 'ClusterRole'], ['rbac.authorization.k8s.io/v1', 'ClusterRoleBinding'], ['v1', 'List'],
+    );
+    const anyValue = fc.oneof(fc.jsonValue({ maxDepth: 4 }), fc.constant({ provider: 'azure', parameters: { objects: 'array:\n  - |\n    objectName: a\n' } }));
+    const object = fc.record({
+      kind: kinds, name: fc.oneof(fc.string(), fc.constant('x')), spec: anyValue, parameters: anyValue, template: anyValue, rules: anyValue, items: anyValue,
+    }).map(o => ({
+      apiVersion: o.kind[0], kind: o.kind[1], metadata: { name: o.name, namespace: 'demo' },
+      spec: typeof o.spec === 'object' && o.spec !== null && !Array.isArray(o.spec) ? { ...o.spec, parameters: o.parameters, template: { spec: o.template } } : o.spec,
+      rules: o.rules, subjects: o.rules, roleRef: o.rules, items: o.items,
+    }));
+    fc.assert(fc.property(fc.array(object, { maxLength: 4 }), objects => {
+      const text = objects.map(o => JSON.stringify(o)).join('\n---\n');
+      const result = check(parseYaml(text, 'x.yaml'));
+      for (const f of result.findings) expect(typeof messageOf(f)).toBe('string');
+    }), { numRuns: 300 });
+  });
+
   test('any bytes decode or fail with an error, never throw', () => {
     fc.assert(fc.property(fc.uint8Array({ maxLength: 64 }), bytes => {
       const decoded = decode(bytes);
