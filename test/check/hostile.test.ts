@@ -405,9 +405,14 @@ describe('properties', () => {
     const object = fc.record({
       kind: kinds, name: fc.oneof(fc.string(), fc.constant('x')), spec: anyValue, parameters: anyValue, template: anyValue, rules: anyValue, items: anyValue,
     }).map(o => ({
-      apiVersion: o.kind[0], kind: o.kind[1], metadata: { name: o.name, namespace: 'demo' },
+      apiVersion: o.kind[0],
+      kind: o.kind[1],
+      metadata: { name: o.name, namespace: 'demo' },
       spec: typeof o.spec === 'object' && o.spec !== null && !Array.isArray(o.spec) ? { ...o.spec, parameters: o.parameters, template: { spec: o.template } } : o.spec,
-      rules: o.rules, subjects: o.rules, roleRef: o.rules, items: o.items,
+      rules: o.rules,
+      subjects: o.rules,
+      roleRef: o.rules,
+      items: o.items,
     }));
     fc.assert(fc.property(fc.array(object, { maxLength: 4 }), objects => {
       const text = objects.map(o => JSON.stringify(o)).join('\n---\n');
