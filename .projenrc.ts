@@ -59,6 +59,10 @@ const project = new cdk8s.ConstructLibraryCdk8s({
     'ajv@^8', // validates SecretProviderClass against the CRD's own openAPIV3Schema
     'fast-check@^4', // property-based tests of validators and renderers
     'cdk8s-plus-33@^2.5.57', // mount() tests and the plus-33 example: any cdk8s-plus major, no casts
+    // `validate --format sarif` is checked against the SARIF 2.1.0 schema (Microsoft's sarif-2.1.0-rtm.5.json, draft-04)
+    '@microsoft/jest-sarif@1.0.0-beta.0', // ships lib/schemas/sarif-2.1.0-rtm.5.json (only the schema is used)
+    'ajv-draft-04@^1', // Ajv for draft-04 schemas
+    'ajv-formats@^3', // the schema's uri, uri-reference and date-time formats
   ],
   // Every jsii language, named in PUBLISHING; `.ci/run` generates each one's code, the release workflow publishes it.
   publishToPypi: PUBLISHING.pypi,

@@ -1,11 +1,11 @@
 import { checkAzureObjects, pathOf, ResolvedObject } from './azure';
 import { AzureInput } from './azure-objects';
-import type { CliIo } from './cli';
-import { CheckFinding } from './finding';
+import { CheckFinding, textOf } from './finding';
+import type { CliIo } from './io';
 import { manifestsOf } from './manifests';
 import { render } from './report';
 import { command, comment, ShellValueError, ShellWord } from './shell';
-import { InputError, readInputs, SourceDocument } from './source';
+import { isInputError, readInputs, SourceDocument } from './source';
 import { ACCESS_POLICY_RECORD } from '../facts/aso';
 import { ASO_IDENTITY_BINDING_MIN_VERSION } from '../facts/azure';
 import { ArmId, armIdKey, formatArmId, nameOf, parseArmId } from '../rules/arm-id';
@@ -60,7 +60,7 @@ export interface AzurePlan {
 
 /** The commands equivalent to the Azure objects of the documents, or the findings that stop them. */
 export function planAzure(docs: readonly SourceDocument[]): AzurePlan {
-  const input = new AzureInput(manifestsOf(docs));
+  const input = new AzureInput(manifestsOf(docs).manifests);
   const result = checkAzureObjects(input);
   const findings = [...result.findings];
   for (const u of result.unresolved) {
@@ -79,7 +79,7 @@ export function planAzure(docs: readonly SourceDocument[]): AzurePlan {
     if (failed.has(`${m.source.file}/${m.source.index}/${m.id}/${m.kind}`)) continue;
     if (item.object.kind === 'AccessPolicy') {
       const vault = parseArmId(m.body.data[ACCESS_POLICY_RECORD.VAULT_RESOURCE_ID])!;
-      const objectId = String(m.body.data[ACCESS_POLICY_RECORD.OBJECT_ID]);
+      const objectId = textOf(m.body.data[ACCESS_POLICY_RECORD.OBJECT_ID]);
       const key = `${armIdKey(vault)}/${objectId.toLowerCase()}`;
       const policy = policies.get(key) ?? { vault, objectId, lists: new Map<PermissionList, string[]>(), sources: [] as string[] };
       for (const list of PERMISSION_LISTS) {
@@ -138,11 +138,11 @@ function stepOf({ object, refs }: ResolvedObject, input: AzureInput): Planned {
   ];
   type Configured = { value: string } | { error: Violation; field: string; value: unknown };
   const configured = (value: unknown, fromConfig: unknown, field: string): Configured => {
-    if (fromConfig === undefined) return { value: String(value) };
+    if (fromConfig === undefined) return { value: textOf(value) };
     const found = input.fromConfig(fromConfig, object.manifest.namespace);
     return 'value' in found ? found : { error: { rule: `${found.unresolved}, so no az command can carry the value`, fix: `give the ConfigMap in the input too, or set ${field.replace(/FromConfig$/, '')} directly` }, field, value: fromConfig };
   };
-  const name = String(azureNameOf(body).value);
+  const name = textOf(azureNameOf(body).value);
   const done = (order: number, key: string, text: string): Planned => ({ step: { order, key: key.toLowerCase(), text }, needsSubscription });
 
   try {
@@ -157,7 +157,7 @@ function stepOf({ object, refs }: ResolvedObject, input: AzureInput): Planned {
         const scope = armWord(id(0));
         const options: [string, ...ShellWord[]][] = [
           ['--assignee-object-id', principal.value],
-          ...spec.principalType !== undefined ? [['--assignee-principal-type', String(spec.principalType)] as [string, ShellWord]] : [],
+          ...spec.principalType !== undefined ? [['--assignee-principal-type', textOf(spec.principalType)] as [string, ShellWord]] : [],
           ['--role', role.kind === 'id' ? role.id : role.name],
           ['--scope', scope],
           ...typeof spec.azureName === 'string' && spec.azureName !== '' ? [['--name', spec.azureName] as [string, ShellWord]] : [],
@@ -250,15 +250,13 @@ export function azureCli(args: readonly string[], io: CliIo): number {
     io.stderr(`no input: give files, directories or "-" for stdin\n\n${AZURE_CLI_USAGE}`);
     return 2;
   }
-  let docs: SourceDocument[];
-  try {
-    docs = readInputs(inputs, io.stdin);
-  } catch (e) {
-    if (e instanceof InputError) {
-      io.stderr(`${e.message}\n`);
-      return 2;
-    }
-    throw e;
+  const read = readInputs(inputs, { stdin: io.stdin });
+  const docs = read.documents;
+  const unreadable = read.findings.filter(isInputError);
+  if (unreadable.length) {
+    // A partial plan would be worse than none: the script is for `| bash`.
+    io.stderr(render({ findings: unreadable, documents: docs.length }, 'text', ''));
+    return 2;
   }
   const plan = planAzure(docs);
   const errors = plan.findings.some(f => f.severity === 'error');

@@ -1,5 +1,5 @@
-import { Manifest } from './finding';
-import { NodePath } from './source';
+import { Manifest, textOf } from './finding';
+import { NodePath } from './location';
 import { AsoGroupKind, AsoGroupKinds } from '../facts/aso';
 import { ArmId, ArmType, parseArmId } from '../rules/arm-id';
 import { clientIdAnnotation, isAccessPolicyRecord } from '../rules/aso';
@@ -100,7 +100,7 @@ export class AzureInput {
     const configMap = typeof name === 'string' ? this.configMaps.get(`${namespace ?? ''}/${name}`) : undefined;
     const value = typeof entry === 'string' ? configMap?.body.data?.[entry] : undefined;
     if (typeof value === 'string') return { value };
-    return { unresolved: `ConfigMap "${String(name)}" with key "${String(entry)}" in namespace "${namespace ?? ''}" is not in the input` };
+    return { unresolved: `ConfigMap "${textOf(name)}" with key "${textOf(entry)}" in namespace "${namespace ?? ''}" is not in the input` };
   }
 }
 

@@ -1,7 +1,7 @@
 import { at, AzureInput, AzureKind, AzureObject, REFERENCES, Resolution } from './azure-objects';
-import { CheckFinding, fieldOf, Manifest, note } from './finding';
+import { CheckFinding, fieldOf, Manifest, note, textOf } from './finding';
+import { NodePath } from './location';
 import { ClassModel } from './secret-provider-class';
-import { NodePath } from './source';
 import { PodModel } from './workloads';
 import { ACCESS_POLICY_RECORD } from '../facts/aso';
 import { AzureAnnotation } from '../facts/azure';
@@ -273,7 +273,7 @@ function checkVaultGrants(
 ): void {
   const annotated = annotatedIds(input);
   const vaultOfRecord = (o: AzureObject) => {
-    const id = parseArmId(String(o.manifest.body.data?.[ACCESS_POLICY_RECORD.VAULT_RESOURCE_ID] ?? ''));
+    const id = parseArmId(textOf(o.manifest.body.data?.[ACCESS_POLICY_RECORD.VAULT_RESOURCE_ID] ?? ''));
     return id ? vaultOf(id)?.name.toLowerCase() : undefined;
   };
   const records = input.of('AccessPolicy');

@@ -292,7 +292,7 @@ describe('exit codes and output', () => {
   test.each([
     [['azure-cli'], /no input/],
     [['azure-cli', '--format', 'json', 'x.yaml'], /unknown option "--format"/],
-    [['azure-cli', 'does-not-exist.yaml'], /does-not-exist\.yaml: cannot read/],
+    [['azure-cli', 'does-not-exist.yaml'], /does-not-exist\.yaml: error: cannot be read: no such file/],
   ])('%j exits 2', (args, message) => {
     const { code, stderr, stdout } = runInProcess(args);
     expect(stderr).toMatch(message);
@@ -301,7 +301,7 @@ describe('exit codes and output', () => {
   });
 
   test('a YAML syntax error exits 2', () => {
-    expect(script('kind: [\n')).toMatchObject({ code: 2, stdout: '', stderr: expect.stringMatching(/^stdin:2:1: YAML syntax error/) });
+    expect(script('kind: [\n')).toMatchObject({ code: 2, stdout: '', stderr: expect.stringMatching(/^stdin:2:1: error: YAML syntax error/) });
   });
 
   test('--help', () => {
@@ -310,7 +310,7 @@ describe('exit codes and output', () => {
   });
 
   test('planAzure and renderScript, without the CLI', () => {
-    const plan = planAzure(parseYaml(AZURE, 'azure.yaml'));
+    const plan = planAzure(parseYaml(AZURE, 'azure.yaml').documents);
     expect(plan.findings).toEqual([]);
     expect(plan.steps).toHaveLength(5);
     let out = '';

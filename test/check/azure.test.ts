@@ -24,7 +24,7 @@ function edited(edit: (docs: any[]) => void, cluster = CLUSTER) {
   const docs = YAML.parseAllDocuments(AZURE).map(d => d.toJS());
   edit(docs);
   const azure = docs.map(d => YAML.stringify(d)).join('---\n');
-  return check([...parseYaml(cluster, 'cluster.yaml'), ...parseYaml(azure, 'azure.yaml')]);
+  return check([...parseYaml(cluster, 'cluster.yaml').documents, ...parseYaml(azure, 'azure.yaml').documents]);
 }
 const named = (docs: any[], name: string) => docs.find(d => d.metadata.name === name);
 const RA_SECRETS = 'kvname-secrets-user-3c9f2a1b';
@@ -37,13 +37,13 @@ const KV_ADMIN = '00482a5a-887f-4fb3-b363-3b7fe8e74483';
 const summary = (result: ReturnType<typeof check>) => result.findings.map(f => `${f.severity} ${f.ruleId} ${f.kind} ${f.object} ${f.field}`);
 
 test('the library-shaped set passes with no finding', () => {
-  const result = check([...parseYaml(CLUSTER, 'cluster.yaml'), ...parseYaml(AZURE, 'azure.yaml')]);
+  const result = check([...parseYaml(CLUSTER, 'cluster.yaml').documents, ...parseYaml(AZURE, 'azure.yaml').documents]);
   expect(result.findings).toEqual([]);
   expect(result.documents).toBe(15);
 });
 
 test('without Azure objects, nothing is said about the Azure side', () => {
-  expect(check(parseYaml(CLUSTER, 'cluster.yaml')).findings).toEqual([]);
+  expect(check(parseYaml(CLUSTER, 'cluster.yaml').documents).findings).toEqual([]);
 });
 
 const MISTAKES: [string, (docs: any[]) => void, string[], RegExp][] = [
@@ -188,7 +188,7 @@ test('every rule ID has a SARIF description', () => {
 
 test('findings point at the line of the offending value', () => {
   const azure = AZURE.replace('name: appidentityakseastus', 'name: app-identity');
-  const [finding] = check([...parseYaml(CLUSTER, 'cluster.yaml'), ...parseYaml(azure, 'azure.yaml')]).findings;
+  const [finding] = check([...parseYaml(CLUSTER, 'cluster.yaml').documents, ...parseYaml(azure, 'azure.yaml').documents]).findings;
   const line = azure.split('\n').findIndex(l => l.includes('name: app-identity')) + 1;
   expect(finding).toMatchObject({ file: 'azure.yaml', region: { startLine: line, startColumn: 9 } });
 });
@@ -248,7 +248,7 @@ test('malformed Azure objects are findings, never a crash (validate and azure-cl
     docs.push({ apiVersion: 'v1', kind: 'ConfigMap', metadata: { name: 'r', labels: { 'keyvault-csi.cdk8s.io/access-policy': 'true' } }, data: { vaultResourceId: value, objectId: value, secretPermissions: value } });
   }
   const yaml = docs.map(d => YAML.stringify(d)).join('---\n');
-  const input = [...parseYaml(CLUSTER, 'cluster.yaml'), ...parseYaml(yaml, 'malformed.yaml')];
+  const input = [...parseYaml(CLUSTER, 'cluster.yaml').documents, ...parseYaml(yaml, 'malformed.yaml').documents];
   const result = check(input);
   expect(result.findings.filter(f => f.file === 'malformed.yaml' && f.severity === 'error').length).toBeGreaterThan(docs.length);
   const plan = planAzure(input);
