@@ -3,15 +3,15 @@ import { CheckFinding, fieldOf, Manifest, note } from './finding';
 import { ClassModel } from './secret-provider-class';
 import { NodePath } from './source';
 import { PodModel } from './workloads';
-import { ACCESS_POLICY_RECORD } from '../facts/aso';
-import { AzureAnnotation } from '../facts/azure';
+import {
+  AccessPolicyRecord, ArmType, AzureAnnotation, ROLE_ASSIGNMENT_PRINCIPAL_TYPE, serviceAccountSubject, VAULT_SCOPES,
+} from '../facts/azure';
 import { Param } from '../facts/constants';
 import { IdentityMode } from '../facts/identity-mode';
-import { objectAccess, ObjectAccess } from '../facts/key-vault-roles';
-import { ArmId, ArmType, armIdKey, formatArmId, parseArmId, sameType, typeOf, vaultOf, VAULT_SCOPES } from '../rules/arm-id';
+import { ACCESS_POLICY_LISTS, objectAccess, ObjectAccess } from '../facts/key-vault-roles';
+import { ArmId, armIdKey, formatArmId, parseArmId, sameType, typeOf, vaultOf } from '../rules/arm-id';
 import {
-  accessPolicyPermissions, checkAccessPolicyRecord, checkFederatedIdentityCredential, checkIdentityBinding, checkRoleAssignment,
-  roleReferenceOf, serviceAccountSubject,
+  accessPolicyPermissions, checkAccessPolicyRecord, checkFederatedIdentityCredential, checkIdentityBinding, checkRoleAssignment, roleReferenceOf,
 } from '../rules/aso';
 import { missingAccess, missingOnVault, roleOf, roleOnScope, VaultGrant } from '../rules/azure-roles';
 import { describeUsers } from '../rules/cluster';
@@ -56,7 +56,7 @@ export function pathOf(field: string): NodePath {
 function ruleIdOf(kind: AzureKind, field: string): string {
   if (field.startsWith('metadata.annotations')) return 'aso-client-id';
   if (field === 'metadata.name' || field === 'spec.azureName') return 'aso-name';
-  if (kind === 'AccessPolicy') return field === `data.${ACCESS_POLICY_RECORD.VAULT_RESOURCE_ID}` ? 'aso-reference' : 'aso-access-policy';
+  if (kind === 'AccessPolicy') return field === `data.${AccessPolicyRecord.VAULT_RESOURCE_ID}` ? 'aso-reference' : 'aso-access-policy';
   if (/^spec\.(owner|properties\.managedIdentity|roleDefinitionReference)/.test(field)) return 'aso-reference';
   return kind === 'FederatedIdentityCredential' ? 'aso-federated-credential' : 'aso-role-assignment';
 }
@@ -96,7 +96,7 @@ function checkRoleScope(object: AzureObject, scope: Resolution): CheckFinding[] 
   const scopeType = typeOf(scope.id);
   // Grants to people and groups are not the provider's; only a service principal's role is judged.
   const principalType = body.spec?.principalType;
-  if (principalType !== undefined && principalType !== 'ServicePrincipal') return [];
+  if (principalType !== undefined && principalType !== ROLE_ASSIGNMENT_PRINCIPAL_TYPE) return [];
   const findings: CheckFinding[] = [];
   const role = roleOnScope(ref, scopeType);
   if (role) findings.push(toCheckFinding(object, role, 'aso-role'));
@@ -156,7 +156,7 @@ function checkClientIds(resolved: readonly ResolvedObject[], findings: CheckFind
     if (identity && 'id' in identity && identity.id.subscription !== undefined) compare(object, 'identity', armIdKey(identity.id), formatArmId(identity.id));
     const body = object.manifest.body;
     const principal = object.kind === 'RoleAssignment' ? body.spec?.principalId
-      : object.kind === 'AccessPolicy' ? body.data?.[ACCESS_POLICY_RECORD.OBJECT_ID] : undefined;
+      : object.kind === 'AccessPolicy' ? body.data?.[AccessPolicyRecord.OBJECT_ID] : undefined;
     if (typeof principal === 'string' && isGuid(principal)) compare(object, 'principal', principal.toLowerCase(), principal);
   }
 }
@@ -263,7 +263,7 @@ function roleGrant(object: AzureObject, scope: ArmId, vault: string): VaultGrant
 function policyGrant(object: AzureObject): VaultGrant {
   const body = object.manifest.body;
   const policy = { secret: accessPolicyPermissions(body, 'secret'), key: accessPolicyPermissions(body, 'key'), certificate: accessPolicyPermissions(body, 'certificate') };
-  const text = (['secret', 'key', 'certificate'] as const).filter(l => policy[l].length).map(l => `${l}s: ${policy[l].join(' ')}`).join('; ');
+  const text = ACCESS_POLICY_LISTS.filter(l => policy[l].length).map(l => `${l}s: ${policy[l].join(' ')}`).join('; ');
   return { label: `access policy (${text || 'nothing'})`, accessPolicy: policy };
 }
 
@@ -273,7 +273,7 @@ function checkVaultGrants(
 ): void {
   const annotated = annotatedIds(input);
   const vaultOfRecord = (o: AzureObject) => {
-    const id = parseArmId(String(o.manifest.body.data?.[ACCESS_POLICY_RECORD.VAULT_RESOURCE_ID] ?? ''));
+    const id = parseArmId(String(o.manifest.body.data?.[AccessPolicyRecord.VAULT_RESOURCE_ID] ?? ''));
     return id ? vaultOf(id)?.name.toLowerCase() : undefined;
   };
   const records = input.of('AccessPolicy');

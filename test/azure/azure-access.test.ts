@@ -343,15 +343,15 @@ describe('AzureAccess: bad input fails with path, field, value, rule and fix', (
       path: 'azure/access',
       field: 'identities[0].resourceId',
       value: 'app-mi',
-      rule: /must be an ARM resource ID shaped \/subscriptions\/<subscription GUID>\/resourceGroups\/<group>\/providers\/Microsoft\.ManagedIdentity\/userAssignedIdentities\/<name>/,
-      fix: /az resource show/,
+      rule: /^ is invalid: the identity must be an ARM resource ID \(\/subscriptions\/<subscription>\/resourceGroups\/<group>\/providers\/<namespace>\/<type>\/<name>\)/,
+      fix: /az … show --query id.*\/subscriptions\/[-0-9]+\/resourceGroups\/my-group\/providers\/Microsoft\.ManagedIdentity\/userAssignedIdentities\/my-identity/,
     });
     expectProblem(construct({ identities: [{ ...APP_MI, resourceId: KV_APP }] }), {
       path: 'azure/access',
       field: 'identities[0].resourceId',
       value: KV_APP,
-      rule: /must be the ID of a Microsoft\.ManagedIdentity\/userAssignedIdentities resource, not of a Microsoft\.KeyVault\/vaults/,
-      fix: /resource's ID/,
+      rule: /^ is invalid: the identity must be a Microsoft\.ManagedIdentity\/userAssignedIdentities, not a Microsoft\.KeyVault\/vaults\.$/,
+      fix: /the ID of the user-assigned managed identity, e.g. \/subscriptions\/.*\/userAssignedIdentities\/my-identity/,
     });
   });
 
@@ -360,21 +360,21 @@ describe('AzureAccess: bad input fails with path, field, value, rule and fix', (
       path: 'azure/access',
       field: 'vaults[0].resourceId',
       value: EASTUS.resourceId,
-      rule: /must be the ID of a Microsoft\.KeyVault\/vaults resource, not of a Microsoft\.ContainerService\/managedClusters/,
-      fix: /az resource show --resource-type Microsoft\.KeyVault\/vaults/,
+      rule: /^ is invalid: the vault must be a Microsoft\.KeyVault\/vaults, not a Microsoft\.ContainerService\/managedClusters\.$/,
+      fix: /the ID of the vault, e.g. \/subscriptions\/.*\/providers\/Microsoft\.KeyVault\/vaults\/my-vault/,
     });
     const badSubscription = EASTUS.resourceId.replace('0b1f6471-1bf0-4dda-aec3-cb9272f09590', 'my-subscription');
     expectProblem(construct({ clusters: [{ resourceId: badSubscription }] }), {
-      path: 'azure/access', field: 'clusters[0].resourceId', value: badSubscription, rule: /the subscription "my-subscription" must be a GUID/, fix: /resource's ID/,
+      path: 'azure/access', field: 'clusters[0].resourceId', value: badSubscription, rule: /the subscription "my-subscription" must be a GUID/, fix: /az account show --query id/,
     });
     expectProblem(construct({ clusters: [{ resourceId: `${EASTUS.resourceId}/agentPools/nodes` }] }), {
-      path: 'azure/access', field: 'clusters[0].resourceId', value: `${EASTUS.resourceId}/agentPools/nodes`, rule: /must be an ARM resource ID shaped/, fix: /managedClusters/,
+      path: 'azure/access', field: 'clusters[0].resourceId', value: `${EASTUS.resourceId}/agentPools/nodes`, rule: /^ is invalid: the cluster must be a Microsoft\.ContainerService\/managedClusters, not a Microsoft\.ContainerService\/managedClusters\/agentPools\.$/, fix: /managedClusters\/my-cluster/,
     });
   });
 
   test('principalId and clientId that are not GUIDs', () => {
     expectProblem(construct({ identities: [{ ...APP_MI, principalId: 'app-mi' }] }), {
-      path: 'azure/access', field: 'identities[0].principalId', value: 'app-mi', rule: /must be a GUID/, fix: /--query principalId.*not the client ID/,
+      path: 'azure/access', field: 'identities[0].principalId', value: 'app-mi', rule: /object \(principal\) ID, a GUID/, fix: /--query principalId.*not the client ID/,
     });
     expectProblem(construct({ identities: [{ ...APP_MI, clientId: '<client id>' }] }), {
       path: 'azure/access', field: 'identities[0].clientId', value: '<client id>', rule: /looks like a placeholder/, fix: /az identity show --query clientId/,
@@ -386,7 +386,7 @@ describe('AzureAccess: bad input fails with path, field, value, rule and fix', (
       path: 'azure/access',
       field: 'clusters[0].oidcIssuerUrl',
       value: 'http://eastus.oic.prod-aks.azure.com/t/g/',
-      rule: /must be an https:\/\/ URL/,
+      rule: /the issuer must be the https:\/\/ URL of the cluster's OIDC issuer/,
       fix: /oidcIssuerProfile\.issuerUrl/,
     });
   });
