@@ -174,7 +174,8 @@ export class AzureAccess extends Construct {
 /** The props as untyped callers may pass them (JavaScript, jsii languages): every field and enum. */
 function propTypes(props: AzureAccessProps): (Finding | undefined)[] {
   /** A list of structs: the list, each entry an object, then each entry's fields. */
-  const list = <T>(value: unknown, field: string, what: string, fields: (entry: T, field: string) => (Finding | undefined)[]): (Finding | undefined)[] => {
+  type Fields<T> = (entry: T, field: string) => (Finding | undefined)[];
+  const list = <T>(value: unknown, field: string, what: string, fields: Fields<T>): (Finding | undefined)[] => {
     const notAList = types.optionalList(value, field, what);
     if (notAList || !Array.isArray(value)) return [notAList];
     return value.flatMap((entry, i) => {

@@ -4,7 +4,7 @@ import { ClassModel } from './secret-provider-class';
 import { NodePath } from './source';
 import { PodModel } from './workloads';
 import {
-  AccessPolicyRecord, ArmType, AzureAnnotation, ROLE_ASSIGNMENT_PRINCIPAL_TYPE, serviceAccountSubject, VAULT_SCOPES,
+  AccessPolicyRecord, ArmType, AzureAnnotation, FEDERATED_CREDENTIAL_AUDIENCES, ROLE_ASSIGNMENT_PRINCIPAL_TYPE, serviceAccountSubject, VAULT_SCOPES,
 } from '../facts/azure';
 import { Param } from '../facts/constants';
 import { IdentityMode } from '../facts/identity-mode';
@@ -103,7 +103,7 @@ function checkRoleScope(object: AzureObject, scope: Resolution): CheckFinding[] 
   if (principalType === undefined && VAULT_SCOPES.some(t => sameType(t, scopeType))) {
     findings.push(toCheckFinding(object, warning('spec.principalType', null,
       'without principalType, ARM looks the principal up in Entra ID and fails with PrincipalNotFound while a new managed identity is still replicating',
-      'set spec.principalType: ServicePrincipal (a managed identity\'s principal is a service principal)'), 'aso-role-assignment'));
+      `set spec.principalType: ${ROLE_ASSIGNMENT_PRINCIPAL_TYPE} (a managed identity's principal is a service principal)`), 'aso-role-assignment'));
   }
   return findings;
 }
@@ -211,7 +211,7 @@ function checkFederatedCredentials(
         const saPath = [...pod.specPath, pod.serviceAccountSet ? 'serviceAccountName' : 'volumes'];
         findings.push(m.finding('error', 'azure-federated-credential', saPath, pod.serviceAccount, {
           rule: `ServiceAccount ${namespace}/${pod.serviceAccount} signs in as workload identity ${clientId} (class ${cls.manifest.id}), and no FederatedIdentityCredential annotated with that client ID has the subject ${subject}, so Entra ID answers AADSTS70021 "No matching federated identity record found" at mount`,
-          fix: `add a FederatedIdentityCredential owned by the identity with subject ${subject}, issuer the cluster's OIDC issuer URL and audiences [api://AzureADTokenExchange] (AzureAccess writes one per ServiceAccount that mounts the class)`,
+          fix: `add a FederatedIdentityCredential owned by the identity with subject ${subject}, issuer the cluster's OIDC issuer URL and audiences [${FEDERATED_CREDENTIAL_AUDIENCES.join(', ')}] (AzureAccess writes one per ServiceAccount that mounts the class)`,
         }));
       } else {
         const other = unannotatedBySubject.get(subject)?.[0];

@@ -104,7 +104,7 @@ export function checkIdentityBinding(body: any): Finding[] {
   const findings = [
     ...checkClientIdAnnotation(body),
     ...namePattern(body, IDENTITY_BINDING_NAME,
-      'an identity binding name has 1-63 lowercase letters and digits and starts with a letter, no hyphens (pattern ^[a-z][a-z0-9]{0,63}$; ASO and ARM reject others)',
+      `an identity binding name has 1-${AsoNamePattern.IDENTITY_BINDING_MAX_LENGTH} lowercase letters and digits and starts with a letter, no hyphens (pattern ${AsoNamePattern.IDENTITY_BINDING.source}; ASO and ARM reject others)`,
       n => `use a name such as "${identityBindingNameFor(n) || 'appidentity'}"`),
     ...checkReference(body?.spec?.owner, 'spec.owner', 'the owner (the AKS cluster the identity is bound to)', ofType([ArmType.MANAGED_CLUSTER]), false),
   ];
@@ -184,7 +184,7 @@ export function checkFederatedIdentityCredential(body: any, annotated: boolean):
   const findings = [
     ...checkClientIdAnnotation(body),
     ...namePattern(body, FEDERATED_CREDENTIAL_NAME,
-      'a federated identity credential name has 3-120 letters, digits, "-" and "_", starting with a letter or digit (pattern ^[a-zA-Z0-9]{1}[a-zA-Z0-9-_]{2,119}$)',
+      `a federated identity credential name has 3-${AsoNamePattern.FEDERATED_IDENTITY_CREDENTIAL_MAX_LENGTH} letters, digits, "-" and "_", starting with a letter or digit (pattern ${FEDERATED_CREDENTIAL_NAME.source})`,
       n => `use a name such as "${federatedCredentialNameFor(n)}"`),
     ...checkReference(spec.owner, 'spec.owner', 'the owner (the user-assigned managed identity the credential federates)',
       ofType([ArmType.USER_ASSIGNED_IDENTITY]), false),
