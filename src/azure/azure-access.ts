@@ -58,7 +58,8 @@ export interface AzureAccessProps {
  *
  * - a RoleAssignment per identity, vault (or object) and role, least privilege from the object
  *   types the identity reads: Key Vault Secrets User for `secret`, Key Vault Reader for `key` and
- *   `cert` (vaults with access policies get a ConfigMap record for `az keyvault set-policy` instead);
+ *   `cert` (vaults with access policies get an access-policy record instead, a ConfigMap that the
+ *   `azure-cli` script prints as `az keyvault set-policy`);
  * - an IdentityBinding per identity used with identity binding and cluster (ASO v2.18.0+);
  * - a FederatedIdentityCredential per ServiceAccount that mounts a class with workload identity.
  *
@@ -120,7 +121,7 @@ export class AzureAccess extends Construct {
     return this.writtenOfKind(AsoKind.FEDERATED_IDENTITY_CREDENTIAL.kind);
   }
 
-  /** The ConfigMap records of access-policy grants, derived from the app as it is when read (see `roleAssignments`). */
+  /** The access-policy records (ConfigMaps, for vaults with access policies), derived from the app as it is when read (see `roleAssignments`). */
   public get accessPolicyRecords(): ApiObject[] {
     return this.writtenOfKind('ConfigMap');
   }

@@ -79,8 +79,11 @@ export function federatedCredentialName(
   return kubernetesName([identityName, clusterName, namespace, serviceAccount], credentialDigest(identityId, issuer, subject));
 }
 
-/** Kubernetes name of an access-policy record: identity, vault, category, digest. */
-export function accessPolicyName(vaultId: string, principalId: string, category: string, identityName: string, vaultName: string): string {
-  const hash = digest([vaultId.toLowerCase(), principalId.toLowerCase(), category], 10);
-  return kubernetesName([identityName, vaultName, category, 'access-policy'], hash);
+/**
+ * Kubernetes name of an access-policy record: identity, vault, the permission list by the
+ * collection it grants (`secrets`, `keys`, `certificates`), digest.
+ */
+export function accessPolicyName(vaultId: string, principalId: string, collection: string, identityName: string, vaultName: string): string {
+  const hash = digest([vaultId.toLowerCase(), principalId.toLowerCase(), collection], 10);
+  return kubernetesName([identityName, vaultName, collection, 'access-policy'], hash);
 }

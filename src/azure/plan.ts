@@ -134,7 +134,7 @@ export function planAzureAccess(facts: AccessFacts): AzureAccessPlan {
     if (!access) return; // not a provider object type: the class's own validation reports it
     const { role, collection } = access;
     if (vault.permissionModel === VaultPermissionModel.ACCESS_POLICY) {
-      // Access policies are per vault and category, whatever the grant scope.
+      // Access policies are per vault and permission list, whatever the grant scope.
       const name = names.accessPolicyName(vault.resourceId, identity.principalId, collection, identity.name, vault.name);
       const { list, permissions } = access.accessPolicy;
       accessPolicies.set(name, {
