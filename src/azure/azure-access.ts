@@ -103,9 +103,10 @@ export class AzureAccess extends Construct {
   }
 
   /**
-   * The RoleAssignments, derived from the app as it is when read: read them once every class and
-   * workload exists (to add a JSON patch, for instance; synth checks the patched objects with
-   * `validate`'s rules). Objects of classes added later are added at synth.
+   * The RoleAssignments, derived from the app as it is when read.
+   *
+   * Read them once every class and workload exists, to add a JSON patch for instance: synth checks
+   * the patched objects with `validate`'s rules. Objects for classes added later are added at synth.
    */
   public get roleAssignments(): ApiObject[] {
     return this.writtenOfKind(AsoKind.ROLE_ASSIGNMENT.kind);
