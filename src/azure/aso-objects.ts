@@ -5,9 +5,8 @@ import { AccessPolicyPlan, FederatedCredentialPlan, IdentityBindingPlan, RoleAss
 import { FederatedIdentityCredential } from '../../imports/federatedidentitycredential-managedidentity.azure.com';
 import { IdentityBinding } from '../../imports/identitybinding-containerservice.azure.com';
 import { RoleAssignment, RoleAssignmentSpecPrincipalType } from '../../imports/roleassignment-authorization.azure.com';
-import {
-  AccessPolicyRecord, AzureAnnotation, FEDERATED_CREDENTIAL_AUDIENCES, ROLE_ASSIGNMENT_PRINCIPAL_TYPE, roleDefinitionArmId,
-} from '../facts/azure';
+import { AccessPolicyRecord, AzureAnnotation, FEDERATED_CREDENTIAL_AUDIENCES, ROLE_ASSIGNMENT_PRINCIPAL_TYPE } from '../facts/azure';
+import { roleDefinitionArmId } from '../facts/key-vault-roles';
 
 /**
  * The ASO objects (and access-policy records) of a plan, built from the L1 classes imported from
@@ -60,11 +59,11 @@ export function federatedIdentityCredential(scope: Construct, namespace: string,
 /** The record of an access-policy grant (see `AccessPolicyRecord`): no ASO kind can write it. */
 export function accessPolicyRecord(scope: Construct, namespace: string, plan: AccessPolicyPlan): ApiObject {
   const configMap = new kplus.k8s.KubeConfigMap(scope, `ConfigMap-${plan.name}`, {
-    metadata: { ...metadata(plan.name, namespace, plan.clientId), labels: { [AccessPolicyRecord.LABEL]: 'true' } },
+    metadata: { ...metadata(plan.name, namespace, plan.clientId), labels: { [AccessPolicyRecord.LABEL]: AccessPolicyRecord.LABEL_VALUE } },
     data: {
       [AccessPolicyRecord.VAULT_RESOURCE_ID]: plan.vaultId,
       [AccessPolicyRecord.OBJECT_ID]: plan.principalId,
-      [AccessPolicyRecord.PERMISSIONS[plan.objectType]]: AccessPolicyRecord.GRANTED,
+      [AccessPolicyRecord.PERMISSIONS[plan.list]]: plan.permissions.join(' '),
     },
   });
   return configMap;

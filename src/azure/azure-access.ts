@@ -7,8 +7,10 @@ import { AzureAccessCluster, AzureAccessIdentity, AzureAccessVault, VaultPermiss
 import { check, checkFindings, withRenderedFindings } from '../app/errors';
 import { AppRegistry } from '../app/registry';
 import { AksIdentityBinding } from '../consume/identity-binding';
+import { AsoKind } from '../facts/azure';
 import { checkAccessProps, secondAzureAccess } from '../rules/azure-access';
 import { Finding } from '../rules/model';
+import * as types from '../rules/types';
 
 /** Properties of `AzureAccess`. */
 export interface AzureAccessProps {
@@ -56,7 +58,8 @@ export interface AzureAccessProps {
  *
  * - a RoleAssignment per identity, vault (or object) and role, least privilege from the object
  *   types the identity reads: Key Vault Secrets User for `secret`, Key Vault Reader for `key` and
- *   `cert` (vaults with access policies get a ConfigMap record for `az keyvault set-policy` instead);
+ *   `cert` (vaults with access policies get an access-policy record instead, a ConfigMap that the
+ *   `azure-cli` script prints as `az keyvault set-policy`);
  * - an IdentityBinding per identity used with identity binding and cluster (ASO v2.18.0+);
  * - a FederatedIdentityCredential per ServiceAccount that mounts a class with workload identity.
  *
@@ -79,6 +82,7 @@ export class AzureAccess extends Construct {
 
   constructor(scope: Construct, id: string, props: AzureAccessProps) {
     super(scope, id);
+    check(this, propTypes(props));
     this.namespace = props.namespace;
     this.grantScope = props.grantScope ?? GrantScope.VAULT;
     this.identities = [...props.identities ?? []];
@@ -98,27 +102,34 @@ export class AzureAccess extends Construct {
     this.node.addValidation({ validate: () => withRenderedFindings(this, this.planFindings) });
   }
 
-  /** The RoleAssignments written (complete once the app is synthesized). */
+  /**
+   * The RoleAssignments, derived from the app as it is when read.
+   *
+   * Read them once every class and workload exists, to add a JSON patch for instance: synth checks
+   * the patched objects with `validate`'s rules. Objects for classes added later are added at synth.
+   */
   public get roleAssignments(): ApiObject[] {
-    return this.writtenOfKind('RoleAssignment');
+    return this.writtenOfKind(AsoKind.ROLE_ASSIGNMENT.kind);
   }
 
-  /** The IdentityBindings written (complete once the app is synthesized). */
+  /** The IdentityBindings, derived from the app as it is when read (see `roleAssignments`). */
   public get identityBindings(): ApiObject[] {
-    return this.writtenOfKind('IdentityBinding');
+    return this.writtenOfKind(AsoKind.IDENTITY_BINDING.kind);
   }
 
-  /** The FederatedIdentityCredentials written (complete once the app is synthesized). */
+  /** The FederatedIdentityCredentials, derived from the app as it is when read (see `roleAssignments`). */
   public get federatedIdentityCredentials(): ApiObject[] {
-    return this.writtenOfKind('FederatedIdentityCredential');
+    return this.writtenOfKind(AsoKind.FEDERATED_IDENTITY_CREDENTIAL.kind);
   }
 
-  /** The ConfigMap records of access-policy grants (complete once the app is synthesized). */
+  /** The access-policy records (ConfigMaps, for vaults with access policies), derived from the app as it is when read (see `roleAssignments`). */
   public get accessPolicyRecords(): ApiObject[] {
     return this.writtenOfKind('ConfigMap');
   }
 
   private writtenOfKind(kind: string): ApiObject[] {
+    // Mounts record their ServiceAccounts when the app settles; the settle hook writes the objects.
+    AppRegistry.of(this).settle(false);
     return [...this.written.values()].filter(o => o.kind === kind);
   }
 
@@ -160,4 +171,39 @@ export class AzureAccess extends Construct {
         [...subjects.values()].map(s => ({ clientId, ...s }))),
     };
   }
+}
+
+/** The props as untyped callers may pass them (JavaScript, jsii languages): every field and enum. */
+function propTypes(props: AzureAccessProps): (Finding | undefined)[] {
+  /** A list of structs: the list, each entry an object, then each entry's fields. */
+  type Fields<T> = (entry: T, field: string) => (Finding | undefined)[];
+  const list = <T>(value: unknown, field: string, what: string, fields: Fields<T>): (Finding | undefined)[] => {
+    const notAList = types.optionalList(value, field, what);
+    if (notAList || !Array.isArray(value)) return [notAList];
+    return value.flatMap((entry, i) => {
+      const notAStruct = types.requiredStruct(entry, `${field}[${i}]`, what);
+      return notAStruct ? [notAStruct] : fields(entry as T, `${field}[${i}]`);
+    });
+  };
+  return [
+    types.requiredStruct(props, 'props', '{ namespace, identities, vaults, clusters }'),
+    types.requiredString(props?.namespace, 'namespace', 'azure-access'),
+    ...list<AzureAccessIdentity>(props?.identities, 'identities', '{ clientId, principalId, resourceId }', (identity, field) => [
+      types.requiredString(identity.clientId, `${field}.clientId`, '00000000-0000-0000-0000-000000000000'),
+      types.requiredString(identity.principalId, `${field}.principalId`, '00000000-0000-0000-0000-000000000000'),
+      types.requiredString(identity.resourceId, `${field}.resourceId`,
+        '/subscriptions/<subscription>/resourceGroups/<group>/providers/Microsoft.ManagedIdentity/userAssignedIdentities/<name>'),
+    ]),
+    ...list<AzureAccessVault>(props?.vaults, 'vaults', '{ resourceId }', (vault, field) => [
+      types.requiredString(vault.resourceId, `${field}.resourceId`, '/subscriptions/<subscription>/resourceGroups/<group>/providers/Microsoft.KeyVault/vaults/<name>'),
+      types.optionalEnum(vault.permissionModel, `${field}.permissionModel`, Object.values(VaultPermissionModel), 'VaultPermissionModel.ACCESS_POLICY'),
+    ]),
+    ...list<AzureAccessCluster>(props?.clusters, 'clusters', '{ name, resourceId, oidcIssuerUrl }', (cluster, field) => [
+      types.optionalString(cluster.name, `${field}.name`, 'aks-eastus'),
+      types.requiredString(cluster.resourceId, `${field}.resourceId`,
+        '/subscriptions/<subscription>/resourceGroups/<group>/providers/Microsoft.ContainerService/managedClusters/<name>'),
+      types.optionalString(cluster.oidcIssuerUrl, `${field}.oidcIssuerUrl`, 'https://eastus.oic.prod-aks.azure.com/<tenant>/<guid>/'),
+    ]),
+    types.optionalEnum(props?.grantScope, 'grantScope', Object.values(GrantScope), 'GrantScope.OBJECT'),
+  ];
 }

@@ -1,6 +1,7 @@
 import { createHash } from 'crypto';
 import { uuidV5 } from './uuid';
-import { AsoNamePattern, BuiltInRole } from '../facts/azure';
+import { AsoNamePattern } from '../facts/azure';
+import { BuiltInRole } from '../facts/key-vault-roles';
 
 /**
  * The names of the objects `AzureAccess` writes: functions of the Azure object alone (scope,
@@ -68,7 +69,7 @@ export function federatedCredentialAzureName(
 ): string {
   const hash = credentialDigest(identityId, issuer, subject);
   const readable = `${clusterName}-${namespace}-${serviceAccount}`.replace(/[^A-Za-z0-9_-]+/g, '-').replace(/^[^A-Za-z0-9]+/, '');
-  return `${readable.slice(0, 120 - 1 - hash.length) || 'fic'}-${hash}`;
+  return `${readable.slice(0, AsoNamePattern.FEDERATED_IDENTITY_CREDENTIAL_MAX_LENGTH - 1 - hash.length) || 'fic'}-${hash}`;
 }
 
 /** Kubernetes name of a federated credential: identity, cluster, namespace, ServiceAccount, digest. */
@@ -78,8 +79,11 @@ export function federatedCredentialName(
   return kubernetesName([identityName, clusterName, namespace, serviceAccount], credentialDigest(identityId, issuer, subject));
 }
 
-/** Kubernetes name of an access-policy record: identity, vault, category, digest. */
-export function accessPolicyName(vaultId: string, principalId: string, category: string, identityName: string, vaultName: string): string {
-  const hash = digest([vaultId.toLowerCase(), principalId.toLowerCase(), category], 10);
-  return kubernetesName([identityName, vaultName, category, 'access-policy'], hash);
+/**
+ * Kubernetes name of an access-policy record: identity, vault, the permission list by the
+ * collection it grants (`secrets`, `keys`, `certificates`), digest.
+ */
+export function accessPolicyName(vaultId: string, principalId: string, collection: string, identityName: string, vaultName: string): string {
+  const hash = digest([vaultId.toLowerCase(), principalId.toLowerCase(), collection], 10);
+  return kubernetesName([identityName, vaultName, collection, 'access-policy'], hash);
 }

@@ -1,10 +1,12 @@
 import { GrantScope } from './grant-scope';
 import * as names from './names';
 import { AzureAccessCluster, AzureAccessIdentity, AzureAccessVault, VaultPermissionModel } from './resources';
-import { BuiltInRole, KeyVaultObjectScope, ROLE_FOR_OBJECT_TYPE, serviceAccountSubject } from '../facts/azure';
+import { serviceAccountSubject } from '../facts/azure';
 import { IdentityMode } from '../facts/identity-mode';
+import { AccessPolicyList, BuiltInRole, objectAccess } from '../facts/key-vault-roles';
+import { nameOf, parseArmId } from '../rules/arm-id';
 import {
-  clusterNotListed, IdentityUse, identityNotListed, issuerMissing, parseArmId, vaultNotListed,
+  clusterNotListed, IdentityUse, identityNotListed, issuerMissing, vaultNotListed,
 } from '../rules/azure-access';
 import { Finding } from '../rules/model';
 
@@ -82,8 +84,10 @@ export interface AccessPolicyPlan {
   readonly name: string;
   readonly vaultId: string;
   readonly principalId: string;
-  /** Provider `objectType` whose category is granted (`secret`, `key`, `cert`). */
-  readonly objectType: string;
+  /** The permission list granted (`secret`, `key`, `certificate`). */
+  readonly list: AccessPolicyList;
+  /** Its permissions (`get`, `list`). */
+  readonly permissions: readonly string[];
   readonly clientId: string;
 }
 
@@ -125,18 +129,23 @@ export function planAzureAccess(facts: AccessFacts): AzureAccessPlan {
   const federatedCredentials = new Map<string, FederatedCredentialPlan>();
 
   const grant = (identity: Identity, vault: Vault, objectType: string, objectName: string) => {
-    const role = ROLE_FOR_OBJECT_TYPE[objectType];
-    if (!role) return; // not a provider object type: the class's own validation reports it
+    // With version history: a grant covers listing versions too (the roles do; access policies get `list`).
+    const access = objectAccess(objectType, true);
+    if (!access) return; // not a provider object type: the class's own validation reports it
+    const { role, collection } = access;
     if (vault.permissionModel === VaultPermissionModel.ACCESS_POLICY) {
-      // Access policies are per vault and category, whatever the grant scope.
-      const name = names.accessPolicyName(vault.resourceId, identity.principalId, KeyVaultObjectScope[objectType], identity.name, vault.name);
-      accessPolicies.set(name, { name, vaultId: vault.resourceId, principalId: identity.principalId, objectType, clientId: identity.clientId });
+      // Access policies are per vault and permission list, whatever the grant scope.
+      const name = names.accessPolicyName(vault.resourceId, identity.principalId, collection, identity.name, vault.name);
+      const { list, permissions } = access.accessPolicy;
+      accessPolicies.set(name, {
+        name, vaultId: vault.resourceId, principalId: identity.principalId, list, permissions, clientId: identity.clientId,
+      });
       return;
     }
     const perObject = facts.grantScope === GrantScope.OBJECT;
-    const scope = perObject ? `${vault.resourceId}/${KeyVaultObjectScope[objectType]}/${objectName}` : vault.resourceId;
+    const scope = perObject ? `${vault.resourceId}/${collection}/${objectName}` : vault.resourceId;
     const azureName = names.roleAssignmentAzureName(scope, identity.principalId, role);
-    const scopeParts = perObject ? [vault.name, KeyVaultObjectScope[objectType], objectName] : [vault.name];
+    const scopeParts = perObject ? [vault.name, collection, objectName] : [vault.name];
     const name = names.roleAssignmentName(identity.name, role, scopeParts, azureName);
     roleAssignments.set(name, { name, azureName, scope, principalId: identity.principalId, role, clientId: identity.clientId });
   };
@@ -210,7 +219,8 @@ export function planAzureAccess(facts: AccessFacts): AzureAccessPlan {
 
 /** The resource name of a checked ARM ID (the props are checked before the plan is made). */
 function armName(id: string): string {
-  return parseArmId(id)?.name ?? id;
+  const parsed = parseArmId(id);
+  return (parsed && nameOf(parsed)) ?? id;
 }
 
 function sorted<T>(byName: Map<string, T>): T[] {

@@ -6,8 +6,8 @@ import { manifestsOf } from './manifests';
 import { render } from './report';
 import { command, comment, ShellValueError, ShellWord } from './shell';
 import { isInputError, readInputs, SourceDocument } from './source';
-import { ACCESS_POLICY_RECORD } from '../facts/aso';
-import { ASO_IDENTITY_BINDING_MIN_VERSION } from '../facts/azure';
+import { AccessPolicyRecord, ASO_IDENTITY_BINDING_MIN_VERSION } from '../facts/azure';
+import { ACCESS_POLICY_LISTS, AccessPolicyList } from '../facts/key-vault-roles';
 import { ArmId, armIdKey, formatArmId, nameOf, parseArmId } from '../rules/arm-id';
 import { accessPolicyPermissions, azureNameOf, roleReferenceOf } from '../rules/aso';
 import { Violation } from '../rules/model';
@@ -47,8 +47,6 @@ const SECTIONS = [
 ];
 
 const SUBSCRIPTION_VARIABLE = 'subscription';
-type PermissionList = 'secret' | 'key' | 'certificate';
-const PERMISSION_LISTS: readonly PermissionList[] = ['secret', 'key', 'certificate'];
 
 export interface AzurePlan {
   readonly findings: CheckFinding[];
@@ -73,16 +71,16 @@ export function planAzure(docs: readonly SourceDocument[]): AzurePlan {
   const steps: Step[] = [];
   let needsSubscription = false;
   // One `az keyvault set-policy` per identity and vault, whatever the number of records (AzureAccess writes one per permission list).
-  const policies = new Map<string, { vault: ArmId; objectId: string; lists: Map<PermissionList, string[]>; sources: string[] }>();
+  const policies = new Map<string, { vault: ArmId; objectId: string; lists: Map<AccessPolicyList, string[]>; sources: string[] }>();
   for (const item of result.resolved) {
     const m = item.object.manifest;
     if (failed.has(`${m.source.file}/${m.source.index}/${m.id}/${m.kind}`)) continue;
     if (item.object.kind === 'AccessPolicy') {
-      const vault = parseArmId(m.body.data[ACCESS_POLICY_RECORD.VAULT_RESOURCE_ID])!;
-      const objectId = textOf(m.body.data[ACCESS_POLICY_RECORD.OBJECT_ID]);
+      const vault = parseArmId(m.body.data[AccessPolicyRecord.VAULT_RESOURCE_ID])!;
+      const objectId = textOf(m.body.data[AccessPolicyRecord.OBJECT_ID]);
       const key = `${armIdKey(vault)}/${objectId.toLowerCase()}`;
-      const policy = policies.get(key) ?? { vault, objectId, lists: new Map<PermissionList, string[]>(), sources: [] as string[] };
-      for (const list of PERMISSION_LISTS) {
+      const policy = policies.get(key) ?? { vault, objectId, lists: new Map<AccessPolicyList, string[]>(), sources: [] as string[] };
+      for (const list of ACCESS_POLICY_LISTS) {
         const union = [...new Set([...policy.lists.get(list) ?? [], ...accessPolicyPermissions(m.body, list)])];
         if (union.length) policy.lists.set(list, union);
       }
@@ -104,7 +102,7 @@ export function planAzure(docs: readonly SourceDocument[]): AzurePlan {
       ['--resource-group', vault.resourceGroup!],
       ['--name', nameOf(vault)!],
       ['--object-id', objectId],
-      ...PERMISSION_LISTS.filter(l => lists.has(l)).map(l => [`--${l}-permissions`, ...lists.get(l)!] as [string, ...ShellWord[]]),
+      ...ACCESS_POLICY_LISTS.filter(l => lists.has(l)).map(l => [`--${l}-permissions`, ...lists.get(l)!] as [string, ...ShellWord[]]),
     ];
     steps.push({ order: 1, key: `${armIdKey(vault)}/${objectId.toLowerCase()}`, text: command(['az', 'keyvault', 'set-policy'], options), source: sources.join(', ') });
   }

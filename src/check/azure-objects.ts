@@ -1,7 +1,7 @@
 import { Manifest, textOf } from './finding';
 import { NodePath } from './location';
-import { AsoGroupKind, AsoGroupKinds } from '../facts/aso';
-import { ArmId, ArmType, parseArmId } from '../rules/arm-id';
+import { ArmType, AsoGroupKind, AsoKind } from '../facts/azure';
+import { ArmId, parseArmId } from '../rules/arm-id';
 import { clientIdAnnotation, isAccessPolicyRecord } from '../rules/aso';
 import { isGuid } from '../rules/values';
 
@@ -32,9 +32,9 @@ export type Resolution =
 
 /** The ARM resource type of each ASO kind a reference may name. */
 const RESOURCE_TYPES: readonly { gk: AsoGroupKind; type: string }[] = [
-  { gk: AsoGroupKinds.USER_ASSIGNED_IDENTITY, type: ArmType.USER_ASSIGNED_IDENTITY },
-  { gk: AsoGroupKinds.MANAGED_CLUSTER, type: ArmType.MANAGED_CLUSTER },
-  { gk: AsoGroupKinds.VAULT, type: ArmType.VAULT },
+  { gk: AsoKind.USER_ASSIGNED_IDENTITY, type: ArmType.USER_ASSIGNED_IDENTITY },
+  { gk: AsoKind.MANAGED_CLUSTER, type: ArmType.MANAGED_CLUSTER },
+  { gk: AsoKind.VAULT, type: ArmType.VAULT },
 ];
 
 const groupOf = (m: Manifest) => m.apiVersion.includes('/') ? m.apiVersion.split('/')[0] : '';
@@ -49,15 +49,15 @@ export class AzureInput {
 
   constructor(manifests: readonly Manifest[]) {
     for (const m of manifests) {
-      const kind: AzureKind | undefined = is(m, AsoGroupKinds.ROLE_ASSIGNMENT) ? 'RoleAssignment'
-        : is(m, AsoGroupKinds.IDENTITY_BINDING) ? 'IdentityBinding'
-          : is(m, AsoGroupKinds.FEDERATED_IDENTITY_CREDENTIAL) ? 'FederatedIdentityCredential'
+      const kind: AzureKind | undefined = is(m, AsoKind.ROLE_ASSIGNMENT) ? 'RoleAssignment'
+        : is(m, AsoKind.IDENTITY_BINDING) ? 'IdentityBinding'
+          : is(m, AsoKind.FEDERATED_IDENTITY_CREDENTIAL) ? 'FederatedIdentityCredential'
             : isAccessPolicyRecord(m.body) ? 'AccessPolicy' : undefined;
       if (kind) {
         const annotation = clientIdAnnotation(m.body);
         const clientId = typeof annotation === 'string' && isGuid(annotation) ? annotation.toLowerCase() : undefined;
         this.objects.push({ manifest: m, kind, clientId });
-      } else if ([...RESOURCE_TYPES.map(r => r.gk), AsoGroupKinds.RESOURCE_GROUP].some(gk => is(m, gk))) {
+      } else if ([...RESOURCE_TYPES.map(r => r.gk), AsoKind.RESOURCE_GROUP].some(gk => is(m, gk))) {
         this.resources.set(key(m.namespace, groupOf(m), m.kind, m.name), m);
       }
       if (m.kind === 'ConfigMap' && m.apiVersion === 'v1') this.configMaps.set(`${m.namespace ?? ''}/${m.name}`, m);
@@ -85,9 +85,9 @@ export class AzureInput {
     const where = `${gk.kind} "${name}" (${gk.group}) in namespace "${namespace ?? ''}"`;
     const target = this.resources.get(key(namespace, gk.group, gk.kind, name));
     if (!target || depth > 4) return { unresolved: `${where} is not in the input` };
-    if (is(target, AsoGroupKinds.RESOURCE_GROUP)) return { id: { resourceGroup: azureName(target), types: [], names: [] } };
+    if (is(target, AsoKind.RESOURCE_GROUP)) return { id: { resourceGroup: azureName(target), types: [], names: [] } };
     const type = RESOURCE_TYPES.find(r => is(target, r.gk))!.type;
-    const owner = this.resolve(target.body.spec?.owner, target.namespace, AsoGroupKinds.RESOURCE_GROUP, depth + 1);
+    const owner = this.resolve(target.body.spec?.owner, target.namespace, AsoKind.RESOURCE_GROUP, depth + 1);
     if (!('id' in owner)) return 'unresolved' in owner ? { unresolved: `the owner of ${where}: ${owner.unresolved}` } : { unresolved: `${where} has no valid owner` };
     if (owner.id.namespace !== undefined || owner.id.resourceGroup === undefined) return { unresolved: `the owner of ${where} is not a resource group` };
     const [namespaceName, ...types] = type.split('/');
@@ -112,10 +112,10 @@ function key(namespace: string | undefined, group: string, kind: string, name: s
 export const REFERENCES: Record<Exclude<AzureKind, 'AccessPolicy'>, readonly { path: NodePath; fixed?: AsoGroupKind }[]> = {
   RoleAssignment: [{ path: ['spec', 'owner'] }],
   IdentityBinding: [
-    { path: ['spec', 'owner'], fixed: AsoGroupKinds.MANAGED_CLUSTER },
-    { path: ['spec', 'properties', 'managedIdentity', 'resourceReference'], fixed: AsoGroupKinds.USER_ASSIGNED_IDENTITY },
+    { path: ['spec', 'owner'], fixed: AsoKind.MANAGED_CLUSTER },
+    { path: ['spec', 'properties', 'managedIdentity', 'resourceReference'], fixed: AsoKind.USER_ASSIGNED_IDENTITY },
   ],
-  FederatedIdentityCredential: [{ path: ['spec', 'owner'], fixed: AsoGroupKinds.USER_ASSIGNED_IDENTITY }],
+  FederatedIdentityCredential: [{ path: ['spec', 'owner'], fixed: AsoKind.USER_ASSIGNED_IDENTITY }],
 };
 
 /** The value at a path of a body. */

@@ -3,15 +3,15 @@ import { CheckFinding, fieldOf, Manifest, note, textOf } from './finding';
 import { NodePath } from './location';
 import { ClassModel } from './secret-provider-class';
 import { PodModel } from './workloads';
-import { ACCESS_POLICY_RECORD } from '../facts/aso';
-import { AzureAnnotation } from '../facts/azure';
+import {
+  AccessPolicyRecord, ArmType, AzureAnnotation, FEDERATED_CREDENTIAL_AUDIENCES, ROLE_ASSIGNMENT_PRINCIPAL_TYPE, serviceAccountSubject, VAULT_SCOPES,
+} from '../facts/azure';
 import { Param } from '../facts/constants';
 import { IdentityMode } from '../facts/identity-mode';
-import { objectAccess, ObjectAccess } from '../facts/key-vault-roles';
-import { ArmId, ArmType, armIdKey, formatArmId, parseArmId, sameType, typeOf, vaultOf, VAULT_SCOPES } from '../rules/arm-id';
+import { ACCESS_POLICY_LISTS, objectAccess, ObjectAccess } from '../facts/key-vault-roles';
+import { ArmId, armIdKey, formatArmId, parseArmId, sameType, typeOf, vaultOf } from '../rules/arm-id';
 import {
-  accessPolicyPermissions, checkAccessPolicyRecord, checkFederatedIdentityCredential, checkIdentityBinding, checkRoleAssignment,
-  roleReferenceOf, serviceAccountSubject,
+  accessPolicyPermissions, checkAccessPolicyRecord, checkFederatedIdentityCredential, checkIdentityBinding, checkRoleAssignment, roleReferenceOf,
 } from '../rules/aso';
 import { missingAccess, missingOnVault, roleOf, roleOnScope, VaultGrant } from '../rules/azure-roles';
 import { describeUsers } from '../rules/cluster';
@@ -56,7 +56,7 @@ export function pathOf(field: string): NodePath {
 function ruleIdOf(kind: AzureKind, field: string): string {
   if (field.startsWith('metadata.annotations')) return 'aso-client-id';
   if (field === 'metadata.name' || field === 'spec.azureName') return 'aso-name';
-  if (kind === 'AccessPolicy') return field === `data.${ACCESS_POLICY_RECORD.VAULT_RESOURCE_ID}` ? 'aso-reference' : 'aso-access-policy';
+  if (kind === 'AccessPolicy') return field === `data.${AccessPolicyRecord.VAULT_RESOURCE_ID}` ? 'aso-reference' : 'aso-access-policy';
   if (/^spec\.(owner|properties\.managedIdentity|roleDefinitionReference)/.test(field)) return 'aso-reference';
   return kind === 'FederatedIdentityCredential' ? 'aso-federated-credential' : 'aso-role-assignment';
 }
@@ -96,14 +96,14 @@ function checkRoleScope(object: AzureObject, scope: Resolution): CheckFinding[] 
   const scopeType = typeOf(scope.id);
   // Grants to people and groups are not the provider's; only a service principal's role is judged.
   const principalType = body.spec?.principalType;
-  if (principalType !== undefined && principalType !== 'ServicePrincipal') return [];
+  if (principalType !== undefined && principalType !== ROLE_ASSIGNMENT_PRINCIPAL_TYPE) return [];
   const findings: CheckFinding[] = [];
   const role = roleOnScope(ref, scopeType);
   if (role) findings.push(toCheckFinding(object, role, 'aso-role'));
   if (principalType === undefined && VAULT_SCOPES.some(t => sameType(t, scopeType))) {
     findings.push(toCheckFinding(object, warning('spec.principalType', null,
       'without principalType, ARM looks the principal up in Entra ID and fails with PrincipalNotFound while a new managed identity is still replicating',
-      'set spec.principalType: ServicePrincipal (a managed identity\'s principal is a service principal)'), 'aso-role-assignment'));
+      `set spec.principalType: ${ROLE_ASSIGNMENT_PRINCIPAL_TYPE} (a managed identity's principal is a service principal)`), 'aso-role-assignment'));
   }
   return findings;
 }
@@ -156,7 +156,7 @@ function checkClientIds(resolved: readonly ResolvedObject[], findings: CheckFind
     if (identity && 'id' in identity && identity.id.subscription !== undefined) compare(object, 'identity', armIdKey(identity.id), formatArmId(identity.id));
     const body = object.manifest.body;
     const principal = object.kind === 'RoleAssignment' ? body.spec?.principalId
-      : object.kind === 'AccessPolicy' ? body.data?.[ACCESS_POLICY_RECORD.OBJECT_ID] : undefined;
+      : object.kind === 'AccessPolicy' ? body.data?.[AccessPolicyRecord.OBJECT_ID] : undefined;
     if (typeof principal === 'string' && isGuid(principal)) compare(object, 'principal', principal.toLowerCase(), principal);
   }
 }
@@ -211,7 +211,7 @@ function checkFederatedCredentials(
         const saPath = [...pod.specPath, pod.serviceAccountSet ? 'serviceAccountName' : 'volumes'];
         findings.push(m.finding('error', 'azure-federated-credential', saPath, pod.serviceAccount, {
           rule: `ServiceAccount ${namespace}/${pod.serviceAccount} signs in as workload identity ${clientId} (class ${cls.manifest.id}), and no FederatedIdentityCredential annotated with that client ID has the subject ${subject}, so Entra ID answers AADSTS70021 "No matching federated identity record found" at mount`,
-          fix: `add a FederatedIdentityCredential owned by the identity with subject ${subject}, issuer the cluster's OIDC issuer URL and audiences [api://AzureADTokenExchange] (AzureAccess writes one per ServiceAccount that mounts the class)`,
+          fix: `add a FederatedIdentityCredential owned by the identity with subject ${subject}, issuer the cluster's OIDC issuer URL and audiences [${FEDERATED_CREDENTIAL_AUDIENCES.join(', ')}] (AzureAccess writes one per ServiceAccount that mounts the class)`,
         }));
       } else {
         const other = unannotatedBySubject.get(subject)?.[0];
@@ -263,7 +263,7 @@ function roleGrant(object: AzureObject, scope: ArmId, vault: string): VaultGrant
 function policyGrant(object: AzureObject): VaultGrant {
   const body = object.manifest.body;
   const policy = { secret: accessPolicyPermissions(body, 'secret'), key: accessPolicyPermissions(body, 'key'), certificate: accessPolicyPermissions(body, 'certificate') };
-  const text = (['secret', 'key', 'certificate'] as const).filter(l => policy[l].length).map(l => `${l}s: ${policy[l].join(' ')}`).join('; ');
+  const text = ACCESS_POLICY_LISTS.filter(l => policy[l].length).map(l => `${l}s: ${policy[l].join(' ')}`).join('; ');
   return { label: `access policy (${text || 'nothing'})`, accessPolicy: policy };
 }
 
@@ -273,7 +273,7 @@ function checkVaultGrants(
 ): void {
   const annotated = annotatedIds(input);
   const vaultOfRecord = (o: AzureObject) => {
-    const id = parseArmId(textOf(o.manifest.body.data?.[ACCESS_POLICY_RECORD.VAULT_RESOURCE_ID] ?? ''));
+    const id = parseArmId(textOf(o.manifest.body.data?.[AccessPolicyRecord.VAULT_RESOURCE_ID] ?? ''));
     return id ? vaultOf(id)?.name.toLowerCase() : undefined;
   };
   const records = input.of('AccessPolicy');

@@ -1,5 +1,6 @@
 import { IConstruct } from 'constructs';
 import { AppRegistry } from '../app/registry';
+import { serviceAccountSubject } from '../facts/azure';
 import { CLUSTER_CONTEXT_KEY, FEDERATED_CREDENTIAL_LIMIT } from '../facts/constants';
 
 /**
@@ -52,7 +53,7 @@ export class FederatedCredentials {
       const byCluster = new Map<string, Set<string>>();
       for (const subject of registry.federatedSubjects.get(clientId)!.values()) {
         const subjects = byCluster.get(subject.cluster) ?? new Set<string>();
-        subjects.add(`system:serviceaccount:${subject.namespace}:${subject.serviceAccount}`);
+        subjects.add(serviceAccountSubject(subject.namespace, subject.serviceAccount));
         byCluster.set(subject.cluster, subjects);
       }
       for (const cluster of [...byCluster.keys()].sort()) {

@@ -1,13 +1,47 @@
-import { BuiltInRole, KeyVaultRole } from './azure';
+/**
+ * Azure built-in roles and Key Vault permissions: what the provider needs per object type, the
+ * roles `AzureAccess` assigns, and every built-in role a Key Vault grant is likely to name (so
+ * `validate` can tell what a RoleAssignment lets the provider read and whether it grants more).
+ * Sources (role IDs and data actions, pinned):
+ * https://github.com/MicrosoftDocs/azure-docs/blob/9772bfe3ed75f1e87098b298f2efbd4ef84f6f74/articles/role-based-access-control/built-in-roles/security.md
+ * (role JSON `permissions[0].dataActions`); Owner, Contributor, Reader (no data actions):
+ * https://learn.microsoft.com/azure/role-based-access-control/built-in-roles/privileged;
+ * Key Vault data actions per operation: https://learn.microsoft.com/azure/key-vault/general/rbac-guide
+ */
+
+/** A built-in Azure role, with its data actions. */
+export interface BuiltInRole {
+  readonly name: string;
+  /** The role definition's GUID (the same in every tenant and cloud), lower case. */
+  readonly id: string;
+  /** The role's Key Vault data actions, as Microsoft defines them. */
+  readonly dataActions: readonly string[];
+}
 
 /**
- * Every built-in Azure role a Key Vault grant is likely to name, with its data actions, so the
- * checker can tell what a RoleAssignment lets the provider read and whether it grants more.
- * Source (role IDs and data actions, pinned):
- * https://github.com/MicrosoftDocs/azure-docs/blob/9772bfe3ed75f1e87098b298f2efbd4ef84f6f74/articles/role-based-access-control/built-in-roles/security.md
- * Owner, Contributor, Reader (no data actions):
- * https://learn.microsoft.com/azure/role-based-access-control/built-in-roles/privileged
+ * The narrowest built-in roles for what the provider reads, the two `AzureAccess` assigns: it
+ * calls GetSecret for `secret` objects (also a certificate's private key and chain), GetKey /
+ * GetCertificate for `key` / `cert` (public material only); listing versions is readMetadata / read.
  */
+export const KeyVaultRole = {
+  /** Reads secret values and metadata (getSecret, readMetadata): `secret` objects. */
+  SECRETS_USER: {
+    name: 'Key Vault Secrets User',
+    id: '4633458b-17de-408a-b874-0445c86b69e6',
+    dataActions: ['Microsoft.KeyVault/vaults/secrets/getSecret/action', 'Microsoft.KeyVault/vaults/secrets/readMetadata/action'],
+  } as BuiltInRole,
+  /** Reads metadata and public material of keys and certificates, no secret value: `key` and `cert` objects. */
+  READER: {
+    name: 'Key Vault Reader',
+    id: '21090545-7ca7-4776-b22c-e363652d74d2',
+    dataActions: ['Microsoft.KeyVault/vaults/*/read', 'Microsoft.KeyVault/vaults/secrets/readMetadata/action'],
+  } as BuiltInRole,
+} as const;
+
+/** `roleDefinitionReference.armId` of a built-in role (accepted by every ASO release of RoleAssignment; `wellKnownName` needs v2.16+). */
+export function roleDefinitionArmId(role: BuiltInRole): string {
+  return `/providers/Microsoft.Authorization/roleDefinitions/${role.id}`;
+}
 
 /** How a role compares with what the provider needs. */
 export enum RoleFit {
@@ -30,9 +64,7 @@ const role = (name: string, id: string, fit: RoleFit, dataActions: string[]): Kn
 /** Built-in roles by GUID (lower case). */
 export const KNOWN_ROLES: readonly KnownRole[] = [
   { ...KeyVaultRole.SECRETS_USER, fit: RoleFit.LEAST_PRIVILEGE },
-  // Key Vault Reader's data actions in full (KeyVaultRole.READER lists the ones the provider needs).
-  role(KeyVaultRole.READER.name, KeyVaultRole.READER.id, RoleFit.LEAST_PRIVILEGE,
-    ['Microsoft.KeyVault/vaults/*/read', 'Microsoft.KeyVault/vaults/secrets/readMetadata/action']),
+  { ...KeyVaultRole.READER, fit: RoleFit.LEAST_PRIVILEGE },
   role('Key Vault Certificate User', 'db79e9a7-68ee-4b58-9aeb-b90e7c24fcba', RoleFit.READ_ONLY, [
     'Microsoft.KeyVault/vaults/certificates/read', 'Microsoft.KeyVault/vaults/secrets/getSecret/action',
     'Microsoft.KeyVault/vaults/secrets/readMetadata/action', 'Microsoft.KeyVault/vaults/keys/read',
@@ -67,6 +99,9 @@ export function knownRole(idOrName: string): KnownRole | undefined {
   return KNOWN_ROLES.find(r => r.id === key || r.name.toLowerCase() === key);
 }
 
+/** The access-policy permission lists of `az keyvault set-policy` (`--secret-permissions`, …). */
+export type AccessPolicyList = 'secret' | 'key' | 'certificate';
+
 /** What the provider does for one object, and what lets it. */
 export interface ObjectAccess {
   /** The provider's call. */
@@ -74,49 +109,58 @@ export interface ObjectAccess {
   /** Data actions a role must grant (RBAC permission model). */
   readonly dataActions: readonly string[];
   /** Access-policy permissions (`az keyvault set-policy`): the list name and the permissions. */
-  readonly accessPolicy: { readonly list: 'secret' | 'key' | 'certificate'; readonly permissions: readonly string[] };
-  /** The least-privilege role that grants it. */
+  readonly accessPolicy: { readonly list: AccessPolicyList; readonly permissions: readonly string[] };
+  /** The least-privilege role that grants it: the role `AzureAccess` assigns. */
   readonly role: BuiltInRole;
   /** Where a per-object grant is scoped: `…/vaults/<v>/<collection>/<name>`. */
   readonly collection: 'secrets' | 'keys' | 'certificates';
 }
 
 /**
- * What reading one object needs, by `objectType`; `versions`: objectVersionHistory > 1 lists the
- * object's versions (readMetadata for secrets; keys/read and certificates/read list too; the
- * access-policy `list` permission).
+ * The one table of what reading an object needs, per provider `objectType`: the call, the data
+ * actions (and those that list versions, for objectVersionHistory > 1), the access-policy list,
+ * the role and the ARM collection of a per-object scope. A certificate read as `secret` (its
+ * private key and chain) is a secret.
  * https://github.com/Azure/secrets-store-csi-driver-provider-azure/blob/v1.8.2/pkg/provider/provider.go
  */
+const OBJECT_ACCESS: ReadonlyMap<string, {
+  readonly call: string;
+  readonly dataActions: readonly string[];
+  readonly versionDataActions: readonly string[];
+  readonly list: AccessPolicyList;
+  readonly role: BuiltInRole;
+  readonly collection: ObjectAccess['collection'];
+}> = new Map([
+  ['secret', {
+    call: 'GetSecret',
+    dataActions: ['Microsoft.KeyVault/vaults/secrets/getSecret/action'],
+    versionDataActions: ['Microsoft.KeyVault/vaults/secrets/readMetadata/action'],
+    list: 'secret' as const,
+    role: KeyVaultRole.SECRETS_USER,
+    collection: 'secrets' as const,
+  }],
+  // keys/read and certificates/read list versions too.
+  ['key', { call: 'GetKey', dataActions: ['Microsoft.KeyVault/vaults/keys/read'], versionDataActions: [], list: 'key' as const, role: KeyVaultRole.READER, collection: 'keys' as const }],
+  ['cert', {
+    call: 'GetCertificate', dataActions: ['Microsoft.KeyVault/vaults/certificates/read'], versionDataActions: [], list: 'certificate' as const, role: KeyVaultRole.READER, collection: 'certificates' as const,
+  }],
+]);
+
+/**
+ * What reading one object needs, by `objectType`; undefined for a type the provider does not read.
+ * @param versions objectVersionHistory > 1: the object's versions are listed too (readMetadata for
+ *   secrets, which keys/read and certificates/read include; the access-policy `list` permission)
+ */
 export function objectAccess(objectType: string, versions: boolean): ObjectAccess | undefined {
-  const list = versions ? ['list'] : [];
-  switch (objectType) {
-    case 'secret':
-      return {
-        call: 'GetSecret',
-        dataActions: ['Microsoft.KeyVault/vaults/secrets/getSecret/action', ...versions ? ['Microsoft.KeyVault/vaults/secrets/readMetadata/action'] : []],
-        accessPolicy: { list: 'secret', permissions: ['get', ...list] },
-        role: KeyVaultRole.SECRETS_USER,
-        collection: 'secrets',
-      };
-    case 'key':
-      return {
-        call: 'GetKey',
-        dataActions: ['Microsoft.KeyVault/vaults/keys/read'],
-        accessPolicy: { list: 'key', permissions: ['get', ...list] },
-        role: KeyVaultRole.READER,
-        collection: 'keys',
-      };
-    case 'cert':
-      return {
-        call: 'GetCertificate',
-        dataActions: ['Microsoft.KeyVault/vaults/certificates/read'],
-        accessPolicy: { list: 'certificate', permissions: ['get', ...list] },
-        role: KeyVaultRole.READER,
-        collection: 'certificates',
-      };
-    default:
-      return undefined;
-  }
+  const entry = OBJECT_ACCESS.get(objectType);
+  if (!entry) return undefined;
+  return {
+    call: entry.call,
+    dataActions: [...entry.dataActions, ...versions ? entry.versionDataActions : []],
+    accessPolicy: { list: entry.list, permissions: versions ? ['get', 'list'] : ['get'] },
+    role: entry.role,
+    collection: entry.collection,
+  };
 }
 
 /** Whether a role's data action (Azure RBAC wildcards: `*` matches any characters) covers an action; case-insensitive, as ARM compares them. */
@@ -129,7 +173,7 @@ export function dataActionCovers(granted: string, needed: string): boolean {
  * Access-policy permission names `az keyvault set-policy` accepts, per list.
  * https://learn.microsoft.com/cli/azure/keyvault#az-keyvault-set-policy
  */
-export const ACCESS_POLICY_PERMISSIONS: Readonly<Record<'secret' | 'key' | 'certificate', readonly string[]>> = {
+export const ACCESS_POLICY_PERMISSIONS: Readonly<Record<AccessPolicyList, readonly string[]>> = {
   secret: ['all', 'backup', 'delete', 'get', 'list', 'purge', 'recover', 'restore', 'set'],
   key: [
     'all', 'backup', 'create', 'decrypt', 'delete', 'encrypt', 'get', 'getrotationpolicy', 'import', 'list', 'purge', 'recover', 'release',
@@ -140,3 +184,6 @@ export const ACCESS_POLICY_PERMISSIONS: Readonly<Record<'secret' | 'key' | 'cert
     'purge', 'recover', 'restore', 'setissuers', 'update',
   ],
 };
+
+/** The permission lists, in `az keyvault set-policy`'s order. */
+export const ACCESS_POLICY_LISTS = Object.keys(ACCESS_POLICY_PERMISSIONS) as readonly AccessPolicyList[];

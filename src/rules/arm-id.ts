@@ -1,5 +1,7 @@
 import { errorAt, Finding, Violation } from './model';
 import { isGuid, keyVaultName, objectName, placeholder } from './values';
+import { ArmType } from '../facts/azure';
+import { KeyVaultRole, roleDefinitionArmId } from '../facts/key-vault-roles';
 
 /**
  * Azure Resource Manager resource IDs: one parser for every ID the Azure side reads (vaults and
@@ -23,22 +25,6 @@ export interface ArmId {
   /** One name per type, e.g. `['kv', 'db-password']`. */
   readonly names: readonly string[];
 }
-
-/** Resource types the Azure side names, spelled as Azure documents them (compare with `sameType`). */
-export const ArmType = {
-  SUBSCRIPTION: 'Microsoft.Resources/subscriptions',
-  RESOURCE_GROUP: 'Microsoft.Resources/resourceGroups',
-  VAULT: 'Microsoft.KeyVault/vaults',
-  VAULT_SECRET: 'Microsoft.KeyVault/vaults/secrets',
-  VAULT_KEY: 'Microsoft.KeyVault/vaults/keys',
-  VAULT_CERTIFICATE: 'Microsoft.KeyVault/vaults/certificates',
-  MANAGED_CLUSTER: 'Microsoft.ContainerService/managedClusters',
-  USER_ASSIGNED_IDENTITY: 'Microsoft.ManagedIdentity/userAssignedIdentities',
-  ROLE_DEFINITION: 'Microsoft.Authorization/roleDefinitions',
-} as const;
-
-/** A vault and the objects in it (a grant scoped per object, `grantScope: 'object'`). */
-export const VAULT_SCOPES: readonly string[] = [ArmType.VAULT, ArmType.VAULT_SECRET, ArmType.VAULT_KEY, ArmType.VAULT_CERTIFICATE];
 
 const same = (a: string, b: string) => a.toLowerCase() === b.toLowerCase();
 
@@ -126,7 +112,8 @@ function armIdViolation(value: unknown, expected: readonly string[], what: strin
   if (typeof value !== 'string' || value === '') {
     return { rule: `${what} must be an ARM resource ID`, fix: `set it to the resource ID, e.g. ${example}` };
   }
-  const notAValue = placeholder(value, '');
+  // `<sub>`, `${RG}` anywhere, or a segment such as `xxxx` or `subscription-id`: a template copied without its values.
+  const notAValue = [value, ...value.split('/')].map(part => placeholder(part, '')).find(f => f);
   if (notAValue) return { ...notAValue, fix: `${notAValue.fix}: the resource ID from \`az … show --query id\`, e.g. ${example}` };
   const id = parseArmId(value);
   if (!id) {
@@ -185,7 +172,7 @@ function exampleOf(type: string): string {
     case ArmType.VAULT: return `${base}/providers/Microsoft.KeyVault/vaults/my-vault`;
     case ArmType.MANAGED_CLUSTER: return `${base}/providers/Microsoft.ContainerService/managedClusters/my-cluster`;
     case ArmType.USER_ASSIGNED_IDENTITY: return `${base}/providers/Microsoft.ManagedIdentity/userAssignedIdentities/my-identity`;
-    case ArmType.ROLE_DEFINITION: return '/providers/Microsoft.Authorization/roleDefinitions/4633458b-17de-408a-b874-0445c86b69e6';
+    case ArmType.ROLE_DEFINITION: return roleDefinitionArmId(KeyVaultRole.SECRETS_USER);
     case ArmType.VAULT_SECRET: case ArmType.VAULT_KEY: case ArmType.VAULT_CERTIFICATE:
       return `${base}/providers/Microsoft.KeyVault/vaults/my-vault/${type.split('/').pop()}/my-object`;
     default: return `${base}/providers/${type}/my-name`;

@@ -1,16 +1,19 @@
-import { ArmType, armIdOfType, parseArmId, sameType, typeOf, VAULT_SCOPES } from './arm-id';
+import { armIdOfType, parseArmId, sameType, typeOf } from './arm-id';
 import { error, Finding, warning } from './model';
-import { dns1123Label, dns1123Subdomain, isGuid, isPlaceholder } from './values';
-import { ACCESS_POLICY_RECORD } from '../facts/aso';
-import { AzureAnnotation } from '../facts/azure';
+import { dns1123Label, dns1123Subdomain, isGuid, isPlaceholder, placeholder } from './values';
+import {
+  AccessPolicyRecord, AKS_IDENTITY_BINDING_CREDENTIAL, ArmType, AsoNamePattern, AzureAnnotation, ROLE_ASSIGNMENT_PRINCIPAL_TYPE, VAULT_SCOPES,
+} from '../facts/azure';
 import { Audience } from '../facts/constants';
-import { ACCESS_POLICY_PERMISSIONS } from '../facts/key-vault-roles';
+import { ACCESS_POLICY_LISTS, ACCESS_POLICY_PERMISSIONS, AccessPolicyList, KeyVaultRole, roleDefinitionArmId } from '../facts/key-vault-roles';
 
 /**
  * Rules of single Azure Service Operator v2 objects (and the access-policy record), as plain JSON
  * bodies: names, references, and what Entra ID and ARM require of the values. Fields are paths
  * from the document root (`spec.owner.armId`). References by `name` are resolved by the checker,
  * which has the other objects; the role an assignment grants is judged in ./azure-roles.
+ * `AzureAccess` judges the values it is given for these fields with the same rules (principal
+ * IDs, OIDC issuers; ARM IDs in ./arm-id).
  * Shapes: https://github.com/Azure/azure-service-operator/tree/e7c90009c74756734e3eeb2adf8368e066c12e31/v2/api
  */
 
@@ -77,7 +80,7 @@ function anyScope(value: unknown, what: string, field: string): Finding | undefi
 }
 
 /** A name against a pattern, with the rule and a fix. */
-function namePattern(body: any, pattern: RegExp, rule: string, fix: (name: string) => string): Finding[] {
+function namePattern(body: any, pattern: { test(name: string): boolean }, rule: string, fix: (name: string) => string): Finding[] {
   const { field, value } = azureNameOf(body);
   if (typeof value === 'string' && pattern.test(value)) return [];
   const because = field === 'metadata.name' ? ' (without spec.azureName, ASO takes the Azure name from metadata.name)' : '';
@@ -87,19 +90,21 @@ function namePattern(body: any, pattern: RegExp, rule: string, fix: (name: strin
 // IdentityBinding ------------------------------------------------------------------------------
 
 /** `^[a-z][a-z0-9]{0,63}$` and at most 63 characters (the kind's kubebuilder markers, ARM 2025-10-02-preview). */
-const IDENTITY_BINDING_NAME = /^[a-z][a-z0-9]{0,62}$/;
+const IDENTITY_BINDING_NAME = {
+  test: (name: string) => AsoNamePattern.IDENTITY_BINDING.test(name) && name.length <= AsoNamePattern.IDENTITY_BINDING_MAX_LENGTH,
+};
 
 /** A name that fits the identity binding pattern, derived from one that does not. */
 export function identityBindingNameFor(name: string): string {
   const cleaned = name.toLowerCase().replace(/[^a-z0-9]/g, '');
-  return (/^[a-z]/.test(cleaned) ? cleaned : `ib${cleaned}`).slice(0, 63);
+  return (/^[a-z]/.test(cleaned) ? cleaned : `ib${cleaned}`).slice(0, AsoNamePattern.IDENTITY_BINDING_MAX_LENGTH);
 }
 
 export function checkIdentityBinding(body: any): Finding[] {
   const findings = [
     ...checkClientIdAnnotation(body),
     ...namePattern(body, IDENTITY_BINDING_NAME,
-      'an identity binding name has 1-63 lowercase letters and digits and starts with a letter, no hyphens (pattern ^[a-z][a-z0-9]{0,63}$; ASO and ARM reject others)',
+      `an identity binding name has 1-${AsoNamePattern.IDENTITY_BINDING_MAX_LENGTH} lowercase letters and digits and starts with a letter, no hyphens (pattern ${AsoNamePattern.IDENTITY_BINDING.source}; ASO and ARM reject others)`,
       n => `use a name such as "${identityBindingNameFor(n) || 'appidentity'}"`),
     ...checkReference(body?.spec?.owner, 'spec.owner', 'the owner (the AKS cluster the identity is bound to)', ofType([ArmType.MANAGED_CLUSTER]), false),
   ];
@@ -119,12 +124,10 @@ export function checkIdentityBinding(body: any): Finding[] {
 // FederatedIdentityCredential ------------------------------------------------------------------
 
 /** `^[a-zA-Z0-9]{1}[a-zA-Z0-9-_]{2,119}$` (the CRD's schema; Entra's rule for credential names). */
-const FEDERATED_CREDENTIAL_NAME = /^[a-zA-Z0-9][a-zA-Z0-9-_]{2,119}$/;
-/** The credential AKS creates for identity binding; it must stay AKS's. */
-const AKS_IDENTITY_BINDING_CREDENTIAL = 'aks-identity-binding';
+const FEDERATED_CREDENTIAL_NAME = AsoNamePattern.FEDERATED_IDENTITY_CREDENTIAL;
 /** A name that fits the credential name pattern, derived from one that does not. */
 export function federatedCredentialNameFor(name: string): string {
-  const cleaned = name.replace(/[^a-zA-Z0-9-_]/g, '-').replace(/^[^a-zA-Z0-9]+/, '').slice(0, 120);
+  const cleaned = name.replace(/[^a-zA-Z0-9-_]/g, '-').replace(/^[^a-zA-Z0-9]+/, '').slice(0, AsoNamePattern.FEDERATED_IDENTITY_CREDENTIAL_MAX_LENGTH);
   return FEDERATED_CREDENTIAL_NAME.test(cleaned) ? cleaned : 'app-credential';
 }
 const SERVICE_ACCOUNT_SUBJECT = /^system:serviceaccount:([^:]*):([^:]*)$/;
@@ -138,9 +141,37 @@ export function serviceAccountOfSubject(subject: string): { namespace: string; n
   return { namespace: match[1], name: match[2] };
 }
 
-/** The subject of a ServiceAccount's tokens. */
-export function serviceAccountSubject(namespace: string, name: string): string {
-  return `system:serviceaccount:${namespace}:${name}`;
+/** The https:// URL of an OIDC issuer, or undefined (a placeholder, white space, another scheme, a query, fragment or credentials). */
+function issuerUrl(value: unknown): URL | undefined {
+  if (typeof value !== 'string' || /\s/.test(value) || isPlaceholder(value)) return undefined;
+  let url: URL;
+  try {
+    url = new URL(value);
+  } catch {
+    return undefined;
+  }
+  return url.protocol === 'https:' && !url.search && !url.hash && !url.username && !url.password ? url : undefined;
+}
+
+const ISSUER_FIX = 'use the cluster\'s issuer exactly as `az aks show -g <group> -n <cluster> --query oidcIssuerProfile.issuerUrl -o tsv` prints it';
+
+/**
+ * The OIDC issuer of a cluster, which a workload identity credential names as `issuer` (and
+ * `AzureAccess` takes as `oidcIssuerUrl`): Entra ID compares it with the token's `iss` claim exactly.
+ */
+export function oidcIssuer(value: unknown, field: string): Finding | undefined {
+  if (typeof value === 'string' && isPlaceholder(value)) return { ...placeholder(value, field)!, fix: ISSUER_FIX };
+  const url = issuerUrl(value);
+  if (!url) {
+    return error(field, value ?? null,
+      'the issuer must be the https:// URL of the cluster\'s OIDC issuer, without query, fragment or credentials (Entra ID compares it with the token\'s iss claim exactly)', ISSUER_FIX);
+  }
+  if (AKS_CLUSTER_ISSUER_HOST.test(url.hostname) && !(value as string).endsWith('/')) {
+    return error(field, value,
+      'an AKS OIDC issuer URL ends with "/", tokens carry it that way, and Entra ID compares issuers exactly (AADSTS700211 "No matching federated identity record found for presented assertion issuer"; https://github.com/Azure/azure-workload-identity/issues/1700)',
+      `use "${value}/", exactly as \`az aks show --query oidcIssuerProfile.issuerUrl\` prints it`);
+  }
+  return undefined;
 }
 
 /**
@@ -153,7 +184,7 @@ export function checkFederatedIdentityCredential(body: any, annotated: boolean):
   const findings = [
     ...checkClientIdAnnotation(body),
     ...namePattern(body, FEDERATED_CREDENTIAL_NAME,
-      'a federated identity credential name has 3-120 letters, digits, "-" and "_", starting with a letter or digit (pattern ^[a-zA-Z0-9]{1}[a-zA-Z0-9-_]{2,119}$)',
+      `a federated identity credential name has 3-${AsoNamePattern.FEDERATED_IDENTITY_CREDENTIAL_MAX_LENGTH} letters, digits, "-" and "_", starting with a letter or digit (pattern ${FEDERATED_CREDENTIAL_NAME.source})`,
       n => `use a name such as "${federatedCredentialNameFor(n)}"`),
     ...checkReference(spec.owner, 'spec.owner', 'the owner (the user-assigned managed identity the credential federates)',
       ofType([ArmType.USER_ASSIGNED_IDENTITY]), false),
@@ -176,25 +207,9 @@ export function checkFederatedIdentityCredential(body: any, annotated: boolean):
 
   let aksIssuer = false;
   if (spec.issuerFromConfig === undefined) {
-    const issuer = spec.issuer;
-    let url: URL | undefined;
-    try {
-      url = typeof issuer === 'string' && !/\s/.test(issuer) ? new URL(issuer) : undefined;
-    } catch {
-      url = undefined;
-    }
-    if (!url || url.protocol !== 'https:' || isPlaceholder(issuer)) {
-      findings.push(error('spec.issuer', issuer ?? null,
-        'the issuer must be the https:// URL of the cluster\'s OIDC issuer (Entra ID matches it exactly)',
-        'set it to `az aks show --query oidcIssuerProfile.issuerUrl --output tsv`'));
-    } else if (AKS_CLUSTER_ISSUER_HOST.test(url.hostname)) {
-      aksIssuer = true;
-      if (!issuer.endsWith('/')) {
-        findings.push(error('spec.issuer', issuer,
-          'an AKS OIDC issuer URL ends with "/", tokens carry it that way, and Entra ID compares issuers exactly (AADSTS700211 "No matching federated identity record found for presented assertion issuer"; https://github.com/Azure/azure-workload-identity/issues/1700)',
-          `use "${issuer}/", exactly as \`az aks show --query oidcIssuerProfile.issuerUrl\` prints it`));
-      }
-    }
+    const bad = oidcIssuer(spec.issuer, 'spec.issuer');
+    if (bad) findings.push(bad);
+    aksIssuer = AKS_CLUSTER_ISSUER_HOST.test(issuerUrl(spec.issuer)?.hostname ?? '');
   }
 
   if (spec.subjectFromConfig === undefined) {
@@ -212,6 +227,15 @@ export function checkFederatedIdentityCredential(body: any, annotated: boolean):
 }
 
 // RoleAssignment -------------------------------------------------------------------------------
+
+const PRINCIPAL_FIX = 'copy the principal ID from `az identity show --ids <resource ID> --query principalId -o tsv` (not the client ID)';
+
+/** The object (principal) ID of a managed identity, which role assignments and access policies name. */
+export function principalId(value: unknown, field: string): Finding | undefined {
+  if (typeof value === 'string' && isPlaceholder(value)) return { ...placeholder(value, field)!, fix: PRINCIPAL_FIX };
+  if (typeof value === 'string' && isGuid(value)) return undefined;
+  return error(field, value ?? null, 'must be the managed identity\'s object (principal) ID, a GUID (xxxxxxxx-xxxx-xxxx-xxxx-xxxxxxxxxxxx), not its client ID or resource ID', PRINCIPAL_FIX);
+}
 
 /** The role an assignment names: a role definition GUID, a `wellKnownName`, or a reference the input must resolve. */
 export type RoleReference =
@@ -252,7 +276,7 @@ export function checkRoleAssignment(body: any): Finding[] {
   }
 
   const ref = spec.roleDefinitionReference;
-  const roleFix = 'set spec.roleDefinitionReference.armId to /providers/Microsoft.Authorization/roleDefinitions/<role GUID>, e.g. 4633458b-17de-408a-b874-0445c86b69e6 (Key Vault Secrets User)';
+  const roleFix = `set spec.roleDefinitionReference.armId to /providers/Microsoft.Authorization/roleDefinitions/<role GUID>, e.g. ${roleDefinitionArmId(KeyVaultRole.SECRETS_USER)} (${KeyVaultRole.SECRETS_USER.name})`;
   if (typeof ref !== 'object' || ref === null || Array.isArray(ref)) {
     findings.push(error('spec.roleDefinitionReference', ref ?? null, 'a role assignment names its role definition', roleFix));
   } else if (ref.armId !== undefined) {
@@ -268,34 +292,27 @@ export function checkRoleAssignment(body: any): Finding[] {
 
   const principalType = spec.principalType;
   if (principalType !== undefined && !PRINCIPAL_TYPES.includes(principalType)) {
-    findings.push(error('spec.principalType', principalType, `must be one of ${PRINCIPAL_TYPES.join(', ')} (the CRD's enum)`, 'set ServicePrincipal: a managed identity\'s principal is a service principal'));
+    findings.push(error('spec.principalType', principalType, `must be one of ${PRINCIPAL_TYPES.join(', ')} (the CRD's enum)`,
+      `set ${ROLE_ASSIGNMENT_PRINCIPAL_TYPE}: a managed identity's principal is a service principal`));
   }
   if (spec.principalIdFromConfig === undefined) {
-    const principalId = spec.principalId;
-    const bad = typeof principalId === 'string' ? isPlaceholder(principalId) || !isGuid(principalId) : undefined;
-    if (typeof principalId !== 'string' || bad) {
-      findings.push(error('spec.principalId', principalId ?? null,
-        'the principal is the managed identity\'s object (principal) ID, a GUID — not its client ID or resource ID',
-        'copy it from `az identity show --query principalId`'));
-    }
+    const bad = principalId(spec.principalId, 'spec.principalId');
+    if (bad) findings.push(bad);
   }
   return findings;
 }
 
 // Access-policy record -------------------------------------------------------------------------
 
-type PermissionList = keyof typeof ACCESS_POLICY_PERMISSIONS;
-const PERMISSION_KEYS: Record<PermissionList, string> = ACCESS_POLICY_RECORD.PERMISSIONS;
-
-/** Whether a ConfigMap is an access-policy record (`ACCESS_POLICY_RECORD`). */
+/** Whether a ConfigMap is an access-policy record (`AccessPolicyRecord`). */
 export function isAccessPolicyRecord(body: any): boolean {
   return body?.kind === 'ConfigMap' && body?.apiVersion === 'v1'
-    && body?.metadata?.labels?.[ACCESS_POLICY_RECORD.LABEL] === ACCESS_POLICY_RECORD.LABEL_VALUE;
+    && body?.metadata?.labels?.[AccessPolicyRecord.LABEL] === AccessPolicyRecord.LABEL_VALUE;
 }
 
 /** The permissions of one list of a record: lower-case names as written. */
-export function accessPolicyPermissions(body: any, list: PermissionList): string[] {
-  const value = body?.data?.[PERMISSION_KEYS[list]];
+export function accessPolicyPermissions(body: any, list: AccessPolicyList): string[] {
+  const value = body?.data?.[AccessPolicyRecord.PERMISSIONS[list]];
   return typeof value === 'string' ? value.split(/\s+/).filter(p => p !== '').map(p => p.toLowerCase()) : [];
 }
 
@@ -303,16 +320,13 @@ export function checkAccessPolicyRecord(body: any): Finding[] {
   const data = body?.data ?? {};
   const field = (key: string) => `data.${key}`;
   const findings = [...checkClientIdAnnotation(body)];
-  const vault = armIdOfType(data[ACCESS_POLICY_RECORD.VAULT_RESOURCE_ID], [ArmType.VAULT], 'the vault of the access policy', field(ACCESS_POLICY_RECORD.VAULT_RESOURCE_ID));
+  const vault = armIdOfType(data[AccessPolicyRecord.VAULT_RESOURCE_ID], [ArmType.VAULT], 'the vault of the access policy', field(AccessPolicyRecord.VAULT_RESOURCE_ID));
   if (vault) findings.push({ ...vault, value: vault.value ?? null });
-  const objectId = data[ACCESS_POLICY_RECORD.OBJECT_ID];
-  if (typeof objectId !== 'string' || isPlaceholder(objectId) || !isGuid(objectId)) {
-    findings.push(error(field(ACCESS_POLICY_RECORD.OBJECT_ID), objectId ?? null,
-      'an access policy names the identity by its object (principal) ID, a GUID', 'copy it from `az identity show --query principalId`'));
-  }
+  const objectId = principalId(data[AccessPolicyRecord.OBJECT_ID], field(AccessPolicyRecord.OBJECT_ID));
+  if (objectId) findings.push(objectId);
   let granted = 0;
-  for (const list of Object.keys(PERMISSION_KEYS) as PermissionList[]) {
-    const key = PERMISSION_KEYS[list];
+  for (const list of ACCESS_POLICY_LISTS) {
+    const key = AccessPolicyRecord.PERMISSIONS[list];
     const permissions = accessPolicyPermissions(body, list);
     granted += permissions.length;
     const unknown = permissions.filter(p => !ACCESS_POLICY_PERMISSIONS[list].includes(p));
@@ -326,7 +340,7 @@ export function checkAccessPolicyRecord(body: any): Finding[] {
     }
   }
   if (granted === 0 && findings.length === 0) {
-    findings.push(error('data', data, 'the access policy grants no permission', `set ${Object.values(PERMISSION_KEYS).join(', ')} to "get" for the object types the identity reads`));
+    findings.push(error('data', data, 'the access policy grants no permission', `set ${Object.values(AccessPolicyRecord.PERMISSIONS).join(', ')} to "get" for the object types the identity reads`));
   }
   return findings;
 }

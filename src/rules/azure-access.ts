@@ -1,79 +1,17 @@
-import { error, errorAt, Finding, Violation } from './model';
+import { armIdOfType, nameOf, parseArmId } from './arm-id';
+import { oidcIssuer, principalId } from './aso';
+import { error, Finding } from './model';
 import * as values from './values';
-import { ArmResourceType } from '../facts/azure';
+import { ArmType } from '../facts/azure';
 import { CLUSTER_CONTEXT_KEY } from '../facts/constants';
 
 /**
- * Rules of what `AzureAccess` is given and of what it must find in the app: ARM IDs, principal
- * IDs, OIDC issuers, cluster naming, and every vault, identity and cluster the classes, bindings
- * and workload-identity subjects use being listed. Pure functions over plain values.
+ * Rules of what `AzureAccess` is given and of what it must find in the app: cluster naming,
+ * duplicates, and every vault, identity and cluster the classes, bindings and workload-identity
+ * subjects use being listed. The values it writes into ASO objects (ARM IDs, principal IDs, OIDC
+ * issuers) are judged by the rules `validate` applies to those fields (./arm-id, ./aso). Pure
+ * functions over plain values.
  */
-
-/** The parts of an ARM resource ID `/subscriptions/<sub>/resourceGroups/<group>/providers/<namespace>/<type>/<name>`. */
-export interface ArmId {
-  readonly subscriptionId: string;
-  readonly resourceGroup: string;
-  /** `<namespace>/<type>` as written, e.g. `Microsoft.KeyVault/vaults`. */
-  readonly type: string;
-  readonly name: string;
-}
-
-// ARM matches the fixed segments case-insensitively; names may hold any character but "/".
-const ARM_ID = /^\/subscriptions\/([^/]+)\/resourceGroups\/([^/]+)\/providers\/([^/]+\/[^/]+)\/([^/]+)$/i;
-const GUID = /^[0-9a-fA-F]{8}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{12}$/;
-
-/** A top-level resource's ARM ID split into its parts; undefined when it has another shape. */
-export function parseArmId(value: string): ArmId | undefined {
-  const match = ARM_ID.exec(value);
-  if (!match) return undefined;
-  return { subscriptionId: match[1], resourceGroup: match[2], type: match[3], name: match[4] };
-}
-
-/** An ARM ID of a top-level resource of `type` (e.g. `Microsoft.KeyVault/vaults`). */
-export function armResourceId(value: string, type: string, field: string): Finding | undefined {
-  return errorAt(field, value, armResourceIdViolation(value, type));
-}
-
-function armResourceIdViolation(value: string, type: string): Violation | undefined {
-  const example = `/subscriptions/<subscription GUID>/resourceGroups/<group>/providers/${type}/<name>`;
-  const fix = `use the resource's ID (\`az resource show --resource-type ${type} -g <group> -n <name> --query id -o tsv\`), shaped ${example}`;
-  // `<sub>`, `$RG`, `${NAME}` in any segment: a template copied without its values.
-  const notAValue = [value, ...value.split('/')].map(part => values.placeholder(part, '')).find(v => v);
-  if (notAValue) return { ...notAValue, fix };
-  const id = parseArmId(value);
-  if (!id) return { rule: `must be an ARM resource ID shaped ${example}`, fix };
-  if (!GUID.test(id.subscriptionId)) {
-    return { rule: `the subscription "${id.subscriptionId}" must be a GUID`, fix };
-  }
-  if (id.type.toLowerCase() !== type.toLowerCase()) {
-    return { rule: `must be the ID of a ${type} resource, not of a ${id.type}`, fix };
-  }
-  return undefined;
-}
-
-/** The object (principal) ID of a managed identity, which role assignments name. */
-export function principalId(value: string, field: string): Finding | undefined {
-  const fix = 'copy the principal ID from `az identity show --ids <resource ID> --query principalId -o tsv` (not the client ID)';
-  const notAValue = values.placeholder(value, field);
-  if (notAValue) return { ...notAValue, fix };
-  if (GUID.test(value)) return undefined;
-  return error(field, value, 'must be a GUID (xxxxxxxx-xxxx-xxxx-xxxx-xxxxxxxxxxxx)', fix);
-}
-
-/** The OIDC issuer URL of a cluster, which federated credentials name as `issuer`. */
-export function oidcIssuerUrl(value: string, field: string): Finding | undefined {
-  const fix = 'use the cluster\'s issuer exactly as `az aks show -g <group> -n <cluster> --query oidcIssuerProfile.issuerUrl -o tsv` prints it';
-  let url: URL | undefined;
-  try {
-    url = new URL(value);
-  } catch {
-    url = undefined;
-  }
-  if (!url || url.protocol !== 'https:' || url.search || url.hash || url.username || url.password) {
-    return error(field, value, 'must be an https:// URL without query, fragment or credentials (Entra ID compares it with the token\'s `iss` claim)', fix);
-  }
-  return undefined;
-}
 
 /** An identity as `AzureAccess` takes it. */
 export interface AccessIdentityInput {
@@ -122,7 +60,7 @@ export function checkAccessProps(props: {
   props.identities.forEach((identity, i) => {
     at(values.clientId(identity.clientId, `identities[${i}].clientId`));
     at(principalId(identity.principalId, `identities[${i}].principalId`));
-    at(armResourceId(identity.resourceId, ArmResourceType.USER_ASSIGNED_IDENTITY, `identities[${i}].resourceId`));
+    at(armIdOfType(identity.resourceId, [ArmType.USER_ASSIGNED_IDENTITY], 'the identity', `identities[${i}].resourceId`));
     duplicate(`identities[${i}].clientId`, identity.clientId, clientIds, 'the client ID');
     duplicate(`identities[${i}].principalId`, identity.principalId, principalIds, 'the principal ID');
     duplicate(`identities[${i}].resourceId`, identity.resourceId, identityIds, 'the identity');
@@ -131,11 +69,10 @@ export function checkAccessProps(props: {
   const vaultNames = new Map<string, number>();
   props.vaults.forEach((vault, i) => {
     const field = `vaults[${i}].resourceId`;
-    const badId = armResourceId(vault.resourceId, ArmResourceType.KEY_VAULT, field);
+    const badId = armIdOfType(vault.resourceId, [ArmType.VAULT], 'the vault', field); // the vault name too
     at(badId);
     if (badId) return;
-    const name = parseArmId(vault.resourceId)!.name;
-    at(errorAt(field, vault.resourceId, values.keyVaultName(name, field)));
+    const name = nameOf(parseArmId(vault.resourceId)!)!;
     // Classes name their vault by name alone, so two vaults of one name could not be told apart.
     duplicate(field, vault.resourceId, vaultNames, `the vault name "${name}"`, name.toLowerCase());
   });
@@ -143,9 +80,9 @@ export function checkAccessProps(props: {
   const clusterNames = new Map<string, number>();
   const clusterIds = new Map<string, number>();
   props.clusters.forEach((cluster, i) => {
-    at(armResourceId(cluster.resourceId, ArmResourceType.MANAGED_CLUSTER, `clusters[${i}].resourceId`));
+    at(armIdOfType(cluster.resourceId, [ArmType.MANAGED_CLUSTER], 'the cluster', `clusters[${i}].resourceId`));
     duplicate(`clusters[${i}].resourceId`, cluster.resourceId, clusterIds, 'the cluster');
-    if (cluster.oidcIssuerUrl !== undefined) at(oidcIssuerUrl(cluster.oidcIssuerUrl, `clusters[${i}].oidcIssuerUrl`));
+    if (cluster.oidcIssuerUrl !== undefined) at(oidcIssuer(cluster.oidcIssuerUrl, `clusters[${i}].oidcIssuerUrl`));
     if (cluster.name === undefined) {
       if (props.clusters.length > 1) {
         findings.push(error(`clusters[${i}].name`, cluster.name,
@@ -175,7 +112,7 @@ export type IdentityUse = 'identity binding' | 'workload identity' | 'user-assig
 export function vaultNotListed(user: string, vaultName: string, listed: readonly string[]): Finding {
   return error('vaults', vaultName,
     `${user} reads Key Vault "${vaultName}", and no entry of vaults is that vault (${listed.length ? `listed: ${listed.join(', ')}` : 'none listed'}), so its access cannot be granted`,
-    `add { resourceId: "/subscriptions/<subscription>/resourceGroups/<group>/providers/${ArmResourceType.KEY_VAULT}/${vaultName}" } to vaults (\`az keyvault show -n ${vaultName} --query id -o tsv\`)`);
+    `add { resourceId: "/subscriptions/<subscription>/resourceGroups/<group>/providers/${ArmType.VAULT}/${vaultName}" } to vaults (\`az keyvault show -n ${vaultName} --query id -o tsv\`)`);
 }
 
 /** A class or binding uses an identity that `identities` does not list. */

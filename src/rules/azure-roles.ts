@@ -1,8 +1,8 @@
-import { ArmType, sameType, VAULT_SCOPES } from './arm-id';
+import { sameType } from './arm-id';
 import { RoleReference } from './aso';
 import { Finding, warning } from './model';
-import { KeyVaultRole } from '../facts/azure';
-import { dataActionCovers, KnownRole, knownRole, ObjectAccess, RoleFit } from '../facts/key-vault-roles';
+import { ArmType, VAULT_SCOPES } from '../facts/azure';
+import { dataActionCovers, KeyVaultRole, KnownRole, knownRole, ObjectAccess, RoleFit } from '../facts/key-vault-roles';
 
 /**
  * Rules of the roles Key Vault grants name: what a role lets the provider read, and whether it

@@ -23,6 +23,12 @@ export function required(value: unknown, field: string, example: string): Findin
   return error(field, value, 'is required', `pass ${example}`);
 }
 
+/** A required struct (a jsii data type: a plain object in every language); `example` shows its fields. */
+export function requiredStruct(value: unknown, field: string, example: string): Finding | undefined {
+  if (typeof value === 'object' && value !== null && !Array.isArray(value)) return undefined;
+  return error(field, value, value === undefined || value === null ? 'is required' : `must be an object, not ${kindOf(value)}`, `pass ${example}`);
+}
+
 /** A required string prop. */
 export function requiredString(value: unknown, field: string, example: string): Finding | undefined {
   if (typeof value === 'string') return undefined;

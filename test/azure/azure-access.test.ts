@@ -1,9 +1,13 @@
-import { App, Chart, Testing } from 'cdk8s';
+import { App, Chart, JsonPatch, Testing } from 'cdk8s';
 import * as kplus from 'cdk8s-plus-27';
+import * as YAML from 'yaml';
 import {
   AksIdentityBinding, AzureAccess, AzureAccessProps, GrantScope, KeyVaultIdentity, KeyVaultObject, KeyVaultSecretProviderClass,
   ObjectEncoding, ObjectFormat, VaultPermissionModel,
 } from '../../src';
+import { check } from '../../src/check/checker';
+import { messageOf } from '../../src/check/finding';
+import { parseYaml } from '../../src/check/source';
 import { describeIfReference, errorOf, expectProblem, ofKind, only, synth } from '../util';
 
 // What the objects must be: ASO's kinds (authorization.azure.com/v1api20220401 RoleAssignment,
@@ -343,15 +347,15 @@ describe('AzureAccess: bad input fails with path, field, value, rule and fix', (
       path: 'azure/access',
       field: 'identities[0].resourceId',
       value: 'app-mi',
-      rule: /must be an ARM resource ID shaped \/subscriptions\/<subscription GUID>\/resourceGroups\/<group>\/providers\/Microsoft\.ManagedIdentity\/userAssignedIdentities\/<name>/,
-      fix: /az resource show/,
+      rule: /^ is invalid: the identity must be an ARM resource ID \(\/subscriptions\/<subscription>\/resourceGroups\/<group>\/providers\/<namespace>\/<type>\/<name>\)/,
+      fix: /az … show --query id.*\/subscriptions\/[-0-9]+\/resourceGroups\/my-group\/providers\/Microsoft\.ManagedIdentity\/userAssignedIdentities\/my-identity/,
     });
     expectProblem(construct({ identities: [{ ...APP_MI, resourceId: KV_APP }] }), {
       path: 'azure/access',
       field: 'identities[0].resourceId',
       value: KV_APP,
-      rule: /must be the ID of a Microsoft\.ManagedIdentity\/userAssignedIdentities resource, not of a Microsoft\.KeyVault\/vaults/,
-      fix: /resource's ID/,
+      rule: /^ is invalid: the identity must be a Microsoft\.ManagedIdentity\/userAssignedIdentities, not a Microsoft\.KeyVault\/vaults\.$/,
+      fix: /the ID of the user-assigned managed identity, e.g. \/subscriptions\/.*\/userAssignedIdentities\/my-identity/,
     });
   });
 
@@ -360,21 +364,21 @@ describe('AzureAccess: bad input fails with path, field, value, rule and fix', (
       path: 'azure/access',
       field: 'vaults[0].resourceId',
       value: EASTUS.resourceId,
-      rule: /must be the ID of a Microsoft\.KeyVault\/vaults resource, not of a Microsoft\.ContainerService\/managedClusters/,
-      fix: /az resource show --resource-type Microsoft\.KeyVault\/vaults/,
+      rule: /^ is invalid: the vault must be a Microsoft\.KeyVault\/vaults, not a Microsoft\.ContainerService\/managedClusters\.$/,
+      fix: /the ID of the vault, e.g. \/subscriptions\/.*\/providers\/Microsoft\.KeyVault\/vaults\/my-vault/,
     });
     const badSubscription = EASTUS.resourceId.replace('0b1f6471-1bf0-4dda-aec3-cb9272f09590', 'my-subscription');
     expectProblem(construct({ clusters: [{ resourceId: badSubscription }] }), {
-      path: 'azure/access', field: 'clusters[0].resourceId', value: badSubscription, rule: /the subscription "my-subscription" must be a GUID/, fix: /resource's ID/,
+      path: 'azure/access', field: 'clusters[0].resourceId', value: badSubscription, rule: /the subscription "my-subscription" must be a GUID/, fix: /az account show --query id/,
     });
     expectProblem(construct({ clusters: [{ resourceId: `${EASTUS.resourceId}/agentPools/nodes` }] }), {
-      path: 'azure/access', field: 'clusters[0].resourceId', value: `${EASTUS.resourceId}/agentPools/nodes`, rule: /must be an ARM resource ID shaped/, fix: /managedClusters/,
+      path: 'azure/access', field: 'clusters[0].resourceId', value: `${EASTUS.resourceId}/agentPools/nodes`, rule: /^ is invalid: the cluster must be a Microsoft\.ContainerService\/managedClusters, not a Microsoft\.ContainerService\/managedClusters\/agentPools\.$/, fix: /managedClusters\/my-cluster/,
     });
   });
 
   test('principalId and clientId that are not GUIDs', () => {
     expectProblem(construct({ identities: [{ ...APP_MI, principalId: 'app-mi' }] }), {
-      path: 'azure/access', field: 'identities[0].principalId', value: 'app-mi', rule: /must be a GUID/, fix: /--query principalId.*not the client ID/,
+      path: 'azure/access', field: 'identities[0].principalId', value: 'app-mi', rule: /object \(principal\) ID, a GUID/, fix: /--query principalId.*not the client ID/,
     });
     expectProblem(construct({ identities: [{ ...APP_MI, clientId: '<client id>' }] }), {
       path: 'azure/access', field: 'identities[0].clientId', value: '<client id>', rule: /looks like a placeholder/, fix: /az identity show --query clientId/,
@@ -386,7 +390,7 @@ describe('AzureAccess: bad input fails with path, field, value, rule and fix', (
       path: 'azure/access',
       field: 'clusters[0].oidcIssuerUrl',
       value: 'http://eastus.oic.prod-aks.azure.com/t/g/',
-      rule: /must be an https:\/\/ URL/,
+      rule: /the issuer must be the https:\/\/ URL of the cluster's OIDC issuer/,
       fix: /oidcIssuerProfile\.issuerUrl/,
     });
   });
@@ -509,5 +513,78 @@ describe('AzureAccess: bad input fails with path, field, value, rule and fix', (
     const access = new AzureAccess(new Chart(app, 'azure'), 'access', props({}));
     expect(() => app.synthYaml()).toThrow(/Validation failed/);
     expect(access.roleAssignments).toEqual([]);
+  });
+});
+
+// JavaScript and the jsii languages reach the constructor with whatever they pass: every prop,
+// nested field and enum is type-checked first, with the usual message, instead of a TypeError.
+describe('AzureAccess: props of the wrong type (untyped callers)', () => {
+  const construct = (props: unknown) => errorOf(() => new AzureAccess(new Chart(Testing.app(), 'azure'), 'access', props as AzureAccessProps));
+  const valid = { namespace: 'azure-access', identities: [APP_MI], vaults: [{ resourceId: KV_APP }], clusters: [EASTUS] };
+
+  test.each<[string, unknown, string, unknown, RegExp, RegExp]>([
+    ['no props', undefined, 'props', undefined, /^ is invalid: is required\.$/, /\{ namespace, identities, vaults, clusters \}/],
+    ['props a string', 'azure-access', 'props', 'azure-access', /must be an object, not a string/, /\{ namespace, identities, vaults, clusters \}/],
+    ['no namespace', { ...valid, namespace: undefined }, 'namespace', undefined, /is required/, /pass a string, e.g. "azure-access"/],
+    ['a number as namespace', { ...valid, namespace: 7 }, 'namespace', 7, /must be a string, not a number/, /"azure-access"/],
+    ['identities not a list', { ...valid, identities: APP_MI }, 'identities', APP_MI, /must be a list of \{ clientId, principalId, resourceId \}, not an object/, /pass a list/],
+    ['an identity that is a string', { ...valid, identities: [APP_MI.clientId] }, 'identities[0]', APP_MI.clientId, /must be an object, not a string/, /\{ clientId, principalId, resourceId \}/],
+    ['an identity that is null', { ...valid, identities: [null] }, 'identities[0]', null, /is required/, /\{ clientId, principalId, resourceId \}/],
+    ['a clientId that is a number', { ...valid, identities: [{ ...APP_MI, clientId: 1 }] }, 'identities[0].clientId', 1, /must be a string, not a number/, /GUID|0{8}/],
+    ['no principalId', { ...valid, identities: [{ ...APP_MI, principalId: undefined }] }, 'identities[0].principalId', undefined, /is required/, /0{8}-/],
+    ['a resourceId list', { ...valid, identities: [{ ...APP_MI, resourceId: [APP_MI.resourceId] }] }, 'identities[0].resourceId', [APP_MI.resourceId], /must be a string, not a list/, /userAssignedIdentities/],
+    ['vaults a string', { ...valid, vaults: KV_APP }, 'vaults', KV_APP, /must be a list of \{ resourceId \}, not a string/, /pass a list/],
+    ['a vault without resourceId', { ...valid, vaults: [{}] }, 'vaults[0].resourceId', undefined, /is required/, /Microsoft\.KeyVault\/vaults/],
+    ['a permission model outside the enum', { ...valid, vaults: [{ resourceId: KV_APP, permissionModel: 'access-policy' }] }, 'vaults[0].permissionModel', 'access-policy',
+      /must be one of "rbac", "accessPolicy"/, /VaultPermissionModel\.ACCESS_POLICY/],
+    ['a permission model that is a boolean', { ...valid, vaults: [{ resourceId: KV_APP, permissionModel: true }] }, 'vaults[0].permissionModel', true, /must be one of/, /VaultPermissionModel/],
+    ['clusters not a list', { ...valid, clusters: EASTUS.resourceId }, 'clusters', EASTUS.resourceId, /must be a list/, /pass a list/],
+    ['a cluster that is a number', { ...valid, clusters: [7] }, 'clusters[0]', 7, /must be an object, not a number/, /\{ name, resourceId, oidcIssuerUrl \}/],
+    ['a cluster name that is a number', { ...valid, clusters: [{ ...EASTUS, name: 1 }] }, 'clusters[0].name', 1, /must be a string, not a number/, /"aks-eastus"/],
+    ['no cluster resourceId', { ...valid, clusters: [{ name: 'aks-eastus' }] }, 'clusters[0].resourceId', undefined, /is required/, /managedClusters/],
+    ['an issuer that is an object', { ...valid, clusters: [{ ...EASTUS, oidcIssuerUrl: { url: 'x' } }] }, 'clusters[0].oidcIssuerUrl', { url: 'x' }, /must be a string, not an object/, /https:\/\//],
+    ['a grant scope outside the enum', { ...valid, grantScope: 'objects' }, 'grantScope', 'objects', /must be one of "vault", "object"/, /GrantScope\.OBJECT/],
+  ])('%s', (_, props, field, value, rule, fix) => {
+    expectProblem(construct(props), { path: 'azure/access', field, value, rule, fix });
+  });
+
+  test('enum members as their string values, as the jsii languages pass them, and every optional prop left out', () => {
+    const app = Testing.app();
+    const access = new AzureAccess(new Chart(app, 'azure'), 'access', { ...valid, grantScope: 'object' as GrantScope, vaults: [{ resourceId: KV_APP, permissionModel: 'accessPolicy' as VaultPermissionModel }] });
+    expect(access.grantScope).toBe(GrantScope.OBJECT);
+    expect(() => new AzureAccess(new Chart(Testing.app(), 'azure'), 'access', { namespace: 'azure-access' })).not.toThrow();
+  });
+});
+
+// Constructs check what they render: an ASO object AzureAccess wrote, broken afterwards by a JSON
+// patch, fails synth with the message `validate` prints for that object (the rendered check).
+describe('AzureAccess: a patched object goes through validate\'s rules at synth', () => {
+  const KEY_VAULT_ADMINISTRATOR = '/providers/Microsoft.Authorization/roleDefinitions/00482a5a-887f-4fb3-b363-3b7fe8e74483';
+  test.each<[string, (access: AzureAccess) => void, string]>([
+    ['a RoleAssignment azureName that is not a GUID', access => access.roleAssignments[0].addJsonPatch(JsonPatch.replace('/spec/azureName', 'web-secrets-user')), 'spec.azureName'],
+    ['a FederatedIdentityCredential without its audience', access => access.federatedIdentityCredentials[0].addJsonPatch(JsonPatch.remove('/spec/audiences')), 'spec.audiences'],
+    ['an IdentityBinding name with hyphens', access => access.identityBindings[0].addJsonPatch(JsonPatch.replace('/spec/azureName', 'app-mi-eastus')), 'spec.azureName'],
+    // A warning to validate; constructs never write what only works by accident.
+    ['a role broader than reading', access => access.roleAssignments[0].addJsonPatch(JsonPatch.replace('/spec/roleDefinitionReference/armId', KEY_VAULT_ADMINISTRATOR)),
+      'spec.roleDefinitionReference.armId'],
+  ])('%s', (_, breakIt, field) => {
+    const { app, access } = userApp();
+    const before = [...access.roleAssignments, ...access.identityBindings, ...access.federatedIdentityCredentials];
+    expect(before).toHaveLength(6); // read before synth: derived from the app as it stands
+    breakIt(access);
+    // What validate says about the objects as patched, and what synth says.
+    const broken = before.map(o => o.toJson());
+    const findings = check(parseYaml(broken.map(m => YAML.stringify(m)).join('---\n'), 'azure.yaml')).findings.filter(f => f.severity !== 'note');
+    expect(findings.map(f => f.field)).toEqual([field]);
+    const expected = `[azure/access] [${findings[0].kind} ${findings[0].object}] ${messageOf(findings[0])}`;
+    const lines = errorOf(() => app.synthYaml()).split('\n').map(l => l.trim()).filter(l => l.startsWith('['));
+    expect(lines).toEqual([expected]);
+  });
+
+  test('unpatched, the same app synthesizes, and validate finds nothing in what it wrote', () => {
+    const { app, access } = userApp();
+    const objects = [...access.roleAssignments, ...access.identityBindings, ...access.federatedIdentityCredentials].map(o => o.toJson());
+    expect(check(parseYaml(objects.map(m => YAML.stringify(m)).join('---\n'), 'azure.yaml')).findings.filter(f => f.severity !== 'note')).toEqual([]);
+    expect(() => app.synthYaml()).not.toThrow();
   });
 });

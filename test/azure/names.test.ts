@@ -2,7 +2,7 @@ import * as fc from 'fast-check';
 import {
   accessPolicyName, federatedCredentialAzureName, federatedCredentialName, identityBindingName, roleAssignmentAzureName, roleAssignmentName,
 } from '../../src/azure/names';
-import { KeyVaultRole } from '../../src/facts/azure';
+import { KeyVaultRole } from '../../src/facts/key-vault-roles';
 
 // The patterns the kinds' schemas impose (projenrc/crds/ and the pinned catalog schemas) and
 // Kubernetes' DNS-1123 subdomain rule, written out here rather than imported from the code under test.

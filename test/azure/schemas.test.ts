@@ -2,7 +2,7 @@ import * as fs from 'fs';
 import * as path from 'path';
 import { ASO_KINDS, asoSchema, IDENTITY_BINDING_CRD } from '../../projenrc/aso-crds';
 import { referenceDir, referenceFile } from '../../projenrc/upstream';
-import { AsoApiVersion, AsoKind, AsoNamePattern } from '../../src/facts/azure';
+import { apiVersionOf, AsoKind, AsoNamePattern, AsoWrittenKind } from '../../src/facts/azure';
 import { describeIfReference, readYamlDocuments, validateAsoResource } from '../util';
 
 // The schemas the ASO objects are built from (imports/) and validated against: the hand-written
@@ -63,14 +63,17 @@ describeIfReference('ASO schemas', () => {
   });
 
   test('the facts: API versions and name patterns as the schemas have them', () => {
+    const written: AsoWrittenKind[] = [AsoKind.ROLE_ASSIGNMENT, AsoKind.IDENTITY_BINDING, AsoKind.FEDERATED_IDENTITY_CREDENTIAL];
+    expect(written.map(apiVersionOf).sort()).toEqual(ASO_KINDS.map(k => `${k.group}/${k.version}`).sort());
     for (const kind of ASO_KINDS) {
-      const key = Object.entries(AsoKind).find(([, k]) => k === kind.kind)![0] as keyof typeof AsoApiVersion;
-      expect(AsoApiVersion[key]).toBe(`${kind.group}/${kind.version}`);
+      expect(written.find(k => k.kind === kind.kind)).toEqual({ group: kind.group, version: kind.version, kind: kind.kind });
     }
     expect(AsoNamePattern.IDENTITY_BINDING.source).toBe(spec.properties.azureName.pattern);
     expect(AsoNamePattern.IDENTITY_BINDING_MAX_LENGTH).toBe(spec.properties.azureName.maxLength);
     const fic = asoSchema(ASO_KINDS.find(k => k.kind === 'FederatedIdentityCredential')!, referenceDir());
     expect(AsoNamePattern.FEDERATED_IDENTITY_CREDENTIAL.source).toBe(fic.properties.spec.properties.azureName.pattern);
+    // The pattern's {2,119} after one character: 120 at most.
+    expect(fic.properties.spec.properties.azureName.pattern).toContain(`{2,${AsoNamePattern.FEDERATED_IDENTITY_CREDENTIAL_MAX_LENGTH - 1}}$`);
   });
 
   describe('the validator rejects what the API server would', () => {

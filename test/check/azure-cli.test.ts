@@ -1,16 +1,15 @@
 import { spawnSync } from 'child_process';
 import * as fs from 'fs';
-import * as os from 'os';
 import * as path from 'path';
 import { azureCli, planAzure, renderScript } from '../../src/check/azure-cli';
 import { main } from '../../src/check/cli';
 import { command, comment, quote, ShellValueError, word } from '../../src/check/shell';
 import { parseYaml } from '../../src/check/source';
+import { CURRENT_SUBSCRIPTION, runWithFakeAz } from '../fake-az';
 
 /**
  * `azure-cli`: the az commands equivalent to the ASO objects. The script is proven by running it:
- * `bash -n`, then bash with a fake `az` first on PATH that records its argv, NUL-separated, so
- * each argument is compared byte for byte with the value in the manifest.
+ * `bash -n`, then bash with a fake `az` that records its argv (../fake-az.ts).
  */
 
 const ROOT = path.join(__dirname, '../..');
@@ -21,8 +20,6 @@ const RG = `/subscriptions/${SUB}/resourceGroups`;
 const KVNAME = `${RG}/rg-vaults/providers/Microsoft.KeyVault/vaults/kvname`;
 const APP_IDENTITY = `${RG}/rg-identities/providers/Microsoft.ManagedIdentity/userAssignedIdentities/app-identity`;
 const ISSUER = 'https://eastus.oic.prod-aks.azure.com/11111111-1111-1111-1111-111111111111/7a3c1e52-9a0f-4a57-a1d0-8c6f6e6b1c2d/';
-/** What the fake `az account show` prints. */
-const CURRENT_SUBSCRIPTION = '9e8d7c6b-5a49-4837-a625-1403f2e1d0c9';
 
 function runInProcess(args: string[], stdin = '') {
   let stdout = '';
@@ -32,29 +29,6 @@ function runInProcess(args: string[], stdin = '') {
 }
 
 const script = (yaml: string) => runInProcess(['azure-cli', '-'], yaml);
-
-const tmpDirs: string[] = [];
-afterAll(() => { for (const dir of tmpDirs) fs.rmSync(dir, { recursive: true, force: true }); });
-
-/** Runs a script with a fake `az` that records every call; returns each call's argv. */
-function runWithFakeAz(text: string): { calls: string[][]; status: number | null; stderr: string; dir: string } {
-  const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'kv-azure-cli-'));
-  tmpDirs.push(dir);
-  const bin = path.join(dir, 'bin');
-  fs.mkdirSync(bin);
-  const log = path.join(dir, 'az.log');
-  fs.writeFileSync(path.join(bin, 'az'), [
-    '#!/usr/bin/env bash',
-    'printf \'%s\\0\' "$@" >> "$AZ_LOG"',
-    'printf \'\\1\' >> "$AZ_LOG"',
-    `if [ "$1 $2" = "account show" ]; then echo ${CURRENT_SUBSCRIPTION}; fi`,
-  ].join('\n'), { mode: 0o755 });
-  fs.writeFileSync(path.join(dir, 'script.sh'), text);
-  const result = spawnSync('bash', ['script.sh'], { cwd: dir, encoding: 'utf-8', env: { ...process.env, PATH: `${bin}:${process.env.PATH}`, AZ_LOG: log } });
-  const recorded = fs.existsSync(log) ? fs.readFileSync(log, 'utf-8') : '';
-  const calls = recorded.split('\u0001').filter(c => c !== '').map(c => c.split('\0').slice(0, -1));
-  return { calls, status: result.status, stderr: result.stderr, dir };
-}
 
 function bashSyntax(text: string) {
   return spawnSync('bash', ['-n'], { input: text, encoding: 'utf-8' });

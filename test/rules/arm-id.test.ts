@@ -1,4 +1,5 @@
-import { ArmType, armIdKey, armIdOfType, formatArmId, nameOf, parseArmId, sameType, typeOf, vaultOf, VAULT_SCOPES } from '../../src/rules/arm-id';
+import { ArmType, VAULT_SCOPES } from '../../src/facts/azure';
+import { armIdKey, armIdOfType, formatArmId, nameOf, parseArmId, sameType, typeOf, vaultOf } from '../../src/rules/arm-id';
 
 const SUB = '0f1e2d3c-4b5a-6978-8796-a5b4c3d2e1f0';
 const VAULT = `/subscriptions/${SUB}/resourceGroups/rg-vaults/providers/Microsoft.KeyVault/vaults/kvname`;
@@ -59,12 +60,14 @@ describe('parseArmId', () => {
 });
 
 describe('armIdOfType', () => {
-  const vault = (value: unknown) => armIdOfType(value, [ArmType.VAULT], 'the vault');
+  const vault = (value: unknown) => armIdOfType(value, [ArmType.VAULT], 'the vault', 'vault');
 
   test('accepts the ID of the expected type', () => {
     expect(vault(VAULT)).toBeUndefined();
-    expect(armIdOfType(`${VAULT}/certificates/tls`, VAULT_SCOPES, 'the scope')).toBeUndefined();
-    expect(armIdOfType('/providers/Microsoft.Authorization/roleDefinitions/4633458b-17de-408a-b874-0445c86b69e6', [ArmType.ROLE_DEFINITION], 'the role')).toBeUndefined();
+    expect(armIdOfType(`${VAULT}/certificates/tls`, VAULT_SCOPES, 'the scope', 'scope')).toBeUndefined();
+    expect(armIdOfType('/providers/Microsoft.Authorization/roleDefinitions/4633458b-17de-408a-b874-0445c86b69e6', [ArmType.ROLE_DEFINITION], 'the role', 'role')).toBeUndefined();
+    // Fixed segments, namespaces and types in any case, as ARM compares them.
+    expect(vault(VAULT.replace('resourceGroups', 'resourcegroups').replace('Microsoft.KeyVault/vaults', 'microsoft.keyvault/Vaults'))).toBeUndefined();
   });
 
   test.each([
@@ -77,6 +80,12 @@ describe('armIdOfType', () => {
     [`/subscriptions/${SUB}/resourceGroups/r g/providers/Microsoft.KeyVault/vaults/kv`, /the resource group "r g" is not a valid name/],
     [`/subscriptions/${SUB}/resourceGroups/rg/providers/Microsoft.KeyVault/vaults/k--v`, /the vault name "k--v" is invalid/],
     [`/subscriptions/${SUB}/providers/Microsoft.KeyVault/vaults/kv`, /must name its subscription and resource group/],
+    // A placeholder in one segment only: `$SUB`, `todo`, `xxxx` (a template copied without its values).
+    ['/subscriptions/$SUB/resourceGroups/rg/providers/Microsoft.KeyVault/vaults/kv', /looks like a placeholder/],
+    [`/subscriptions/${SUB}/resourceGroups/todo/providers/Microsoft.KeyVault/vaults/kv`, /looks like a placeholder/],
+    [`/subscriptions/${SUB}/resourceGroups/rg/providers/Microsoft.KeyVault/vaults/xxxx`, /looks like a placeholder/],
+    // A child of the right resource is another type.
+    [`${VAULT}/secrets/db`, /must be a Microsoft\.KeyVault\/vaults, not a Microsoft\.KeyVault\/vaults\/secrets/],
   ])('%j', (value, rule) => {
     const violation = vault(value);
     expect(violation?.rule ?? violation?.fix).toMatch(rule);
@@ -84,6 +93,6 @@ describe('armIdOfType', () => {
   });
 
   test('an object of a vault keeps the object name rule', () => {
-    expect(armIdOfType(`${VAULT}/secrets/db_password`, VAULT_SCOPES, 'the scope')?.rule).toMatch(/the object name "db_password" is invalid/);
+    expect(armIdOfType(`${VAULT}/secrets/db_password`, VAULT_SCOPES, 'the scope', 'scope')?.rule).toMatch(/the object name "db_password" is invalid/);
   });
 });

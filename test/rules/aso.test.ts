@@ -1,6 +1,6 @@
 import {
   accessPolicyPermissions, azureNameOf, checkAccessPolicyRecord, checkFederatedIdentityCredential, checkIdentityBinding, checkRoleAssignment,
-  federatedCredentialNameFor, identityBindingNameFor, isAccessPolicyRecord, roleReferenceOf, serviceAccountOfSubject,
+  federatedCredentialNameFor, identityBindingNameFor, isAccessPolicyRecord, oidcIssuer, principalId, roleReferenceOf, serviceAccountOfSubject,
 } from '../../src/rules/aso';
 import { Finding } from '../../src/rules/model';
 
@@ -252,5 +252,43 @@ describe('access-policy record', () => {
 
   test('the unknown permission is named with the accepted ones', () => {
     expect(checkAccessPolicyRecord(patch(record, { data: { keyPermissions: 'get fetch' } }))[0].rule).toMatch(/"fetch" is not a key permission \(az keyvault set-policy accepts all, backup, .*wrapkey\)/);
+  });
+});
+
+// The value rules AzureAccess applies to its props too (identities[].principalId, clusters[].oidcIssuerUrl).
+describe('principalId', () => {
+  test('a GUID, not a name, a resource ID or a placeholder', () => {
+    expect(principalId('aaaaaaaa-1111-1111-1111-111111111111', 'p')).toBeUndefined();
+    expect(principalId('app-mi', 'p')).toMatchObject({ field: 'p', value: 'app-mi', severity: 'error', rule: expect.stringMatching(/object \(principal\) ID, a GUID/), fix: expect.stringMatching(/--query principalId.*not the client ID/) });
+    expect(principalId(IDENTITY, 'p')?.rule).toMatch(/not its client ID or resource ID/);
+    expect(principalId('<principal id>', 'p')).toMatchObject({ rule: expect.stringMatching(/placeholder/), fix: expect.stringMatching(/--query principalId/) });
+    expect(principalId(undefined, 'p')).toMatchObject({ value: null, severity: 'error' });
+    expect(principalId(7, 'p')).toMatchObject({ value: 7, severity: 'error' });
+  });
+});
+
+describe('oidcIssuer', () => {
+  test.each([
+    ['https://eastus.oic.prod-aks.azure.com/72f988bf-86f1-41af-91ab-2d7cd011db47/5a1b9d0e-2d0c-4e1f-9a3b-7c6d5e4f3a2b/', undefined],
+    ['https://oidc.example.com', undefined],
+    ['https://token.actions.githubusercontent.com', undefined],
+    ['http://eastus.oic.prod-aks.azure.com/t/g/', /https:\/\/ URL/],
+    ['eastus.oic.prod-aks.azure.com/t/g/', /https:\/\/ URL/],
+    ['https://issuer.example.com/?tenant=x', /without query, fragment or credentials/],
+    ['https://issuer.example.com/#x', /without query, fragment or credentials/],
+    ['https://user:pass@issuer.example.com/', /without query, fragment or credentials/],
+    ['https://a b/', /https:\/\/ URL/],
+    ['https://<issuer>/', /placeholder/],
+    [7, /https:\/\/ URL/],
+    ['https://eastus.oic.prod-aks.azure.com/t/g', /AADSTS700211/],
+  ])('%j: %s', (value, rule) => {
+    const finding = oidcIssuer(value, 'issuer');
+    if (rule === undefined) {
+      expect(finding).toBeUndefined();
+    } else {
+      expect(finding).toMatchObject({ field: 'issuer', value, severity: 'error' });
+      expect(finding!.rule).toMatch(rule);
+      expect(finding!.fix).toMatch(/oidcIssuerProfile\.issuerUrl/);
+    }
   });
 });

@@ -1,6 +1,5 @@
-import { KeyVaultRole } from '../../src/facts/azure';
-import { dataActionCovers, KNOWN_ROLES, knownRole, objectAccess, RoleFit } from '../../src/facts/key-vault-roles';
-import { ArmType } from '../../src/rules/arm-id';
+import { ArmType } from '../../src/facts/azure';
+import { dataActionCovers, KeyVaultRole, KNOWN_ROLES, knownRole, objectAccess, RoleFit } from '../../src/facts/key-vault-roles';
 import { RoleReference } from '../../src/rules/aso';
 import { missingAccess, missingOnVault, roleOnScope, VaultGrant } from '../../src/rules/azure-roles';
 
