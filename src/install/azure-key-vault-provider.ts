@@ -13,6 +13,7 @@ import { AppRegistry, RegisteredProvider } from '../app/registry';
 import { INSTALL_NAMESPACE, Provider, ProvidersDir } from '../facts/install';
 import { OperatingSystem, paths } from '../facts/os';
 import * as installRules from '../rules/install';
+import { daemonSetInstalled, providerMetricsPortFree, someDaemonSet } from '../rules/install-options';
 import { versionRule } from '../rules/version';
 
 /** A custom cloud environment file (Azure Stack Hub) on the nodes, mounted read-only into the Linux provider. */
@@ -346,10 +347,7 @@ export class AzureKeyVaultProvider extends Construct {
 
     // Eager checks of single values.
     check(this, versionRule(this.version, 'version'));
-    check(this, 'linux', linux, linux || windows ? undefined : {
-      rule: 'the provider installs no DaemonSet when both `linux` and `windows` are false',
-      fix: 'keep `linux` (the default) or set `windows: true`',
-    });
+    check(this, someDaemonSet(linux, windows, 'provider', 'linux'));
     pod.checkPodOptions(this, {
       namespace: this.namespace,
       imagePullSecrets,
@@ -372,18 +370,12 @@ export class AzureKeyVaultProvider extends Construct {
     check(this, installRules.httpPath(healthzPath, 'healthzPath'));
     check(this, installRules.interval(millisOf(healthzTimeout), 1, 'healthzTimeout', healthzTimeout.toHumanString()));
     check(this, installRules.port(metricsPort, 'metricsPort'));
-    check(this, 'metricsPort', metricsPort, metricsPort === healthzPort ? {
-      rule: `the health endpoint already listens on port ${healthzPort}`,
-      fix: `use different ports (defaults: healthz ${Provider.HEALTHZ_PORT}, metrics ${Provider.METRICS_PORT})`,
-    } : undefined);
+    check(this, providerMetricsPortFree(metricsPort, healthzPort, 'metricsPort'));
     if (props.logVerbosity !== undefined) check(this, installRules.logVerbosity(props.logVerbosity, 'logVerbosity'));
     if (props.customUserAgent !== undefined) check(this, installRules.singleLine(props.customUserAgent, 'customUserAgent'));
     check(this, installRules.linuxPath(this.providersDir, 'providersDir'));
     check(this, installRules.windowsPath(this.windowsProvidersDir, 'windowsProvidersDir'));
-    check(this, 'dnsPolicy', dnsPolicy, linux || props.dnsPolicy === undefined ? undefined : {
-      rule: 'dnsPolicy applies to the Linux DaemonSet, which is not installed',
-      fix: 'remove dnsPolicy or keep `linux`',
-    });
+    if (props.dnsPolicy !== undefined) check(this, daemonSetInstalled(linux, OperatingSystem.LINUX, 'dnsPolicy', dnsPolicy, 'dnsPolicy applies to'));
     const reservedName = (name: string) => name === Provider.VOLUME || name === Provider.CLOUD_ENV_VOLUME;
     const linuxVolumes = new ExtraVolumes(this, OperatingSystem.LINUX, 'provider', reservedName);
     linuxVolumes.reserve(Provider.LINUX_SOCKET_DIR, 'the provider socket directory');
@@ -396,21 +388,14 @@ export class AzureKeyVaultProvider extends Construct {
       );
     }
     linuxVolumes.add('volumeMounts', volumeMounts);
-    check(this, 'volumeMounts', volumeMounts.length, volumeMounts.length && !linux ? {
-      rule: 'extra volumes are mounted into the Linux DaemonSet, which is not installed',
-      fix: 'remove volumeMounts or keep `linux`',
-    } : undefined);
-    check(this, 'cloudEnvironmentFile', this.cloudEnvironmentFile, envFile && !linux ? {
-      rule: 'the environment file is mounted into the Linux DaemonSet, which is not installed',
-      fix: 'remove cloudEnvironmentFile or keep `linux`',
-    } : undefined);
+    if (volumeMounts.length) check(this, daemonSetInstalled(linux, OperatingSystem.LINUX, 'volumeMounts', volumeMounts.length, 'extra volumes are mounted into'));
+    if (envFile) check(this, daemonSetInstalled(linux, OperatingSystem.LINUX, 'cloudEnvironmentFile', this.cloudEnvironmentFile, 'the environment file is mounted into'));
     const windowsVolumes = new ExtraVolumes(this, OperatingSystem.WINDOWS, 'provider', reservedName);
     windowsVolumes.reserve(Provider.WINDOWS_SOCKET_DIR, 'the provider socket directory');
     windowsVolumes.add('windowsVolumeMounts', windowsVolumeMounts);
-    check(this, 'windowsVolumeMounts', windowsVolumeMounts.length, windowsVolumeMounts.length && !windows ? {
-      rule: 'extra volumes are mounted into the Windows DaemonSet, which is not installed',
-      fix: 'remove windowsVolumeMounts or set `windows: true`',
-    } : undefined);
+    if (windowsVolumeMounts.length) {
+      check(this, daemonSetInstalled(windows, OperatingSystem.WINDOWS, 'windowsVolumeMounts', windowsVolumeMounts.length, 'extra volumes are mounted into'));
+    }
 
     this.register(linux, windows, hostNetwork, dnsPolicy, props.writeCertAndKeyInSeparateFiles ?? false);
 

@@ -4,6 +4,8 @@ import * as pod from './pod-options';
 import { checkAffinity, DaemonSetPodAffinity, PreferredNodeAffinity, renderAffinity } from './scheduling';
 import { check } from '../app/errors';
 import { IMAGE_PULL_POLICY } from '../facts/install';
+import { OperatingSystem } from '../facts/os';
+import { daemonSetInstalled } from '../rules/install-options';
 
 /**
  * Options both install constructs share (the Helm charts' `{linux,windows}.podLabels`,
@@ -139,10 +141,7 @@ export function resolveDaemonSetOptions(
     ['windowsPriorityClassName', props.windowsPriorityClassName],
   ];
   for (const [field, value] of windowsOnly) {
-    check(scope, field, value, value !== undefined && !windows ? {
-      rule: 'it applies to the Windows DaemonSet, which is not installed',
-      fix: `set \`windows: true\` or remove ${field}`,
-    } : undefined);
+    if (value !== undefined) check(scope, daemonSetInstalled(windows, OperatingSystem.WINDOWS, field, value));
   }
   const affinityOptions = {
     requiredNodeAffinity: base.requiredNodeAffinity,

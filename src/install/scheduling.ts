@@ -2,6 +2,7 @@ import * as kplus from 'cdk8s-plus-27';
 import { IConstruct } from 'constructs';
 import { check } from '../app/errors';
 import * as installRules from '../rules/install';
+import { nodeSelectorTermNotEmpty, podAffinityTermSelects } from '../rules/install-pod';
 import * as rules from '../rules/values';
 
 /**
@@ -79,10 +80,7 @@ export function checkAffinity(scope: IConstruct, options: AffinityOptions): void
   checkQueries('requiredNodeAffinity', options.requiredNodeAffinity);
   options.preferredNodeAffinity.forEach((p, i) => {
     check(scope, installRules.weight(p.weight, `preferredNodeAffinity[${i}].weight`));
-    check(scope, `preferredNodeAffinity[${i}].labels`, p.labels.length, p.labels.length ? undefined : {
-      rule: 'an empty node selector term matches no node',
-      fix: 'give at least one NodeLabelQuery',
-    });
+    check(scope, nodeSelectorTermNotEmpty(p.labels.length, `preferredNodeAffinity[${i}].labels`));
     checkQueries(`preferredNodeAffinity[${i}].labels`, p.labels);
   });
   for (const [field, terms] of [['podAffinity', options.podAffinity], ['podAntiAffinity', options.podAntiAffinity]] as const) {
@@ -90,10 +88,7 @@ export function checkAffinity(scope: IConstruct, options: AffinityOptions): void
       const at = `${field}[${i}]`;
       const labels = Object.entries(t.labels ?? {});
       const expressions = t.expressions ?? [];
-      check(scope, at, '{}', labels.length || expressions.length ? undefined : {
-        rule: 'a pod affinity term without labels or expressions selects no pods',
-        fix: 'give the labels or expressions of the other pods',
-      });
+      check(scope, podAffinityTermSelects(labels.length, expressions.length, at));
       for (const [key, value] of labels) {
         check(scope, installRules.labelKey(key, `${at}.labels`));
         check(scope, installRules.labelValue(value, `${at}.labels["${key}"]`));

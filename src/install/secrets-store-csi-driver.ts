@@ -13,10 +13,13 @@ import { apiObjectsOf } from '../app/api-objects';
 import { clusterScoped } from '../app/cluster-scoped';
 import { check, withRenderedFindings } from '../app/errors';
 import { AppRegistry, RegisteredClass } from '../app/registry';
-import { Audience, CLUSTER_CONTEXT_KEY, CSI_DRIVER_NAME } from '../facts/constants';
+import { Audience, CSI_DRIVER_NAME } from '../facts/constants';
 import { Driver, INSTALL_NAMESPACE, ProvidersDir } from '../facts/install';
 import { OperatingSystem, paths } from '../facts/os';
 import * as installRules from '../rules/install';
+import {
+  additionalProvidersDirWithoutComma, daemonSetInstalled, distinctAudience, driverMetricsPortFree, oneDriverPerCluster, someDaemonSet, tokensInSecretsSupported,
+} from '../rules/install-options';
 import { compareVersions, versionRule } from '../rules/version';
 
 /**
@@ -502,10 +505,7 @@ export class SecretsStoreCsiDriver extends Construct {
     // Eager checks of single values.
     check(this, versionRule(this.version, 'version'));
     this.legacyRbac = props.legacyRbac ?? compareVersions(this.version, Driver.REQUIRES_REPUBLISH_VERSION) < 0;
-    check(this, 'linux', linux, linux || windows ? undefined : {
-      rule: 'the driver installs no DaemonSet when both `linux` and `windows` are false',
-      fix: 'keep `linux` (the default) or set `windows: true`',
-    });
+    check(this, someDaemonSet(linux, windows, 'driver', 'linux'));
     pod.checkPodOptions(this, {
       namespace: this.namespace,
       imagePullSecrets,
@@ -537,47 +537,32 @@ export class SecretsStoreCsiDriver extends Construct {
     check(this, installRules.logVerbosity(livenessProbeLogVerbosity, 'livenessProbeLogVerbosity'));
     check(this, installRules.metricsAddress(metricsAddress, 'metricsAddress'));
     const metricsPort = installRules.metricsPort(metricsAddress);
-    check(this, 'metricsAddress', metricsAddress, metricsPort === livenessProbePort ? {
-      rule: `port ${livenessProbePort} is the liveness-probe sidecar's healthz port in the same pod`,
-      fix: `use another port for one of them (defaults: metricsAddress "${Driver.METRICS_ADDRESS}", livenessProbePort ${Driver.HEALTHZ_PORT})`,
-    } : undefined);
+    check(this, driverMetricsPortFree(metricsAddress, metricsPort, livenessProbePort, 'metricsAddress'));
     if (props.logVerbosity !== undefined) check(this, installRules.logVerbosity(props.logVerbosity, 'logVerbosity'));
     if (props.maxCallRecvMsgSize !== undefined) check(this, installRules.positiveInteger(props.maxCallRecvMsgSize, 'maxCallRecvMsgSize'));
     check(this, installRules.linuxPath(kubeletRootDir, 'kubeletRootDir'));
     check(this, installRules.linuxPath(this.providersDir, 'providersDir'));
     this.additionalProvidersDirs.forEach((dir, i) => check(this, installRules.linuxPath(dir, `additionalProvidersDirs[${i}]`)));
-    this.additionalProvidersDirs.forEach((dir, i) => check(this, `additionalProvidersDirs[${i}]`, dir, dir.includes(',') ? {
-      rule: 'the driver splits `--additional-provider-volume-paths` at commas',
-      fix: 'use directories without commas',
-    } : undefined));
+    this.additionalProvidersDirs.forEach((dir, i) => check(this, additionalProvidersDirWithoutComma(dir, `additionalProvidersDirs[${i}]`)));
     check(this, installRules.windowsPath(windowsKubeletRootDir, 'windowsKubeletRootDir'));
     check(this, installRules.windowsPath(this.windowsProvidersDir, 'windowsProvidersDir'));
     this.tokenAudiencesOverride?.forEach((audience, i) => {
       check(this, installRules.audience(audience, `tokenAudiences[${i}]`));
-      check(this, `tokenAudiences[${i}]`, audience, this.tokenAudiencesOverride!.indexOf(audience) !== i ? {
-        rule: 'CSIDriver token request audiences must be distinct',
-        fix: 'list each audience once',
-      } : undefined);
+      check(this, distinctAudience(this.tokenAudiencesOverride!, i, `tokenAudiences[${i}]`));
     });
     pod.checkEnv(this, 'env', env, Driver.ENV_NAMES);
     pod.checkEnv(this, 'windowsEnv', windowsEnv, Driver.ENV_NAMES);
     const { linuxVolumes, windowsVolumes } = this.extraVolumes(volumeMounts, windowsVolumeMounts, kubeletRootDir, windowsKubeletRootDir);
-    const osOnly: [string, boolean, boolean, string][] = [
-      ['env', Object.keys(env).length > 0, linux, 'Linux'],
-      ['volumeMounts', volumeMounts.length > 0, linux, 'Linux'],
-      ['windowsEnv', Object.keys(windowsEnv).length > 0, windows, 'Windows'],
-      ['windowsVolumeMounts', windowsVolumeMounts.length > 0, windows, 'Windows'],
+    const osOnly: [string, boolean, boolean, OperatingSystem][] = [
+      ['env', Object.keys(env).length > 0, linux, OperatingSystem.LINUX],
+      ['volumeMounts', volumeMounts.length > 0, linux, OperatingSystem.LINUX],
+      ['windowsEnv', Object.keys(windowsEnv).length > 0, windows, OperatingSystem.WINDOWS],
+      ['windowsVolumeMounts', windowsVolumeMounts.length > 0, windows, OperatingSystem.WINDOWS],
     ];
     for (const [field, given, installed, os] of osOnly) {
-      check(this, field, given, given && !installed ? {
-        rule: `it applies to the ${os} DaemonSet, which is not installed`,
-        fix: `remove ${field} or ${os === 'Linux' ? 'keep `linux`' : 'set `windows: true`'}`,
-      } : undefined);
+      if (given) check(this, daemonSetInstalled(installed, os, field, given));
     }
-    check(this, 'serviceAccountTokenInSecrets', true, props.serviceAccountTokenInSecrets && compareVersions(this.version, Driver.REQUIRES_REPUBLISH_VERSION) < 0 ? {
-      rule: `drivers before ${Driver.REQUIRES_REPUBLISH_VERSION} read service-account tokens only from the volume context`,
-      fix: `use driver ${Driver.VERSION} or leave serviceAccountTokenInSecrets unset`,
-    } : undefined);
+    check(this, tokensInSecretsSupported(props.serviceAccountTokenInSecrets ?? false, this.version, 'serviceAccountTokenInSecrets'));
     this.register(linux, windows);
 
     // Objects, in apply order: CRDs, identity and RBAC, CSIDriver, DaemonSets.
@@ -767,10 +752,7 @@ export class SecretsStoreCsiDriver extends Construct {
   private register(linux: boolean, windows: boolean): void {
     const drivers = AppRegistry.of(this).drivers;
     const existing = drivers.find(d => d.cluster === this.cluster);
-    check(this, `context "${CLUSTER_CONTEXT_KEY}"`, this.cluster, existing ? {
-      rule: `${existing.node.path} already installs the driver${this.cluster ? ` in cluster "${this.cluster}"` : ''}, and the CSIDriver, CRDs and ClusterRoles have fixed names`,
-      fix: 'install the driver once per cluster, or name the charts\' clusters with the context key "cdk8s-azure-keyvault-csi/cluster"',
-    } : undefined);
+    check(this, oneDriverPerCluster(existing?.node.path, this.cluster));
     drivers.push({
       node: this.node,
       cluster: this.cluster,

@@ -1,8 +1,9 @@
 import * as kplus from 'cdk8s-plus-27';
 import { IConstruct } from 'constructs';
 import { check } from '../app/errors';
-import { OperatingSystem, paths } from '../facts/os';
+import { OperatingSystem } from '../facts/os';
 import * as installRules from '../rules/install';
+import { mountPathFree, volumeNameFree } from '../rules/install-pod';
 
 /** An extra volume mounted into an install container (e.g. CA certificates, a proxy configuration). */
 export interface InstallVolumeMount {
@@ -58,11 +59,7 @@ export class ExtraVolumes {
   public claim(field: string, path: string, what: string): void {
     const linux = this.os === OperatingSystem.LINUX;
     check(this.scope, linux ? installRules.linuxPath(path, field) : installRules.windowsPath(path, field));
-    const clash = [...this.claimed.entries()].find(([p]) => this.overlaps(p, path));
-    check(this.scope, field, path, clash ? {
-      rule: `it overlaps ${clash[1]} mounted at ${clash[0]}`,
-      fix: 'mount it at another path',
-    } : undefined);
+    check(this.scope, mountPathFree(this.os, path, this.claimed, field));
     this.claimed.set(path, what);
   }
 
@@ -77,23 +74,13 @@ export class ExtraVolumes {
     mounts.forEach((m, i) => this.claim(`${field}[${i}].path`, m.path, `${field}[${i}]`));
     mounts.forEach((m, i) => {
       const name = m.volume.name;
-      check(this.scope, `${field}[${i}].volume`, name, this.reservedName(name) || (this.byName.has(name) && this.byName.get(name) !== m.volume) ? {
-        rule: `another volume of the ${this.pod} pod has this name`,
-        fix: 'give the volume another name',
-      } : undefined);
+      const taken = this.reservedName(name) || (this.byName.has(name) && this.byName.get(name) !== m.volume);
+      check(this.scope, volumeNameFree(name, taken, this.pod, `${field}[${i}].volume`));
       if (!this.byName.has(name)) {
         this.byName.set(name, m.volume);
         this.volumes.push(m.volume._toKube());
       }
       this.mounts.push({ name, mountPath: m.path, readOnly: m.readOnly ?? true, subPath: m.subPath });
     });
-  }
-
-  private overlaps(a: string, b: string): boolean {
-    const linux = this.os === OperatingSystem.LINUX;
-    const sep = linux ? '/' : '\\';
-    const [x, y] = linux ? [a, b] : [a.toLowerCase(), b.toLowerCase()];
-    const under = (child: string, parent: string) => child.startsWith(parent.endsWith(sep) ? parent : `${parent}${sep}`);
-    return paths(this.os).same(x, y) || under(x, y) || under(y, x);
   }
 }
