@@ -12,8 +12,10 @@ export {
 export { KeyVaultSecretProviderClass, KeyVaultSecretProviderClassProps } from './consume/secret-provider-class';
 export { SyncedSecret, SyncedSecretData, SyncedSecretType, SyncSecretOptions } from './consume/synced-secret';
 export { FederatedCredential, FederatedCredentials } from './consume/federated-credentials';
-export { SecretsStoreCsiDriver, SecretsStoreCsiDriverProps, SecretRotationOptions } from './install/secrets-store-csi-driver';
-export { AzureKeyVaultProvider, AzureKeyVaultProviderProps, CloudEnvironmentFile } from './install/azure-key-vault-provider';
+export { SecretsStoreCsiDriver } from './install/secrets-store-csi-driver';
+export { SecretsStoreCsiDriverProps, SecretRotationOptions } from './install/secrets-store-csi-driver-props';
+export { AzureKeyVaultProvider } from './install/azure-key-vault-provider';
+export { AzureKeyVaultProviderProps, CloudEnvironmentFile } from './install/azure-key-vault-provider-props';
 export { InstallDaemonSetOptions } from './install/daemonset-options';
 export { DaemonSetPodAffinity, PreferredNodeAffinity } from './install/scheduling';
 export { InstallVolumeMount } from './install/volume-mounts';
