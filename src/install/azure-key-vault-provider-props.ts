@@ -167,11 +167,13 @@ export interface AzureKeyVaultProviderProps extends InstallDaemonSetOptions {
   readonly hostNetwork?: boolean;
 
   /**
-   * DNS policy of the Linux pods. Identity binding needs `ClusterFirstWithHostNet` on the host network.
+   * DNS policy of the Linux pods: "ClusterFirstWithHostNet", "ClusterFirst" or "Default" (a
+   * `DnsPolicy` member of any cdk8s-plus is one of these strings; "None" needs a `dnsConfig` the
+   * pods do not have). Identity binding needs "ClusterFirstWithHostNet" on the host network.
    *
-   * @default - DnsPolicy.CLUSTER_FIRST_WITH_HOST_NET with the host network (the Helm chart's), else the Kubernetes default
+   * @default - "ClusterFirstWithHostNet" with the host network (the Helm chart's), else the Kubernetes default
    */
-  readonly dnsPolicy?: kplus.DnsPolicy;
+  readonly dnsPolicy?: string;
 
   /**
    * PriorityClass of the provider pods (e.g. "system-node-critical"); the Windows pods use
@@ -190,18 +192,21 @@ export interface AzureKeyVaultProviderProps extends InstallDaemonSetOptions {
   readonly nodeSelector?: { [key: string]: string };
 
   /**
-   * Taints the pods tolerate (the Windows pods: `windowsTolerations` when given).
+   * Taints the pods tolerate (the Windows pods: `windowsTolerations` when given), as Kubernetes
+   * writes them: `{ key, operator, value, effect, tolerationSeconds }` (`k8s.Toleration` of any
+   * cdk8s-plus), e.g. `[{ key: 'CriticalAddonsOnly', operator: 'Exists' }]`.
    *
-   * @default [NodeTaintQuery.any()] (every taint, as upstream)
+   * @default [{ operator: 'Exists' }] (every taint, as upstream)
    */
-  readonly tolerations?: kplus.NodeTaintQuery[];
+  readonly tolerations?: kplus.k8s.Toleration[];
 
   /**
-   * Node labels the pods require, as one required node-affinity term; `[]` for none.
+   * Node labels the pods require, as the requirements of one required node-affinity term
+   * (`k8s.NodeSelectorRequirement` of any cdk8s-plus); `[]` for none.
    *
-   * @default [NodeLabelQuery.notIn("type", ["virtual-kubelet"])] (as upstream)
+   * @default [{ key: 'type', operator: 'NotIn', values: ['virtual-kubelet'] }] (as upstream)
    */
-  readonly requiredNodeAffinity?: kplus.NodeLabelQuery[];
+  readonly requiredNodeAffinity?: kplus.k8s.NodeSelectorRequirement[];
 
   /**
    * Extra volumes mounted into the Linux provider container.

@@ -73,7 +73,7 @@ export class AzureKeyVaultProvider extends Construct {
       tolerations: props.tolerations,
       priorityClassName: props.priorityClassName,
       requiredNodeAffinity: props.requiredNodeAffinity
-        ?? [kplus.NodeLabelQuery.notIn(Provider.EXCLUDED_NODE_TYPE.key, [...Provider.EXCLUDED_NODE_TYPE.values])],
+        ?? [{ key: Provider.EXCLUDED_NODE_TYPE.key, operator: 'NotIn', values: [...Provider.EXCLUDED_NODE_TYPE.values] }],
     }, settings.windows, { app: 'the DaemonSets\' selector label' });
     const volumes = providerExtraVolumes(this, settings);
     this.register(settings);

@@ -5,6 +5,7 @@ import { check } from '../app/errors';
 import { OS_LABEL, ResourcesFact } from '../facts/install';
 import * as installRules from '../rules/install';
 import { envNameNotReserved, labelNotReserved, osLabelLeftToConstruct } from '../rules/install-pod';
+import { toleration } from '../rules/install-scheduling';
 import * as rules from '../rules/values';
 
 /**
@@ -45,9 +46,16 @@ export function resources(given: kplus.ContainerResources | undefined, fallback:
   return { limits: some(limits) ? limits : undefined, requests: some(requests) ? requests : undefined };
 }
 
-/** @internal Tolerations from cdk8s-plus taint queries (`NodeTaintQuery.any()` is `{operator: Exists}`). */
-export function tolerations(queries: kplus.NodeTaintQuery[]): kplus.k8s.Toleration[] | undefined {
-  return queries.length ? queries.map(q => q._toKube()) : undefined;
+/** @internal Tolerations as written (only their own fields), or none. */
+export function tolerations(given: kplus.k8s.Toleration[]): kplus.k8s.Toleration[] | undefined {
+  return given.length
+    ? given.map(t => ({ key: t.key, operator: t.operator, value: t.value, effect: t.effect, tolerationSeconds: t.tolerationSeconds }))
+    : undefined;
+}
+
+/** @internal Checks tolerations (`field` names the prop). */
+export function checkTolerations(scope: IConstruct, field: string, given: kplus.k8s.Toleration[]): void {
+  given.forEach((t, i) => check(scope, toleration(t, `${field}[${i}]`)));
 }
 
 /** @internal The OS selector, then the user's labels (as the Helm charts merge them). */

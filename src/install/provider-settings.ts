@@ -127,6 +127,7 @@ export function checkProviderSettings(scope: IConstruct, s: ProviderSettings, pr
   if (s.customUserAgent !== undefined) check(scope, installRules.singleLine(s.customUserAgent, 'customUserAgent'));
   check(scope, installRules.linuxPath(s.providersDir, 'providersDir'));
   check(scope, installRules.windowsPath(s.windowsProvidersDir, 'windowsProvidersDir'));
+  if (s.dnsPolicyGiven && s.dnsPolicy !== undefined) check(scope, installRules.providerDnsPolicy(s.dnsPolicy, 'dnsPolicy'));
   if (s.dnsPolicyGiven) check(scope, daemonSetInstalled(s.linux, OperatingSystem.LINUX, 'dnsPolicy', s.dnsPolicy, 'dnsPolicy applies to'));
 }
 

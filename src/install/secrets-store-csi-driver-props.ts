@@ -230,18 +230,22 @@ export interface SecretsStoreCsiDriverProps extends InstallDaemonSetOptions {
   readonly nodeSelector?: { [key: string]: string };
 
   /**
-   * Taints the pods tolerate (the Windows pods: `windowsTolerations` when given).
+   * Taints the pods tolerate (the Windows pods: `windowsTolerations` when given), as Kubernetes
+   * writes them: `{ key, operator, value, effect, tolerationSeconds }` (`k8s.Toleration` of any
+   * cdk8s-plus), e.g. `[{ key: 'CriticalAddonsOnly', operator: 'Exists' }]`.
    *
-   * @default [NodeTaintQuery.any()] (every taint, as upstream)
+   * @default [{ operator: 'Exists' }] (every taint, as upstream)
    */
-  readonly tolerations?: kplus.NodeTaintQuery[];
+  readonly tolerations?: kplus.k8s.Toleration[];
 
   /**
-   * Node labels the pods require, as one required node-affinity term.
+   * Node labels the pods require, as the requirements of one required node-affinity term
+   * (`k8s.NodeSelectorRequirement` of any cdk8s-plus), e.g.
+   * `[{ key: 'type', operator: 'NotIn', values: ['virtual-kubelet'] }]`.
    *
    * @default - none (as upstream `deploy/`)
    */
-  readonly requiredNodeAffinity?: kplus.NodeLabelQuery[];
+  readonly requiredNodeAffinity?: kplus.k8s.NodeSelectorRequirement[];
 
   /**
    * Resources of the Linux driver container (replace the default entirely).

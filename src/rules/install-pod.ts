@@ -58,6 +58,12 @@ export function mountPathFree(os: OperatingSystem, path: string, claimed: Readon
   return error(field, path, `it overlaps ${clash[1]} mounted at ${clash[0]}`, 'mount it at another path');
 }
 
+/** @internal An extra volume names a source: Kubernetes turns a volume without one into an empty directory. */
+export function volumeHasSource(volume: { readonly name: string }, field: string): Finding | undefined {
+  if (Object.entries(volume).some(([key, value]) => key !== 'name' && value !== undefined && value !== null)) return undefined;
+  return error(field, volume, 'names no volume source (Kubernetes would mount an empty directory)', 'give the source, e.g. { name: "ca", configMap: { name: "ca-bundle" } }');
+}
+
 /** @internal An extra volume's name is not one another volume of the pod has (`component`: "driver" or "provider"). */
 export function volumeNameFree(name: string, taken: boolean, component: string, field: string): Finding | undefined {
   if (!taken) return undefined;

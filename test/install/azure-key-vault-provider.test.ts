@@ -369,7 +369,7 @@ describe('options', () => {
       windows: true,
       priorityClassName: 'system-node-critical',
       nodeSelector: { agentpool: 'system' },
-      tolerations: [kplus.NodeTaintQuery.is('dedicated', 'secrets', { effect: kplus.TaintEffect.NO_SCHEDULE })],
+      tolerations: [{ key: 'dedicated', operator: 'Equal', value: 'secrets', effect: 'NoSchedule' }],
       requiredNodeAffinity: [],
       resources: {
         cpu: { request: kplus.Cpu.millis(100), limit: kplus.Cpu.millis(200) },
@@ -428,7 +428,7 @@ describe('Helm chart values', () => {
       daemonSetAnnotations: { 'deployed-by': 'cdk8s' },
       maxUnavailable: kplus.PercentOrAbsolute.percent(20),
       imagePullPolicy: kplus.ImagePullPolicy.ALWAYS,
-      preferredNodeAffinity: [{ weight: 10, labels: [kplus.NodeLabelQuery.is('agentpool', 'system')] }],
+      preferredNodeAffinity: [{ weight: 10, labels: [{ key: 'agentpool', operator: 'In', values: ['system'] }] }],
       windowsNodeSelector: { pool: 'win' },
       windowsTolerations: [],
       windowsPriorityClassName: 'windows-critical',
@@ -480,7 +480,7 @@ describe('Helm chart values', () => {
 
   test('affinity: preferred node affinity and pod anti-affinity next to the default required term', () => {
     const pod = providerPod(synth(providerChart({
-      preferredNodeAffinity: [{ weight: 10, labels: [kplus.NodeLabelQuery.is('agentpool', 'system')] }],
+      preferredNodeAffinity: [{ weight: 10, labels: [{ key: 'agentpool', operator: 'In', values: ['system'] }] }],
       podAntiAffinity: [{ labels: { app: 'other-provider' }, weight: 100, topology: kplus.Topology.custom('example.com/rack') }],
     }).chart));
     expect(pod.affinity).toEqual({
