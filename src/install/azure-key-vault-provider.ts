@@ -5,10 +5,11 @@ import { AzureKeyVaultProviderProps } from './azure-key-vault-provider-props';
 import { providerFindings } from './cross-checks';
 import { resolveDaemonSetOptions } from './daemonset-options';
 import * as pod from './pod-options';
+import { providerPropTypes } from './prop-types';
 import { addProviderDaemonSets } from './provider-daemonset';
 import { checkProviderSettings, providerExtraVolumes, ProviderSettings, resolveProviderSettings } from './provider-settings';
 import { apiObjectsOf } from '../app/api-objects';
-import { withRenderedFindings } from '../app/errors';
+import { check, withRenderedFindings } from '../app/errors';
 import { AppRegistry, RegisteredProvider } from '../app/registry';
 import { Provider } from '../facts/install';
 
@@ -59,6 +60,7 @@ export class AzureKeyVaultProvider extends Construct {
 
   constructor(scope: Construct, id: string, props: AzureKeyVaultProviderProps = {}) {
     super(scope, id);
+    check(this, providerPropTypes(props)); // before any prop is read
     const settings = resolveProviderSettings(props);
     this.version = settings.version;
     this.namespace = settings.namespace;

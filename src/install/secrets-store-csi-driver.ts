@@ -10,6 +10,7 @@ import { addAggregatedRoles, addBaseRole, addLegacyRotationRole, addLegacyTokenR
 import { checkDriverSettings, resolveDriverSettings } from './driver-settings';
 import { driverExtraVolumes } from './driver-volumes';
 import * as pod from './pod-options';
+import { driverPropTypes } from './prop-types';
 import { SecretsStoreCsiDriverProps } from './secrets-store-csi-driver-props';
 import { apiObjectsOf } from '../app/api-objects';
 import { check, withRenderedFindings } from '../app/errors';
@@ -88,6 +89,7 @@ export class SecretsStoreCsiDriver extends Construct {
 
   constructor(scope: Construct, id: string, props: SecretsStoreCsiDriverProps = {}) {
     super(scope, id);
+    check(this, driverPropTypes(props)); // before any prop is read
     const settings = resolveDriverSettings(props);
     this.version = settings.version;
     this.namespace = settings.namespace;
