@@ -2,7 +2,8 @@ import { Duration, Size } from 'cdk8s';
 import { kubeShape } from './kube-shape';
 import { error, Finding } from '../rules/model';
 import {
-  booleanRule, instanceRule, kindOf, listOf, mapOf, normalizedBy, numberRule, objectOf, requiredOf, stringListRule, stringMapRule, stringRule, TypeRule,
+  booleanRule, instanceRule, kindOf, listOf, mapOf, normalizedBy, numberRule, objectOf, requiredOf,
+  stringListRule, stringMapRule, stringRule, TypeRule,
 } from '../rules/types';
 
 /**

@@ -33,7 +33,9 @@ const MAP_VALUE = { rule: /^ is invalid: must be a string, not /, fix: /^quote t
 const SIZE = { rule: /^ is invalid: must be a Size, not /, fix: /Size\.mebibytes\(128\)/ };
 
 /** A top-level prop given `value`. */
-function top(iface: string, prop: string, value: unknown, expected: { rule: RegExp; fix: RegExp }, ...at: [field: string, shown: unknown] | []): Case {
+function top(
+  iface: string, prop: string, value: unknown, expected: { rule: RegExp; fix: RegExp }, ...at: [field: string, shown: unknown] | []
+): Case {
   const [field, shown] = at.length ? at : [prop, value];
   return { prop: `${iface}.${prop}`, props: { [prop]: value }, field, value: shown, ...expected };
 }
