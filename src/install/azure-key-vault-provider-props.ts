@@ -41,7 +41,11 @@ export interface AzureKeyVaultProviderProps extends InstallDaemonSetOptions {
   readonly windows?: boolean;
 
   /**
-   * Provider release: the image tag, and what the app-wide checks compare (identity binding needs v1.8.0+).
+   * Provider release: the image tag, and what the app-wide checks compare (identity binding needs
+   * v1.8.0+). One of the provider's release tags
+   * (https://github.com/Azure/secrets-store-csi-driver-provider-azure/tags, v0.1.0 to v1.8.2; v1.8.0
+   * has none); with `image` (a custom build, or a release newer than this library), any
+   * "vMAJOR.MINOR.PATCH", the release the image is based on.
    *
    * @default "v1.8.2"
    */
@@ -56,7 +60,7 @@ export interface AzureKeyVaultProviderProps extends InstallDaemonSetOptions {
 
   /**
    * Full image reference (replaces `imageRepository` and `version` for the image; set `version`
-   * to the release it contains).
+   * to the release it is based on, which then need not be one this library knows).
    *
    * @default - "<imageRepository>:<version>"
    */

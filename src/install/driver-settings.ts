@@ -12,7 +12,7 @@ import * as installRules from '../rules/install';
 import {
   additionalProvidersDirWithoutComma, daemonSetInstalled, distinctAudience, driverMetricsPortFree, someDaemonSet, tokensInSecretsSupported,
 } from '../rules/install-options';
-import { versionRule } from '../rules/version';
+import { driverVersion } from '../rules/version';
 
 /**
  * A SecretsStoreCsiDriver's props with every default applied (`resolveDriverSettings`), and the
@@ -40,6 +40,8 @@ export interface DriverSettings {
   readonly linux: boolean;
   readonly windows: boolean;
   readonly images: DriverImages;
+  /** The driver image is the user's (`image`): `version` need not be a known release. */
+  readonly customImage: boolean;
   /** Given only when the user set it (checked as a registry). */
   readonly imageRegistry?: string;
   readonly imagePullSecrets: string[];
@@ -91,6 +93,7 @@ export function resolveDriverSettings(props: SecretsStoreCsiDriverProps): Driver
       registrar: props.registrarImage ?? `${imageRegistry}/${Driver.REGISTRAR_IMAGE.repository}:${Driver.REGISTRAR_IMAGE.tag}`,
       livenessProbe: props.livenessProbeImage ?? `${imageRegistry}/${Driver.LIVENESS_PROBE_IMAGE.repository}:${Driver.LIVENESS_PROBE_IMAGE.tag}`,
     },
+    customImage: props.image !== undefined,
     imageRegistry: props.imageRegistry,
     imagePullSecrets: props.imagePullSecrets ?? [],
     kubeletRootDir: linuxPaths.trim(props.kubeletRootDir ?? Driver.Linux.KUBELET_ROOT_DIR),
@@ -129,7 +132,7 @@ export function resolveDriverSettings(props: SecretsStoreCsiDriverProps): Driver
 
 /** @internal Eager checks of the settings: each value, then the options that depend on each other. */
 export function checkDriverSettings(scope: IConstruct, s: DriverSettings, priorityClassName: string | undefined): void {
-  check(scope, versionRule(s.version, 'version'));
+  check(scope, driverVersion(s.version, 'version', s.customImage));
   check(scope, someDaemonSet(s.linux, s.windows, 'driver', 'linux'));
   pod.checkPodOptions(scope, {
     namespace: s.namespace,

@@ -10,7 +10,7 @@ import { INSTALL_NAMESPACE, Provider, ProvidersDir } from '../facts/install';
 import { OperatingSystem, paths } from '../facts/os';
 import * as installRules from '../rules/install';
 import { daemonSetInstalled, providerMetricsPortFree, someDaemonSet } from '../rules/install-options';
-import { versionRule } from '../rules/version';
+import { providerVersion } from '../rules/version';
 
 /**
  * An AzureKeyVaultProvider's props with every default applied (`resolveProviderSettings`), the
@@ -24,6 +24,8 @@ export interface ProviderSettings {
   readonly linux: boolean;
   readonly windows: boolean;
   readonly image: string;
+  /** The image is the user's (`image`): `version` need not be a known release. */
+  readonly customImage: boolean;
   /** Given only when the user set it (checked as a repository). */
   readonly imageRepository?: string;
   readonly imagePullSecrets: string[];
@@ -71,6 +73,7 @@ export function resolveProviderSettings(props: AzureKeyVaultProviderProps): Prov
     linux: props.linux ?? true,
     windows: props.windows ?? false,
     image: props.image ?? `${props.imageRepository ?? Provider.IMAGE_REPOSITORY}:${version}`,
+    customImage: props.image !== undefined,
     imageRepository: props.imageRepository,
     imagePullSecrets: props.imagePullSecrets ?? [],
     constructPemChain: props.constructPemChain ?? true,
@@ -104,7 +107,7 @@ export function resolveProviderSettings(props: AzureKeyVaultProviderProps): Prov
 
 /** @internal Eager checks of the settings: each value, then the options that depend on each other. */
 export function checkProviderSettings(scope: IConstruct, s: ProviderSettings, priorityClassName: string | undefined): void {
-  check(scope, versionRule(s.version, 'version'));
+  check(scope, providerVersion(s.version, 'version', s.customImage));
   check(scope, someDaemonSet(s.linux, s.windows, 'provider', 'linux'));
   pod.checkPodOptions(scope, {
     namespace: s.namespace,

@@ -47,6 +47,10 @@ export interface SecretsStoreCsiDriverProps extends InstallDaemonSetOptions {
 
   /**
    * Driver release: the driver image tag, and what version-specific RBAC and flags follow from.
+   * One of the driver's release tags
+   * (https://github.com/kubernetes-sigs/secrets-store-csi-driver/tags, v0.0.1 to v1.6.0); with
+   * `image` (a custom build, or a release newer than this library), any "vMAJOR.MINOR.PATCH", the
+   * release the image is based on.
    *
    * @default "v1.6.0"
    */
@@ -60,7 +64,8 @@ export interface SecretsStoreCsiDriverProps extends InstallDaemonSetOptions {
   readonly imageRegistry?: string;
 
   /**
-   * Driver image (replaces `imageRegistry` and `version` for this image).
+   * Driver image (replaces `imageRegistry` and `version` for this image; set `version` to the
+   * release it is based on, which then need not be one this library knows).
    *
    * @default - "<imageRegistry>/csi-secrets-store/driver:<version>"
    */

@@ -216,8 +216,11 @@ describe('identity binding needs provider v1.8.0+', () => {
     });
   });
 
+  // v1.8.0 and its prereleases have no release tag: a custom image of them is how to name them.
+  const image = 'myregistry.azurecr.io/provider-azure:custom';
+
   test('v1.8.0 is enough; older providers are fine for other identities', () => {
-    let { chart } = providerChart({ version: 'v1.8.0' });
+    let { chart } = providerChart({ version: 'v1.8.0', image });
     addClass(chart, 'spc', identityBinding());
     expect(() => synth(chart)).not.toThrow();
     ({ chart } = providerChart({ version: 'v1.7.2' }));
@@ -226,7 +229,7 @@ describe('identity binding needs provider v1.8.0+', () => {
   });
 
   test('a prerelease of v1.8.0 is older than v1.8.0', () => {
-    const { chart } = providerChart({ version: 'v1.8.0-rc.1' });
+    const { chart } = providerChart({ version: 'v1.8.0-rc.1', image });
     addClass(chart, 'spc', identityBinding());
     expect(errorOf(() => synth(chart))).toMatch(/needs provider v1\.8\.0 or later/);
   });
@@ -573,7 +576,7 @@ describe('validation', () => {
   const fails = (props: AzureKeyVaultProviderProps, field: string, value: unknown, rule: RegExp, fix: RegExp) =>
     expectProblem(errorOf(() => providerChart(props)), { path: 'test/provider', field, value, rule, fix });
 
-  test('version', () => fails({ version: 'latest' }, 'version', 'latest', /release version/, /v1\.8\.2/));
+  test('version', () => fails({ version: 'latest' }, 'version', 'latest', /must be a provider release tag like "v1\.8\.2"/, /v1\.8\.2/));
   test('neither Linux nor Windows', () => fails({ linux: false }, 'linux', false, /no DaemonSet/, /windows: true/));
   test('namespace', () => fails({ namespace: '-x' }, 'namespace', '-x', /DNS-1123 label/, /secrets-store/));
   test('imageRepository', () => fails({ imageRepository: 'Repo' }, 'imageRepository', 'Repo', /image repository/, /myregistry/));

@@ -482,10 +482,10 @@ describe('options', () => {
   });
 
   test('images: registry mirror, version, and full overrides', () => {
-    let manifests = synth(driverChart({ imageRegistry: 'mirror.example.com/k8s', version: 'v1.6.1' }).chart);
+    let manifests = synth(driverChart({ imageRegistry: 'mirror.example.com/k8s', version: 'v1.5.6' }).chart);
     expect(driverPod(manifests).containers.map((c: any) => c.image)).toEqual([
       'mirror.example.com/k8s/sig-storage/csi-node-driver-registrar:v2.16.0',
-      'mirror.example.com/k8s/csi-secrets-store/driver:v1.6.1',
+      'mirror.example.com/k8s/csi-secrets-store/driver:v1.5.6',
       'mirror.example.com/k8s/sig-storage/livenessprobe:v2.18.0',
     ]);
     manifests = synth(driverChart({
@@ -602,7 +602,7 @@ describe('validation', () => {
   const fails = (props: SecretsStoreCsiDriverProps, field: string, value: unknown, rule: RegExp, fix: RegExp) =>
     expectProblem(errorOf(() => driverChart(props)), { path: 'test/driver', field, value, rule, fix });
 
-  test('version', () => fails({ version: '1.6' }, 'version', '1.6', /release version/, /v1\.8\.2/));
+  test('version', () => fails({ version: '1.6' }, 'version', '1.6', /must be a driver release tag like "v1\.6\.0"/, /v1\.6\.0/));
   test('neither Linux nor Windows', () => fails({ linux: false }, 'linux', false, /no DaemonSet/, /windows: true/));
   test('namespace', () => fails({ namespace: 'Kube_System' }, 'namespace', 'Kube_System', /DNS-1123 label/, /secrets-store/));
   test('imageRegistry', () => fails({ imageRegistry: 'mirror.example.com/' }, 'imageRegistry', 'mirror.example.com/', /trailing "\/"/, /myregistry/));
