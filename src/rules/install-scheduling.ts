@@ -62,7 +62,7 @@ export function toleration(t: TolerationValues, field: string): Finding | undefi
 }
 
 /** The operator and values of a requirement agree, and every value is a label value. */
-function requirement(r: RequirementValues, field: string, operators: readonly string[], example: string): Finding | undefined {
+function requirement(r: RequirementValues, field: string, operators: readonly string[], example: string, labelsOf: string): Finding | undefined {
   const badKey = labelKey(r.key, `${field}.key`);
   if (badKey) return badKey;
   if (!operators.includes(r.operator)) {
@@ -80,17 +80,17 @@ function requirement(r: RequirementValues, field: string, operators: readonly st
   }
   for (const [i, v] of values.entries()) {
     const badValue = labelValue(v, `${field}.values[${i}]`);
-    if (badValue) return badValue;
+    if (badValue) return { ...badValue, fix: `use the ${labelsOf} label value exactly` };
   }
   return undefined;
 }
 
 /** @internal A node selector requirement (node affinity `matchExpressions`). */
 export function nodeSelectorRequirement(r: RequirementValues, field: string): Finding | undefined {
-  return requirement(r, field, NODE_SELECTOR_OPERATORS, '{ key: "agentpool", operator: "In", values: ["system"] }');
+  return requirement(r, field, NODE_SELECTOR_OPERATORS, '{ key: "agentpool", operator: "In", values: ["system"] }', 'node');
 }
 
 /** @internal A label selector requirement (pod affinity `matchExpressions`). */
 export function labelSelectorRequirement(r: RequirementValues, field: string): Finding | undefined {
-  return requirement(r, field, LABEL_SELECTOR_OPERATORS, '{ key: "app", operator: "In", values: ["web"] }');
+  return requirement(r, field, LABEL_SELECTOR_OPERATORS, '{ key: "app", operator: "In", values: ["web"] }', 'pod');
 }
