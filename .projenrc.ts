@@ -1,11 +1,49 @@
 import { cdk8s, javascript } from 'projen';
+import { configurePublishing, Publishing } from './projenrc/publishing';
+
+// ---------------------------------------------------------------------------------------------------
+// PUBLISHING: every owner-specific name, in this one place. Fill it in before the first release.
+// Until then `npx projen release:check` (the first step of `npx projen release`, so of the release
+// workflow) refuses to release and names each value that still holds a placeholder: anything under
+// the reserved example.invalid domain (invalid.example in Java/Maven names). README "Releasing" lists
+// the GitHub secrets the release workflow reads.
+const PUBLISHING: Publishing = {
+  /** The GitHub repository, https://github.com/<owner>/<repo>.git: package metadata and the release workflow's home. */
+  repositoryUrl: 'https://github.com/example.invalid/cdk8s-azure-keyvault-csi.git',
+  /** npm package name; a scope (`@owner/…`) would also rename every import in README, examples and tests. */
+  npmName: 'cdk8s-azure-keyvault-csi',
+  /** Author name in the package metadata of every language. */
+  author: 'cdk8s-azure-keyvault-csi team',
+  /** An email address or URL where users reach the maintainers (npm and PyPI metadata). */
+  authorAddress: 'maintainers@example.invalid',
+  /** Apache-2.0 copyright line in NOTICE: `Copyright <copyrightPeriod> <copyrightOwner>`. */
+  copyrightOwner: 'The cdk8s-azure-keyvault-csi authors',
+  copyrightPeriod: '2026',
+  /** PyPI distribution and Python module. */
+  pypi: { distName: 'cdk8s-azure-keyvault-csi', module: 'cdk8s_azure_keyvault_csi' },
+  /** Maven Central: a group id your Sonatype account may publish to (for example io.github.<owner>), and a Java package under it. */
+  maven: {
+    javaPackage: 'invalid.example.cdk8s.azurekeyvaultcsi',
+    mavenGroupId: 'invalid.example',
+    mavenArtifactId: 'cdk8s-azure-keyvault-csi',
+  },
+  /** NuGet package id and .NET namespace. */
+  nuget: { dotNetNamespace: 'Cdk8sAzureKeyVaultCsi', packageId: 'Cdk8sAzureKeyVaultCsi' },
+  /** Go: projen pushes the generated module to this GitHub repository (github.com/<owner>/<repo>), which must exist. */
+  go: { moduleName: 'github.com/example.invalid/cdk8s-azure-keyvault-csi-go', packageName: 'cdk8sazurekeyvaultcsi' },
+};
+// ---------------------------------------------------------------------------------------------------
 
 const project = new cdk8s.ConstructLibraryCdk8s({
-  name: 'cdk8s-azure-keyvault-csi',
+  name: PUBLISHING.npmName,
   description: 'Typed, validated cdk8s constructs for reading Azure Key Vault secrets, keys and certificates into Kubernetes pods through the Secrets Store CSI Driver (AKS identity binding, workload identity and every other provider mode).',
-  author: 'cdk8s-azure-keyvault-csi team',
-  authorAddress: 'team@example.invalid',
-  repositoryUrl: 'https://example.invalid/cdk8s-azure-keyvault-csi.git',
+  author: PUBLISHING.author,
+  authorAddress: PUBLISHING.authorAddress,
+  repositoryUrl: PUBLISHING.repositoryUrl,
+  license: 'Apache-2.0',
+  licensed: true,
+  copyrightOwner: PUBLISHING.copyrightOwner,
+  copyrightPeriod: PUBLISHING.copyrightPeriod,
   defaultReleaseBranch: 'main',
   packageManager: javascript.NodePackageManager.NPM,
   projenrcTs: true,
@@ -21,24 +59,26 @@ const project = new cdk8s.ConstructLibraryCdk8s({
     'ajv@^8', // validates SecretProviderClass against the CRD's own openAPIV3Schema
     'fast-check@^4', // property-based tests of validators and renderers
     'cdk8s-plus-33@^2.5.57', // mount() tests and the plus-33 example: any cdk8s-plus major, no casts
+    // `validate --format sarif` is checked against the SARIF 2.1.0 schema (Microsoft's sarif-2.1.0-rtm.5.json, draft-04)
+    '@microsoft/jest-sarif@1.0.0-beta.0', // ships lib/schemas/sarif-2.1.0-rtm.5.json (only the schema is used)
+    'ajv-draft-04@^1', // Ajv for draft-04 schemas
+    'ajv-formats@^3', // the schema's uri, uri-reference and date-time formats
   ],
-  // Every jsii language, named like cdk8s-plus-27's targets; `.ci/run` generates each one's code.
-  publishToPypi: { distName: 'cdk8s-azure-keyvault-csi', module: 'cdk8s_azure_keyvault_csi' },
-  publishToMaven: {
-    javaPackage: 'io.github.cdk8s.azurekeyvaultcsi',
-    mavenGroupId: 'io.github.cdk8s',
-    mavenArtifactId: 'cdk8s-azure-keyvault-csi',
-  },
-  publishToNuget: { dotNetNamespace: 'Cdk8sAzureKeyVaultCsi', packageId: 'Cdk8sAzureKeyVaultCsi' },
-  publishToGo: { moduleName: 'github.com/cdk8s-azure-keyvault-csi/cdk8s-azure-keyvault-csi-go', packageName: 'cdk8sazurekeyvaultcsi' },
+  // Every jsii language, named in PUBLISHING; `.ci/run` generates each one's code, the release workflow publishes it.
+  publishToPypi: PUBLISHING.pypi,
+  publishToMaven: PUBLISHING.maven,
+  publishToNuget: PUBLISHING.nuget,
+  publishToGo: PUBLISHING.go,
   keywords: ['cdk8s', 'kubernetes', 'azure', 'key-vault', 'secrets-store-csi-driver', 'aks', 'identity-binding'],
-  github: false,
-  release: false,
+  github: true, // build workflow (.ci/run) and the release workflow; see projenrc/publishing.ts
+  release: true,
+  buildWorkflowOptions: { mutableBuild: false }, // .ci/run fails on any change; nothing pushes back to a PR
+  githubOptions: { mergify: false },
+  workflowNodeVersion: '24.x', // an LTS line jsii 6 supports; README "Compatibility"
   depsUpgrade: false,
   pullRequestTemplate: false,
   vscode: false,
   sampleCode: false,
-  licensed: false,
   jestOptions: {
     updateSnapshot: javascript.UpdateSnapshot.NEVER,
     jestConfig: {
@@ -65,14 +105,15 @@ project.eslint?.allowDevDeps('examples/**');
 // `npx cdk8s-azure-keyvault-csi validate …`: the manifest checker (src/check/cli.ts).
 project.addBins({ 'cdk8s-azure-keyvault-csi': 'lib/src/check/cli.js' });
 
-project.packageTask.reset(); // no jsii-pacmak / npm pack on every build
+// The npm tarball (`npx projen package`), its checks, the release guard and workflows: projenrc/publishing.ts.
+configurePublishing(project, PUBLISHING);
 project.npmignore?.exclude('/examples/', '/bench/', '/.ci/');
 project.tasks.addEnvironment('JSII_SILENCE_SUPPORT_WARNING', '1');
 project.tasks.addEnvironment('JSII_SILENCE_WARNING_END_OF_LIFE_NODE_VERSION', '20');
 
 // The pinned upstream files come from $UPSTREAM_REFERENCE_DIR or are fetched (projenrc/upstream.ts).
 project.addTask('import', {
-  description: 'Regenerate imports/ from the pinned secrets-store CRDs ($UPSTREAM_REFERENCE_DIR, else fetched by pinned URL)',
+  description: 'Regenerate imports/ from the pinned secrets-store CRDs and Azure Service Operator schemas ($UPSTREAM_REFERENCE_DIR, else fetched by pinned URL)',
   exec: 'ts-node --project projenrc/tsconfig.json projenrc/import-crds.ts',
 });
 // Code only, no language toolchains needed: fails when the API does not translate to every language.
@@ -100,7 +141,7 @@ project.addTask('bench', {
 // What a new user gets: the packed tarball in a fresh `cdk8s init typescript-app` with the README's
 // Quick start as main.ts, then the validate command and the synth plugin (test/e2e/fresh-app.sh).
 project.addTask('fresh-app', {
-  description: 'End-to-end: npm pack, cdk8s init typescript-app, README Quick start, synth, validate command and plugin',
+  description: 'End-to-end: the npm tarball (npx projen package), cdk8s init typescript-app, README Quick start, synth, validate command and plugin',
   exec: 'bash test/e2e/fresh-app.sh',
 });
 // imports/*.ts are compiled into lib/imports; the tarball needs only the .js and .d.ts.

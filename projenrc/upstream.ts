@@ -1,7 +1,9 @@
 /**
  * The pinned upstream files the build and the parity tests read: the two SecretProviderClass CRDs
  * (`npx projen import` generates imports/ from them), the driver's `deploy/` and the provider's
- * `deployment/` manifests, and both Helm charts' values.yaml. Each is pinned by commit and SHA-256.
+ * `deployment/` manifests, both Helm charts' values.yaml, and the Azure Service Operator kinds that
+ * `AzureAccess` writes (JSON schemas from datreeio/CRDs-catalog, and ASO's generated Go types for
+ * IdentityBinding, which the catalog lacks). Each is pinned by commit and SHA-256.
  *
  * They are read from the directory named by UPSTREAM_REFERENCE_DIR when it is set (laid out as
  * `REFERENCE_FILES[].file` says), and otherwise fetched from the pinned URLs into a cache under
@@ -34,6 +36,21 @@ export const PROVIDER: UpstreamRepository = {
   commit: 'd5f7cf5b598c2eede99ad3683de0ba10f7a8736b',
 };
 
+/**
+ * datreeio/CRDs-catalog: the CRD JSON schemas kubeconform users point at, here those of Azure
+ * Service Operator v2's RoleAssignment and FederatedIdentityCredential.
+ */
+export const CRDS_CATALOG: UpstreamRepository = {
+  name: 'datreeio/CRDs-catalog',
+  commit: '3fc07a02b8d1368d44541868c7726f9954f32e87',
+};
+
+/** Azure Service Operator v2 with the containerservice v20251002preview IdentityBinding (ASO v2.18.0). */
+export const ASO: UpstreamRepository = {
+  name: 'Azure/azure-service-operator',
+  commit: 'e7c90009c74756734e3eeb2adf8368e066c12e31',
+};
+
 /** One pinned upstream file. */
 export interface ReferenceFile {
   /** Path inside the reference directory (and the cache). */
@@ -49,6 +66,11 @@ const driver = (file: string, upstreamPath: string, sha256: string): ReferenceFi
   ({ file: `secrets-store-csi-driver/${file}`, repository: DRIVER, path: upstreamPath, sha256 });
 const provider = (file: string, upstreamPath: string, sha256: string): ReferenceFile =>
   ({ file: `provider-azure/${file}`, repository: PROVIDER, path: upstreamPath, sha256 });
+
+const catalog = (file: string, sha256: string): ReferenceFile =>
+  ({ file: `azure-service-operator/datree/${file}`, repository: CRDS_CATALOG, path: file, sha256 });
+const aso = (file: string, sha256: string): ReferenceFile =>
+  ({ file: `azure-service-operator/aso/${file}`, repository: ASO, path: file, sha256 });
 
 const SPC_CRD = 'secrets-store.csi.x-k8s.io_secretproviderclasses.yaml';
 const SPCPS_CRD = 'secrets-store.csi.x-k8s.io_secretproviderclasspodstatuses.yaml';
@@ -73,6 +95,9 @@ export const REFERENCE_FILES: readonly ReferenceFile[] = [
   provider('deployment/provider-azure-installer.yaml', 'deployment/provider-azure-installer.yaml', '3b88fcb8eee2a18092e7da138db7e55f4ae5b856b5051875b8c49204313192df'),
   provider('deployment/provider-azure-installer-windows.yaml', 'deployment/provider-azure-installer-windows.yaml', '958640c121ceb8c07fe4d96ecfce0ef15235f88e931115e42a4920e68a347dc8'),
   provider('chart/values.yaml', 'charts/csi-secrets-store-provider-azure/values.yaml', '4240806ec087fbeca2ba762603cd14189173519c7401aad1adf3a87b953becb5'),
+  catalog('authorization.azure.com/roleassignment_v1api20220401.json', 'b6e3f500bb653fe241e2c5a576e3713afaf0af9750c940fc78771d524124f1bf'),
+  catalog('managedidentity.azure.com/federatedidentitycredential_v1api20230131.json', 'a19fa050e6201da4c2e54d06571812816e17c52de4dd5220e3bc7d14b99efd9e'),
+  aso('v2/api/containerservice/v20251002preview/identity_binding_types_gen.go', '8163f21a4c9dc0d35243b4faf92b9343beaee780e84ecd28d3b42bc5181ee151'),
 ];
 
 /** The file's page on GitHub at the pinned commit (for people). */

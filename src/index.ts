@@ -12,6 +12,9 @@ export {
 export { KeyVaultSecretProviderClass, KeyVaultSecretProviderClassProps } from './consume/secret-provider-class';
 export { SyncedSecret, SyncedSecretData, SyncedSecretType, SyncSecretOptions } from './consume/synced-secret';
 export { FederatedCredential, FederatedCredentials } from './consume/federated-credentials';
+export { AzureAccess, AzureAccessProps } from './azure/azure-access';
+export { GrantScope } from './azure/grant-scope';
+export { AzureAccessCluster, AzureAccessIdentity, AzureAccessVault, VaultPermissionModel } from './azure/resources';
 export { SecretsStoreCsiDriver } from './install/secrets-store-csi-driver';
 export { SecretsStoreCsiDriverProps, SecretRotationOptions } from './install/secrets-store-csi-driver-props';
 export { AzureKeyVaultProvider } from './install/azure-key-vault-provider';

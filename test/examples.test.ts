@@ -17,7 +17,7 @@ const TENANT_ID = '00000000-0000-0000-0000-000000000002';
 const WORKLOAD_KINDS = ['Pod', 'Deployment', 'StatefulSet', 'DaemonSet', 'ReplicaSet', 'Job', 'CronJob'];
 
 const SCENARIOS = [
-  'cdk8s-plus-33', 'custom-cloud', 'env-from-secret', 'existing-yaml', 'identity-binding', 'ingress-tls', 'multi-cluster', 'multiple-versions',
+  'azure-side', 'cdk8s-plus-33', 'custom-cloud', 'env-from-secret', 'existing-yaml', 'identity-binding', 'ingress-tls', 'multi-cluster', 'multiple-versions',
   'openshift', 'pod-identity', 'rotation', 'service-principal', 'sync-secret', 'system-assigned-identity',
   'user-assigned-identity', 'windows', 'workload-identity',
 ];
@@ -99,7 +99,7 @@ describe('every example', () => {
     }
   });
 
-  test.each(exampleNames())('%s: every document validates (kubernetes-models, SecretProviderClass CRD schema)', name => {
+  test.each(exampleNames())('%s: every document validates (kubernetes-models, SecretProviderClass CRD schema, ASO kinds\' schemas)', name => {
     const manifests = manifestsOf(name);
     expect(manifests.length).toBeGreaterThan(0);
     expect(() => validateManifests(manifests)).not.toThrow();
@@ -159,7 +159,7 @@ describe('every example', () => {
         expect(result).toMatchObject({ ok: true });
       }
       const files = fs.readdirSync(reference).sort();
-      expect(files).toEqual(['identity-binding.k8s.yaml', 'install.k8s.yaml']);
+      expect(files).toEqual(['azure.k8s.yaml', 'identity-binding.k8s.yaml', 'install.k8s.yaml']);
       for (const run of runs) {
         expect(fs.readdirSync(run).sort()).toEqual(files);
         for (const file of files) {
@@ -482,7 +482,7 @@ describe('multi-cluster', () => {
   const CLUSTERS = ['aks-eastus', 'aks-southeastasia', 'aks-westeurope'];
 
   test('one YAML file per cluster, each with one ClusterRole for the same client ID', () => {
-    expect([...outputs.get('multi-cluster')!.keys()]).toEqual(CLUSTERS.map(c => `${c}.k8s.yaml`));
+    expect([...outputs.get('multi-cluster')!.keys()]).toEqual([...CLUSTERS.map(c => `${c}.k8s.yaml`), 'azure.k8s.yaml'].sort());
     const clientIds = new Set<string>();
     for (const cluster of CLUSTERS) {
       const docs = fileOf('multi-cluster', `${cluster}.k8s.yaml`);
@@ -498,5 +498,99 @@ describe('multi-cluster', () => {
       ]);
     }
     expect([...clientIds]).toEqual([CLIENT_ID]);
+  });
+});
+
+// The Azure side (AzureAccess): ASO kinds https://github.com/Azure/azure-service-operator/tree/e7c90009c74756734e3eeb2adf8368e066c12e31/v2/api,
+// built-in role GUIDs https://learn.microsoft.com/azure/role-based-access-control/built-in-roles/security.
+describe('the Azure side', () => {
+  const SECRETS_USER = '/providers/Microsoft.Authorization/roleDefinitions/4633458b-17de-408a-b874-0445c86b69e6';
+  const READER = '/providers/Microsoft.Authorization/roleDefinitions/21090545-7ca7-4776-b22c-e363652d74d2';
+  const PRINCIPAL_ID = '00000000-0000-0000-0000-000000000004';
+  const RG = '/subscriptions/00000000-0000-0000-0000-000000000003/resourceGroups/rg-demo/providers';
+  const KV_READER = `${RG}/Microsoft.ManagedIdentity/userAssignedIdentities/kv-reader`;
+  const ASO_GROUPS = ['authorization.azure.com/', 'containerservice.azure.com/', 'managedidentity.azure.com/'];
+
+  const azureOf = (example: string) => fileOf(example, 'azure.k8s.yaml');
+  const grantsOf = (docs: any[]) => ofKind(docs, 'RoleAssignment')
+    .map(r => [r.spec.principalId, r.spec.owner.armId, r.spec.roleDefinitionReference.armId]).sort();
+  const classClientIds = (example: string) => new Set(ofKind(manifestsOf(example), 'SecretProviderClass')
+    .map(spc => spc.spec.parameters.clientID ?? spc.spec.parameters.userAssignedIdentityID));
+
+  const WITH_AZURE_SIDE = ['azure-side', 'identity-binding', 'multi-cluster', 'workload-identity'];
+
+  test('the examples with an Azure side', () => {
+    expect(exampleNames().filter(n => outputs.get(n)!.has('azure.k8s.yaml'))).toEqual(WITH_AZURE_SIDE);
+  });
+
+  test.each(WITH_AZURE_SIDE)(
+    '%s: every Azure object is in azure-access, annotated with the client ID of an identity a class uses', example => {
+      const docs = azureOf(example);
+      expect(docs.length).toBeGreaterThan(0);
+      for (const doc of docs) {
+        expect(ASO_GROUPS.some(g => doc.apiVersion.startsWith(g)) || (doc.kind === 'ConfigMap' && doc.apiVersion === 'v1')).toBe(true);
+        expect(doc.metadata.namespace).toBe('azure-access');
+        expect(classClientIds(example).has(doc.metadata.annotations['keyvault-csi.cdk8s.io/client-id'])).toBe(true);
+      }
+    });
+
+  test('identity-binding: Secrets User for secret1, Reader for key1, the binding to the cluster', () => {
+    const docs = azureOf('identity-binding');
+    const vault = `${RG}/Microsoft.KeyVault/vaults/kvname`;
+    expect(grantsOf(docs)).toEqual([[PRINCIPAL_ID, vault, READER], [PRINCIPAL_ID, vault, SECRETS_USER]]);
+    const binding = only(docs, 'IdentityBinding');
+    expect(binding.spec.owner).toEqual({ armId: `${RG}/Microsoft.ContainerService/managedClusters/aks-demo` });
+    expect(binding.spec.properties.managedIdentity.resourceReference).toEqual({ armId: KV_READER });
+    expect(binding.spec.azureName).toMatch(/^[a-z][a-z0-9]{0,62}$/);
+  });
+
+  test('workload-identity: the credential of the pod\'s ServiceAccount, as FederatedCredentials.of(app) lists it', () => {
+    const pod = only(manifestsOf('workload-identity'), 'Pod', 'busybox-secrets-store-inline-wi');
+    const credential = only(azureOf('workload-identity'), 'FederatedIdentityCredential');
+    expect(credential.spec).toMatchObject({
+      owner: { armId: KV_READER },
+      subject: `system:serviceaccount:${pod.metadata.namespace}:${pod.spec.serviceAccountName}`,
+      audiences: ['api://AzureADTokenExchange'],
+      issuer: expect.stringMatching(/^https:\/\//),
+    });
+    const listed = JSON.parse(fs.readFileSync(path.join(outputOf('workload-identity'), 'federated-credentials.json'), 'utf-8'));
+    expect(listed[0].subjects).toEqual([credential.spec.subject]);
+    expect(grantsOf(azureOf('workload-identity')).map(g => g[2]).sort()).toEqual([READER, SECRETS_USER].sort());
+  });
+
+  test('multi-cluster: one IdentityBinding per cluster, one role for the one secret', () => {
+    const docs = azureOf('multi-cluster');
+    expect(ofKind(docs, 'IdentityBinding').map(b => b.spec.owner.armId).sort())
+      .toEqual(['aks-eastus', 'aks-southeastasia', 'aks-westeurope'].map(c => `${RG}/Microsoft.ContainerService/managedClusters/${c}`));
+    expect(grantsOf(docs)).toEqual([[PRINCIPAL_ID, `${RG}/Microsoft.KeyVault/vaults/kvname`, SECRETS_USER]]);
+  });
+
+  describe('azure-side', () => {
+    const RG_SHOP = '/subscriptions/00000000-0000-0000-0000-000000000003/resourceGroups/rg-shop/providers';
+    const SHOP_PRINCIPAL = '00000000-0000-0000-0000-000000000012';
+    const REPORTS_PRINCIPAL = '00000000-0000-0000-0000-000000000022';
+    const docs = () => azureOf('azure-side');
+
+    test('the shop\'s identity: Secrets User (secret) and Reader (key, certificate) on kv-shop; nothing on the access-policy vault', () => {
+      const vault = `${RG_SHOP}/Microsoft.KeyVault/vaults/kv-shop`;
+      expect(grantsOf(docs())).toEqual([[SHOP_PRINCIPAL, vault, READER], [SHOP_PRINCIPAL, vault, SECRETS_USER]]);
+    });
+
+    test('kv-legacy: access-policy records for the reports identity, secrets and certificates', () => {
+      expect(ofKind(docs(), 'ConfigMap').map(c => c.data)).toEqual(expect.arrayContaining([
+        { vaultResourceId: `${RG_SHOP}/Microsoft.KeyVault/vaults/kv-legacy`, objectId: REPORTS_PRINCIPAL, secretPermissions: 'get list' },
+        { vaultResourceId: `${RG_SHOP}/Microsoft.KeyVault/vaults/kv-legacy`, objectId: REPORTS_PRINCIPAL, certificatePermissions: 'get list' },
+      ]));
+      expect(ofKind(docs(), 'ConfigMap')).toHaveLength(2);
+    });
+
+    test('an IdentityBinding on each cluster, a credential for the CronJob\'s ServiceAccount on aks-eastus', () => {
+      expect(ofKind(docs(), 'IdentityBinding').map(b => b.spec.owner.armId).sort())
+        .toEqual(['aks-eastus', 'aks-westeurope'].map(c => `${RG_SHOP}/Microsoft.ContainerService/managedClusters/${c}`));
+      const job = only(fileOf('azure-side', 'aks-eastus-reports.k8s.yaml'), 'CronJob');
+      const credential = only(docs(), 'FederatedIdentityCredential');
+      expect(credential.spec.subject).toBe(`system:serviceaccount:${job.metadata.namespace}:${podSpecOf(job).serviceAccountName}`);
+      expect(credential.spec.owner.armId).toBe(`${RG_SHOP}/Microsoft.ManagedIdentity/userAssignedIdentities/reports`);
+    });
   });
 });

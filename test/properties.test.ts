@@ -130,30 +130,44 @@ const invalidAliases: [string, fc.Arbitrary<string>, RegExp][] = [
   ['longer than 4096', fc.array(stringOf(ALNUM, 200, 200), { minLength: 21, maxLength: 25 }).map(s => s.join('/')), /4096/],
 ];
 
-/** Object version: a Key Vault version ID (32 lowercase hex digits) or "latest". */
-const validVersion = fc.oneof(stringOf('0123456789abcdef', 32, 32), fc.constant('latest'));
+/** Object version: a Key Vault version ID (32 lowercase hex digits), "latest", or "" for the latest (provider.go#L373 at v1.8.2). */
+const validVersion = fc.oneof(stringOf('0123456789abcdef', 32, 32), fc.constant('latest'), fc.constant(''));
 const invalidVersion = fc.oneof(
-  fc.constant(''),
   sizedStringOf(HEX, 128, 140),
-  fc.tuple(validVersion, charOf(' /._:#"'), fc.nat()).map(([v, c, i]) => insert(v, i % (v.length + 1), c)),
+  fc.tuple(validVersion.filter(v => v !== ''), charOf(' /._:#"'), fc.nat()).map(([v, c, i]) => insert(v, i % (v.length + 1), c)),
 );
 
-/** Version history: an int32 of at least 1. */
+/**
+ * Version history: an int32 (the provider's type); at least 1 to mean anything, since up to 1 is one
+ * version (parameters.go#L104-L108 at v1.8.2: a warning, `versionHistoryEffect`).
+ */
 const validVersionHistory = fc.oneof(fc.integer({ min: 1, max: 10 }), fc.integer({ min: 1, max: INT32_MAX }));
+const oneVersionHistory = fc.integer({ min: -INT32_MAX - 1, max: 0 });
 const invalidVersionHistory = fc.oneof(
-  fc.integer({ min: -1000, max: 0 }),
   fc.integer({ min: INT32_MAX + 1, max: Number.MAX_SAFE_INTEGER }),
+  fc.integer({ min: Number.MIN_SAFE_INTEGER, max: -INT32_MAX - 2 }),
   fc.double({ min: 0, max: 100, noNaN: true }).filter(d => !Number.isInteger(d)),
   fc.constantFrom(NaN, Infinity, -Infinity),
 );
 
-/** File permission: 3 or 4 octal digits. */
+/** File permission: a file mode, 3 or 4 octal digits (what the constructs write). */
 const validFilePermission = sizedStringOf('01234567', 3, 4);
+/** What the provider parses (strconv.ParseInt(s, 8, 32), parameters.go#L139 at v1.8.2): any octal digits, a sign, within int32. */
+const parsedFilePermission = fc.oneof(
+  validFilePermission,
+  sizedStringOf('01234567', 1, 11).filter(p => parseInt(p, 8) <= INT32_MAX),
+  fc.tuple(fc.constantFrom('+', '-'), sizedStringOf('01234567', 1, 10)).map(([sign, p]) => `${sign}${p}`),
+);
 const invalidFilePermission = fc.oneof(
-  sizedStringOf('01234567', 0, 2),
-  sizedStringOf('01234567', 5, 8),
-  insertInside(validFilePermission, charOf('89ax ')),
+  fc.constant(''),
+  insertInside(validFilePermission, charOf('89ax _')),
   validFilePermission.map(p => `0o${p}`),
+  sizedStringOf('1234567', 1, 1).chain(first => sizedStringOf('01234567', 11, 14).map(rest => `${first}${rest}`)),
+);
+/** Parsed, but not a mode: a sign, or bits above 07777 (a warning, `filePermissionBits`). */
+const notAModeFilePermission = fc.oneof(
+  fc.tuple(fc.constantFrom('+', '-'), validFilePermission).map(([sign, p]) => `${sign}${p}`),
+  sizedStringOf('1234567', 1, 1).chain(first => sizedStringOf('01234567', 4, 9).map(rest => `${first}${rest}`)),
 );
 
 /** DNS-1123 label: ≤ 63 lowercase letters, digits and "-", starting and ending with a letter or digit. */
@@ -315,8 +329,10 @@ describe('validation rules accept exactly the documented values', () => {
     ['objectName', rules.objectName, validObjectName, invalidObjectName],
     ['filePath', rules.filePath, fc.oneof(validAlias, validObjectName), fc.oneof(...invalidAliases.map(([, a]) => a))],
     ['objectVersion', rules.objectVersion, validVersion, invalidVersion],
-    ['versionHistory', rules.versionHistory, validVersionHistory, invalidVersionHistory],
-    ['filePermission', rules.filePermission, validFilePermission, invalidFilePermission],
+    ['versionHistory', rules.versionHistory, fc.oneof(validVersionHistory, oneVersionHistory), invalidVersionHistory],
+    ['versionHistoryEffect', rules.versionHistoryEffect, validVersionHistory, oneVersionHistory],
+    ['filePermission', rules.filePermission, parsedFilePermission, invalidFilePermission],
+    ['filePermissionBits', rules.filePermissionBits, fc.oneof(validFilePermission, validFilePermission.map(p => `00${p}`)), notAModeFilePermission],
     ['dns1123Subdomain', rules.dns1123Subdomain, validDnsSubdomain, invalidDnsSubdomain],
     ['dns1123Label', rules.dns1123Label, validDnsLabel, invalidDnsLabel],
     ['labelValue', rules.labelValue, fc.oneof(validLabelValue, fc.constant('')), invalidLabelValue.filter(v => v !== '')],
@@ -467,7 +483,12 @@ describe('KeyVaultObject via addObject', () => {
     }));
     fc.assert(fc.property(invalidVersionHistory, fc.nat(2), (versionHistory, before) => {
       const { spc, field } = classWithPrefix(before);
-      expectThrows(() => spc.addObject(KeyVaultObject.certificate('c1', { versionHistory })), 'test/spc', `${field}.versionHistory`, versionHistory, /integer from 1 to 2147483647/);
+      expectThrows(() => spc.addObject(KeyVaultObject.certificate('c1', { versionHistory })), 'test/spc', `${field}.versionHistory`, versionHistory, /integer of at most 2147483647/);
+    }));
+    // Up to 1 is one version: the checker warns, a construct refuses what only works by accident.
+    fc.assert(fc.property(oneVersionHistory, fc.nat(2), (versionHistory, before) => {
+      const { spc, field } = classWithPrefix(before);
+      expectThrows(() => spc.addObject(KeyVaultObject.certificate('c1', { versionHistory })), 'test/spc', `${field}.versionHistory`, versionHistory, /single version/);
     }));
     fc.assert(fc.property(invalidFilePermission, fc.nat(2), (filePermission, before) => {
       const { spc, field } = classWithPrefix(before);

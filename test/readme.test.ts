@@ -224,3 +224,25 @@ describe('README: two teams sharing one identity', () => {
     expect(only(platform, 'CSIDriver').spec.tokenRequests).toEqual([{ audience: 'api://AKSIdentityBinding' }]);
   });
 });
+
+describe('README: the Azure side', () => {
+  const MARKER = '<!-- readme-output: azure.k8s.yaml of the block above -->';
+
+  test('the YAML shown is exactly what the block above it writes', () => {
+    const lines = README.split('\n');
+    const at = lines.indexOf(MARKER);
+    expect(at).toBeGreaterThan(0);
+    expect(lines[at + 1]).toBe('```yaml');
+    const shown = lines.slice(at + 2, lines.indexOf('```', at + 2)).join('\n');
+    const block = [...BLOCKS].reverse().find(b => b.line < at + 1)!;
+    expect(block.code).toContain('new AzureAccess(');
+    const written = synthesize(block).files.get('azure.k8s.yaml');
+    expect(written).toEqual(YAML.parseAllDocuments(shown).map(d => d.toJS()));
+    // Least privilege for the Quick start's secret1 and key1: the two roles, and the binding.
+    expect(written!.map(o => [o.kind, o.spec.roleDefinitionReference?.armId])).toEqual([
+      ['RoleAssignment', '/providers/Microsoft.Authorization/roleDefinitions/21090545-7ca7-4776-b22c-e363652d74d2'],
+      ['RoleAssignment', '/providers/Microsoft.Authorization/roleDefinitions/4633458b-17de-408a-b874-0445c86b69e6'],
+      ['IdentityBinding', undefined],
+    ]);
+  });
+});

@@ -8,6 +8,7 @@ import Ajv from 'ajv';
 import { Chart, Testing } from 'cdk8s';
 import * as YAML from 'yaml';
 import { FETCH_ERROR } from './upstream.setup';
+import { ASO_KINDS, asoSchema } from '../projenrc/aso-crds';
 import {
   firstMissing, howToProvide, missingMessage, notInReferenceDir, REFERENCE_FILES, referenceDir, referenceFile, UPSTREAM_REFERENCE_DIR,
 } from '../projenrc/upstream';
@@ -99,11 +100,16 @@ export function podSpecOf(workload: any): any {
   }
 }
 
-/** Validates built-in kinds with kubernetes-models and SecretProviderClasses with the CRD's own schema. */
+/**
+ * Validates built-in kinds with kubernetes-models, SecretProviderClasses with the CRD's own schema
+ * and Azure Service Operator kinds with their pinned schemas (projenrc/aso-crds.ts).
+ */
 export function validateManifests(manifests: any[]): void {
   for (const manifest of manifests) {
     if (manifest.apiVersion.startsWith('secrets-store.csi.x-k8s.io/')) {
       validateCustomResource(manifest);
+    } else if (manifest.apiVersion.includes('.azure.com/')) {
+      validateAsoResource(manifest);
     } else {
       validateBuiltIn(manifest);
     }
@@ -144,6 +150,39 @@ function validateCustomResource(manifest: any): void {
   if (!validate(manifest)) {
     throw new Error(`${manifest.kind} ${manifest.metadata?.name} fails its CRD schema: ${JSON.stringify((validate as any).errors)}`);
   }
+}
+
+/**
+ * Validates an ASO object against its kind's schema: the catalog's JSON schema, or the IdentityBinding
+ * CRD written from ASO's Go types. Needs the pinned files (a missing file fails, never passes).
+ */
+export function validateAsoResource(manifest: any): void {
+  const [group, version] = manifest.apiVersion.split('/');
+  const key = `${group}/${version}/${manifest.kind}`;
+  let validate = crdValidators.get(key);
+  if (!validate) {
+    const kind = ASO_KINDS.find(k => k.group === group && k.version === version && k.kind === manifest.kind);
+    if (!kind) throw new Error(`no pinned schema for ${key} (projenrc/aso-crds.ts)`);
+    const found = upstreamReference();
+    if (!('dir' in found)) throw new Error(`cannot validate ${key}: ${found.missing}`);
+    validate = asoAjv().compile(closeSchema(asoSchema(kind, found.dir)));
+    crdValidators.set(key, validate);
+  }
+  if (!validate(manifest)) {
+    throw new Error(`${manifest.kind} ${manifest.metadata?.name} fails its schema: ${JSON.stringify((validate as any).errors)}`);
+  }
+}
+
+/**
+ * ajv for ASO schemas: their ARM ID patterns start with Go's `(?i)` flag, which JavaScript spells
+ * as the `i` flag. Formats (date-time, int64) appear only in `status`, which is never written.
+ */
+function asoAjv(): Ajv {
+  const regExp = (pattern: string, flags: string) => pattern.startsWith('(?i)')
+    ? new RegExp(pattern.slice(4), `${flags}i`)
+    : new RegExp(pattern, flags);
+  regExp.code = 'new RegExp';
+  return new Ajv({ strict: false, allErrors: true, validateFormats: false, code: { regExp } });
 }
 
 /** The API server prunes unknown fields; fail on them instead, so a typo is caught here. */

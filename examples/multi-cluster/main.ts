@@ -2,15 +2,19 @@
 // Each cluster is one chart (one YAML file in dist/) that names its cluster with the construct context
 // key `cdk8s-azure-keyvault-csi/cluster` and has its own AksIdentityBinding: the ClusterRole and
 // ClusterRoleBinding are cluster-scoped objects that every cluster needs. On the Azure side it is one
-// `az aks identity-binding create` per cluster, and all of them share the identity's single federated
-// credential: no 20-credential limit, however many clusters and ServiceAccounts use it.
+// IdentityBinding per cluster (the `azure` chart writes them as Azure Service Operator objects, with
+// the identity's Key Vault role), and all of them share the identity's single federated credential:
+// no 20-credential limit, however many clusters and ServiceAccounts use it.
 import { App, Chart } from 'cdk8s';
 import * as kplus from 'cdk8s-plus-27';
-import { AksIdentityBinding, FederatedCredentials, KeyVaultObject, KeyVaultSecretProviderClass } from '../../src';
+import { AksIdentityBinding, AzureAccess, FederatedCredentials, KeyVaultObject, KeyVaultSecretProviderClass } from '../../src';
 
-// Replace with your managed identity's client ID, your tenant ID and your clusters.
+// Replace with your managed identity's client ID and principal ID, your tenant ID, your resource IDs and
+// your clusters.
 const CLIENT_ID = '00000000-0000-0000-0000-000000000001';
 const TENANT_ID = '00000000-0000-0000-0000-000000000002';
+const PRINCIPAL_ID = '00000000-0000-0000-0000-000000000004';
+const RESOURCE_GROUP = '/subscriptions/00000000-0000-0000-0000-000000000003/resourceGroups/rg-demo';
 const CLUSTERS = ['aks-eastus', 'aks-westeurope', 'aks-southeastasia'];
 
 const app = new App();
@@ -44,5 +48,20 @@ for (const cluster of CLUSTERS) {
   });
   secrets.mount(deployment, { volumeName: 'secrets-store-inline' });
 }
+
+// The Azure side, once for all clusters (a chart without the cluster context, applied where Azure
+// Service Operator runs): Key Vault Secrets User on the vault, and one IdentityBinding per cluster,
+// matched to the charts by the context value.
+const azure = new Chart(app, 'azure', { disableResourceNameHashes: true });
+new AzureAccess(azure, 'access', {
+  namespace: 'azure-access',
+  identities: [{
+    clientId: CLIENT_ID,
+    principalId: PRINCIPAL_ID,
+    resourceId: `${RESOURCE_GROUP}/providers/Microsoft.ManagedIdentity/userAssignedIdentities/kv-reader`,
+  }],
+  vaults: [{ resourceId: `${RESOURCE_GROUP}/providers/Microsoft.KeyVault/vaults/kvname` }],
+  clusters: CLUSTERS.map(name => ({ name, resourceId: `${RESOURCE_GROUP}/providers/Microsoft.ContainerService/managedClusters/${name}` })),
+});
 
 app.synth();

@@ -3,15 +3,21 @@
 // Workload identity needs one federated identity credential per cluster, namespace and ServiceAccount:
 // FederatedCredentials.of(app) lists them, written to dist/federated-credentials.json and printed (on
 // stderr, so `cdk8s synth --stdout` stays clean) as `az identity federated-credential create` commands.
+// The `azure` chart writes the same credential, and the identity's Key Vault roles, as Azure Service
+// Operator objects.
 import * as fs from 'fs';
 import * as path from 'path';
 import { App, Chart } from 'cdk8s';
 import * as kplus from 'cdk8s-plus-27';
-import { FederatedCredentials, KeyVaultIdentity, KeyVaultObject, KeyVaultSecretProviderClass } from '../../src';
+import { AzureAccess, FederatedCredentials, KeyVaultIdentity, KeyVaultObject, KeyVaultSecretProviderClass } from '../../src';
 
-// Replace with your managed identity's (or Entra application's) client ID and your tenant ID.
+// Replace with your managed identity's client ID and principal ID, your tenant ID, your resource IDs
+// and your cluster's OIDC issuer (`az aks show --query oidcIssuerProfile.issuerUrl`).
 const CLIENT_ID = '00000000-0000-0000-0000-000000000001';
 const TENANT_ID = '00000000-0000-0000-0000-000000000002';
+const PRINCIPAL_ID = '00000000-0000-0000-0000-000000000004';
+const RESOURCE_GROUP = '/subscriptions/00000000-0000-0000-0000-000000000003/resourceGroups/rg-demo';
+const OIDC_ISSUER = 'https://eastus.oic.prod-aks.azure.com/00000000-0000-0000-0000-000000000002/00000000-0000-0000-0000-000000000005/';
 const AUDIENCE = 'api://AzureADTokenExchange';
 
 const app = new App();
@@ -40,6 +46,20 @@ const pod = new kplus.Pod(chart, 'busybox', {
   }],
 });
 secrets.mount(pod, { volumeName: 'secrets-store01-inline' });
+
+// The Azure side: Key Vault Secrets User (secret1) and Key Vault Reader (key1) on the vault, and one
+// federated credential per ServiceAccount that mounts the class, with the cluster's issuer.
+const azure = new Chart(app, 'azure', { disableResourceNameHashes: true });
+new AzureAccess(azure, 'access', {
+  namespace: 'azure-access',
+  identities: [{
+    clientId: CLIENT_ID,
+    principalId: PRINCIPAL_ID,
+    resourceId: `${RESOURCE_GROUP}/providers/Microsoft.ManagedIdentity/userAssignedIdentities/kv-reader`,
+  }],
+  vaults: [{ resourceId: `${RESOURCE_GROUP}/providers/Microsoft.KeyVault/vaults/kvname` }],
+  clusters: [{ resourceId: `${RESOURCE_GROUP}/providers/Microsoft.ContainerService/managedClusters/aks-demo`, oidcIssuerUrl: OIDC_ISSUER }],
+});
 
 // Read the subjects after every workload is mounted; synth fails first if an identity needs more than 20.
 const credentials = FederatedCredentials.of(app);

@@ -2,6 +2,7 @@ import { IConstruct } from 'constructs';
 import { checkRendered, RenderedFinding, RenderedOwner } from './rendered-check';
 import { CLUSTER_CONTEXT_KEY } from '../facts/constants';
 import { IdentityMode } from '../facts/identity-mode';
+import { ObjectEntry } from '../rules/model';
 
 /**
  * @internal
@@ -17,6 +18,12 @@ export interface RegisteredClass {
   readonly identityMode: IdentityMode;
   /** In-provider path of the custom cloud environment file, if any. */
   readonly cloudEnvironmentFile?: string;
+  /** Name of the Key Vault the class reads (`AzureAccess` grants on it). */
+  readonly keyVaultName: string;
+  /** Client ID of the identity (identity binding, workload identity, user-assigned VM identity), if any. */
+  readonly clientId?: string;
+  /** The objects the class reads, as the provider reads them (complete at synth). */
+  readonly objects: readonly ObjectEntry[];
 }
 
 /**
@@ -110,6 +117,9 @@ export class AppRegistry {
   /** SecretProviderClasses per `cluster` + namespace + name: two would replace each other on apply. */
   public readonly classNames = new Map<string, IConstruct>();
 
+  /** The app's `AzureAccess`, if any (one per app: it derives from the whole app). */
+  public azureAccess?: IConstruct;
+
   /** Library constructs whose rendered objects are checked at synth (see rendered-check.ts). */
   private readonly rendered: RenderedOwner[] = [];
   private renderedFindings = new Map<IConstruct, RenderedFinding[]>();
@@ -179,7 +189,7 @@ export class AppRegistry {
     for (const hook of this.settleHooks) hook();
     if (!synthesizing || this.checkedGeneration === this.generation) return;
     this.checkedGeneration = this.generation;
-    this.renderedFindings = checkRendered(this.rendered);
+    this.renderedFindings = checkRendered(this.rendered, () => this.changed());
   }
 
   /** Records a federated subject; returns whether the client ID was seen for the first time. */

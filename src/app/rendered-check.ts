@@ -1,4 +1,4 @@
-import { ApiObject } from 'cdk8s';
+import { ApiObject, JsonPatch } from 'cdk8s';
 import { IConstruct } from 'constructs';
 import { checkManifests } from '../check/checker';
 import { CheckFinding, Manifest, ManifestSource, messageOf } from '../check/finding';
@@ -45,8 +45,11 @@ class RenderedDocument implements ManifestSource {
   }
 }
 
-/** Renders each owner's objects, checks them per cluster, and returns the findings per owner. */
-export function checkRendered(owners: readonly RenderedOwner[]): Map<IConstruct, RenderedFinding[]> {
+/**
+ * Renders each owner's objects, checks them per cluster, and returns the findings per owner.
+ * @param changed called when a checked object gets a JSON patch later, so the check runs again
+ */
+export function checkRendered(owners: readonly RenderedOwner[], changed: () => void): Map<IConstruct, RenderedFinding[]> {
   const byCluster = new Map<string, Manifest[]>();
   const ownerOf = new Map<string, IConstruct>();
   for (const owner of owners) {
@@ -54,6 +57,7 @@ export function checkRendered(owners: readonly RenderedOwner[]): Map<IConstruct,
     byCluster.set(owner.cluster, manifests);
     ownerOf.set(owner.scope.node.path, owner.scope);
     owner.objects().forEach((apiObject, index) => {
+      watchPatches(apiObject, changed);
       manifests.push(new Manifest(new RenderedDocument(owner.scope.node.path, index, renderedManifest(apiObject))));
     });
   }
@@ -66,6 +70,19 @@ export function checkRendered(owners: readonly RenderedOwner[]): Map<IConstruct,
     }
   }
   return result;
+}
+
+const WATCHED = new WeakSet<ApiObject>();
+
+/** Calls `changed` when the object gets a JSON patch (e.g. between two synths of a test). */
+function watchPatches(apiObject: ApiObject, changed: () => void): void {
+  if (WATCHED.has(apiObject)) return;
+  WATCHED.add(apiObject);
+  const addJsonPatch = apiObject.addJsonPatch;
+  apiObject.addJsonPatch = function (this: ApiObject, ...ops: JsonPatch[]) {
+    changed();
+    addJsonPatch.apply(this, ops);
+  };
 }
 
 function asFinding(f: CheckFinding): RenderedFinding {

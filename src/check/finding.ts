@@ -1,5 +1,6 @@
 
-import { NodePath, Region } from './source';
+import { MAX_SHOWN_VALUE_CHARS } from './limits';
+import type { NodePath, Region } from './location';
 import { Violation, describeViolation } from '../rules/model';
 
 /**
@@ -32,12 +33,75 @@ export interface CheckFinding {
   readonly region?: Region;
 }
 
-/** The finding's message without location: `field "value" is invalid: rule. Fix: fix.` */
+/**
+ * The finding's message without location: `field "value" is invalid: rule. Fix: fix.`; notes and
+ * findings about the input as a whole (no field) are `rule. Fix: fix.` The value is shown at most
+ * `MAX_SHOWN_VALUE_CHARS` long, so a message stays short whatever the input holds.
+ */
 export function messageOf(finding: CheckFinding): string {
-  if (finding.severity === 'note') return `${finding.rule}. Fix: ${finding.fix}.`;
-  return describeViolation(finding.field, finding.value, finding);
+  if (finding.severity === 'note' || finding.field === '') return `${finding.rule}. Fix: ${finding.fix}.`;
+  return describeViolation(finding.field, shownValue(finding.value), finding);
 }
 
+/**
+ * A value as reports show it: itself when its JSON is short, else its JSON cut to
+ * `MAX_SHOWN_VALUE_CHARS` characters (a string), computed without serializing all of it.
+ */
+export function shownValue(value: unknown, max = MAX_SHOWN_VALUE_CHARS): unknown {
+  const json = boundedJson(value, max);
+  return json.length <= max ? value : `${json.slice(0, max)}… (${json.length >= max * 2 ? 'more than ' : ''}${json.length} characters of JSON; cut)`;
+}
+
+/**
+ * A value from the input as text where a string is expected: itself, a number or boolean as
+ * written, "" for null, and a collection as its (bounded) JSON. Never throws: `String()` throws on
+ * a mapping without a prototype.
+ */
+export function textOf(value: unknown): string {
+  if (typeof value === 'string') return value;
+  if (value === null || value === undefined) return '';
+  if (typeof value === 'object') return boundedJson(value, MAX_SHOWN_VALUE_CHARS).slice(0, MAX_SHOWN_VALUE_CHARS);
+  return String(value);
+}
+
+/** JSON of a value, stopping soon after `max` characters: iterative, and lazy over long lists and mappings. */
+function boundedJson(value: unknown, max: number): string {
+  let out = '';
+  type Frame = { readonly close: string; readonly next: () => [string, unknown] | undefined };
+  const frames: Frame[] = [];
+  let pending: { value: unknown } | undefined = { value };
+  while (out.length <= max * 2) {
+    if (pending) {
+      const item = pending.value;
+      pending = undefined;
+      if (Array.isArray(item)) {
+        let i = 0;
+        out += '[';
+        frames.push({ close: ']', next: () => i < item.length ? [i++ ? ',' : '', item[i - 1]] : undefined });
+      } else if (typeof item === 'object' && item !== null) {
+        const keys = Object.keys(item);
+        let i = 0;
+        out += '{';
+        frames.push({ close: '}', next: () => i < keys.length ? [`${i++ ? ',' : ''}${JSON.stringify(keys[i - 1])}:`, (item as Record<string, unknown>)[keys[i - 1]]] : undefined });
+      } else {
+        const cut = typeof item === 'string' && item.length > max * 2 ? item.slice(0, max * 2) : item;
+        out += cut === undefined ? 'null' : JSON.stringify(cut) ?? 'null';
+      }
+      continue;
+    }
+    const frame = frames[frames.length - 1];
+    if (!frame) break;
+    const next = frame.next();
+    if (next) {
+      out += next[0];
+      pending = { value: next[1] };
+    } else {
+      out += frame.close;
+      frames.pop();
+    }
+  }
+  return out;
+}
 /** A path as a field name: `spec.parameters.objects[1]`; keys that are not identifiers are quoted. */
 export function fieldOf(nodePath: NodePath): string {
   let field = '';

@@ -1,5 +1,5 @@
-import { Manifest } from './finding';
-import { NodePath } from './source';
+import { Manifest, textOf } from './finding';
+import { NodePath } from './location';
 import { readPod } from './workloads';
 import { CSI_DRIVER_NAME } from '../facts/constants';
 import { OperatingSystem } from '../facts/os';
@@ -49,6 +49,16 @@ export interface InstallDaemonSet {
 export interface DriverDaemonSet extends InstallDaemonSet {
   /** Host directories the driver searches for provider sockets (those it mounts). */
   readonly providersDirs: string[];
+  /** Image tag when it is a release version (e.g. v1.6.0). */
+  readonly version?: string;
+  /** `--enable-secret-rotation` is on. */
+  readonly rotation: boolean;
+}
+
+/** The image's tag when it is a release version. */
+function releaseOf(image: string): string | undefined {
+  const tag = /:([^:/@]+)$/.exec(image.split('@')[0])?.[1];
+  return tag !== undefined && versionRule(tag, 'image') === undefined ? tag : undefined;
 }
 
 export interface ProviderDaemonSet extends InstallDaemonSet {
@@ -68,7 +78,7 @@ function containers(specPath: NodePath, spec: any): Container[] {
   return (Array.isArray(spec.containers) ? spec.containers : []).map((body: any, i: number) => ({
     path: [...specPath, 'containers', i],
     body,
-    args: [...(Array.isArray(body?.command) ? body.command : []), ...(Array.isArray(body?.args) ? body.args : [])].map(String),
+    args: [...(Array.isArray(body?.command) ? body.command : []), ...(Array.isArray(body?.args) ? body.args : [])].map(textOf),
   }));
 }
 
@@ -109,7 +119,7 @@ export function readDriver(manifest: Manifest): DriverDaemonSet | undefined {
   if (manifest.kind !== 'DaemonSet') return undefined;
   const pod = readPod(manifest);
   if (!pod) return undefined;
-  const container = containers(pod.specPath, pod.spec).find(c => DRIVER_IMAGE.test(String(c.body?.image ?? '')) || flag(c.args, 'provider-volume') !== undefined);
+  const container = containers(pod.specPath, pod.spec).find(c => DRIVER_IMAGE.test(textOf(c.body?.image)) || flag(c.args, 'provider-volume') !== undefined);
   if (!container) return undefined;
   const os = osOf(pod.spec);
   const windows = os === OperatingSystem.WINDOWS;
@@ -120,7 +130,16 @@ export function readDriver(manifest: Manifest): DriverDaemonSet | undefined {
     flag(container.args, 'provider-volume') ?? DEFAULT_DRIVER_DIR,
   ].map(unescape);
   const providersDirs = dirs.map(d => hostPathOf(pod.specPath, pod.spec, container, d, windows)?.dir).filter((d): d is string => d !== undefined);
-  return { manifest, os, specPath: pod.specPath, spec: pod.spec, container, providersDirs };
+  return {
+    manifest,
+    os,
+    specPath: pod.specPath,
+    spec: pod.spec,
+    container,
+    providersDirs,
+    version: releaseOf(textOf(container.body?.image)),
+    rotation: boolFlag(container.args, 'enable-secret-rotation'),
+  };
 }
 
 /** The Azure provider's DaemonSet, or undefined. */
@@ -128,12 +147,11 @@ export function readProvider(manifest: Manifest): ProviderDaemonSet | undefined 
   if (manifest.kind !== 'DaemonSet') return undefined;
   const pod = readPod(manifest);
   if (!pod) return undefined;
-  const container = containers(pod.specPath, pod.spec).find(c => PROVIDER_IMAGE.test(String(c.body?.image ?? '')) || /azure\.sock$/.test(flag(c.args, 'endpoint') ?? ''));
+  const container = containers(pod.specPath, pod.spec).find(c => PROVIDER_IMAGE.test(textOf(c.body?.image)) || /azure\.sock$/.test(flag(c.args, 'endpoint') ?? ''));
   if (!container) return undefined;
   const os = osOf(pod.spec);
   const windows = os === OperatingSystem.WINDOWS;
-  const image = String(container.body?.image ?? '');
-  const tag = /:([^:/@]+)$/.exec(image.split('@')[0])?.[1];
+  const image = textOf(container.body?.image);
   // Upstream's Windows manifest writes the endpoint with doubled backslashes.
   const endpoint = (flag(container.args, 'endpoint') ?? DEFAULT_PROVIDER_ENDPOINT).replace(/^unix:\/\//, '').replace(/\\\\/g, '\\');
   const socketDir = windows ? endpoint.replace(/\\[^\\]*$/, '') : endpoint.replace(/\/[^/]*$/, '') || '/';
@@ -144,7 +162,7 @@ export function readProvider(manifest: Manifest): ProviderDaemonSet | undefined 
     spec: pod.spec,
     container,
     image,
-    version: tag !== undefined && versionRule(tag, 'image') === undefined ? tag : undefined,
+    version: releaseOf(image),
     hostNetwork: pod.spec.hostNetwork === true,
     dnsPolicy: typeof pod.spec.dnsPolicy === 'string' ? pod.spec.dnsPolicy : undefined,
     providersDir: hostPathOf(pod.specPath, pod.spec, container, socketDir, windows),

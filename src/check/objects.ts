@@ -1,4 +1,7 @@
-import { isMap, isScalar, isSeq, LineCounter, Node, parseDocument, Scalar } from 'yaml';
+import { Alias, isAlias, isMap, isScalar, isSeq, LineCounter, Node, Scalar } from 'yaml';
+import { shownValue } from './finding';
+import { DEFAULT_LIMITS } from './limits';
+import { parseOne, resolveAliases } from './yaml';
 import { ObjectEntry } from '../rules/model';
 
 /**
@@ -27,7 +30,8 @@ export interface ObjectsProblem {
 }
 
 export interface ParsedObjects {
-  readonly entries: ObjectEntry[];
+  /** One per `array` item, in order; undefined for an item that could not be read (a problem says why). */
+  readonly entries: (ObjectEntry | undefined)[];
   readonly problems: ObjectsProblem[];
   /** Where `[i]` and `[i].<key>` are in the string. */
   readonly spots: ReadonlyMap<string, TextSpot>;
@@ -55,35 +59,54 @@ export function parseObjects(text: string): ParsedObjects {
   return parsed;
 }
 
+/** A YAML node of the objects string as a finding shows it: bounded, aliases not expanded. */
+function shown(node: unknown): unknown {
+  if (isAlias(node)) return `*${node.source}`;
+  if (isScalar(node)) return node.value;
+  if (isMap(node) || isSeq(node)) {
+    const range = node.range;
+    return range ? shownValue(TEXT.current.slice(range[0], Math.min(range[1], range[0] + 4096)).trim()) : null;
+  }
+  return null;
+}
+
+/** The text being parsed, for `shown` (parsing is synchronous). */
+const TEXT = { current: '' };
+
 function parse(text: string): ParsedObjects {
-  const entries: ObjectEntry[] = [];
+  const entries: (ObjectEntry | undefined)[] = [];
   const problems: ObjectsProblem[] = [];
   const spots = new Map<string, TextSpot>();
-  const lines = new LineCounter();
+  const parsed = parseOne(text, DEFAULT_LIMITS.maxDepth);
+  const lines = parsed.lines;
   const spotOf = (node: Node | null | undefined): TextSpot | undefined => {
     if (!node?.range) return undefined;
     const at = lines.linePos(node.range[0]);
     return { line: at.line - 1, column: at.col - 1, length: Math.max(1, node.range[1] - node.range[0]) };
   };
 
-  const outer = parseDocument(text, { schema: 'failsafe', lineCounter: lines });
-  if (outer.errors.length) {
+  if ('problem' in parsed) {
+    const at = lines.linePos(parsed.problem.start);
     problems.push({
       field: '',
-      value: text,
+      value: shownValue(text),
       severity: 'error',
-      rule: `is not valid YAML (${outer.errors[0].message.split('\n')[0]}); the provider fails with "failed to yaml unmarshal objects"`,
+      rule: `is not valid YAML (${parsed.problem.message}); the provider fails with "failed to yaml unmarshal objects"`,
       fix: CANONICAL,
-      spot: { line: lines.linePos(outer.errors[0].pos[0]).line - 1, column: lines.linePos(outer.errors[0].pos[0]).col - 1, length: 1 },
+      spot: { line: at.line - 1, column: at.col - 1, length: 1 },
     });
     return { entries, problems, spots };
   }
-  const root = outer.contents;
+  TEXT.current = text;
+  const aliases = resolveAliases(parsed.doc.contents);
+  // yaml.v3 reads an alias as the node it names: `- *shared` is that string.
+  const deref = (node: unknown): unknown => isAlias(node) ? aliases.get(node as Alias) ?? null : node;
+  const root = deref(parsed.doc.contents);
   const array = isMap(root) ? root.items.find(p => isScalar(p.key) && p.key.value === 'array') : undefined;
   if (!isMap(root) || !array) {
     problems.push({
       field: '',
-      value: text,
+      value: shownValue(text),
       severity: 'error',
       rule: isSeq(root)
         ? 'is a bare list; the provider reads a mapping with the key `array` and fails with "cannot unmarshal !!seq"'
@@ -93,21 +116,23 @@ function parse(text: string): ParsedObjects {
     });
     return { entries, problems, spots };
   }
-  const items = array.value;
+  const items = deref(array.value);
   if (!isSeq(items)) {
     if (isScalar(items) && NULL.test(String(items.value)) && items.type === Scalar.PLAIN) return { entries, problems, spots };
-    problems.push({ field: '.array', value: (items as any)?.toJSON?.() ?? null, severity: 'error', rule: 'must be a list of strings (the provider fails with "cannot unmarshal")', fix: CANONICAL, spot: spotOf(items as Node) });
+    problems.push({ field: '.array', value: shown(items), severity: 'error', rule: 'must be a list of strings (the provider fails with "cannot unmarshal")', fix: CANONICAL, spot: spotOf(array.value as Node) });
     return { entries, problems, spots };
   }
 
-  items.items.forEach((item, i) => {
+  items.items.forEach((original, i) => {
     const field = `[${i}]`;
-    const spot = spotOf(item as Node);
+    const spot = spotOf(original as Node);
     if (spot) spots.set(field, spot);
+    const item = deref(original);
     if (!isScalar(item)) {
+      entries.push(undefined);
       problems.push({
         field,
-        value: (item as any)?.toJSON?.(),
+        value: shown(item),
         severity: 'error',
         rule: `is a ${isMap(item) ? 'mapping' : 'list'}, and each entry of \`array\` must be a string holding one object's YAML (the provider fails with "cannot unmarshal !!${isMap(item) ? 'map' : 'seq'} into string")`,
         fix: 'turn the entry into a literal block: `- |` followed by the object\'s keys, indented',
@@ -117,60 +142,91 @@ function parse(text: string): ParsedObjects {
     }
     // Content of a block scalar starts on the line after its header.
     // Lines of a literal block are the string's lines one to one (indented); anything else maps to the entry.
-    const base = spot && item.type === Scalar.BLOCK_LITERAL ? { line: spot.line + 1, column: indentOf(text, spot.line + 1) } : undefined;
-    const entry = parseEntry(String(item.value), field, base, problems, spots, i);
-    if (entry) entries.push(entry);
+    const literal = spot && item === original && item.type === Scalar.BLOCK_LITERAL;
+    const base = literal ? { line: spot.line + 1, column: indentOf(text, lines, spot.line + 1) } : undefined;
+    entries.push(parseEntry(String(item.value), field, base, problems, spots, i));
   });
   return { entries, problems, spots };
 }
 
-/** Leading spaces of a 0-based line of `text`. */
-function indentOf(text: string, line: number): number {
-  let start = 0;
-  for (let i = 0; i < line && start >= 0; i++) start = text.indexOf('\n', start) + 1;
-  const match = /^ */.exec(text.slice(start, start + 256));
-  return match ? match[0].length : 0;
+/** Leading spaces of a 0-based line of `text`: O(1) through the line starts (a rescan per entry would be quadratic). */
+function indentOf(text: string, lines: LineCounter, line: number): number {
+  const start = lines.lineStarts[line];
+  if (start === undefined) return 0;
+  let end = start;
+  while (end < text.length && end - start < 256 && text[end] === ' ') end++;
+  return end - start;
 }
 
 function parseEntry(
   text: string, field: string, base: { line: number; column: number } | undefined,
   problems: ObjectsProblem[], spots: Map<string, TextSpot>, index: number,
 ): ObjectEntry | undefined {
-  const lines = new LineCounter();
-  const doc = parseDocument(text, { schema: 'failsafe', lineCounter: lines });
+  const parsed = parseOne(text, DEFAULT_LIMITS.maxDepth);
+  const lines = parsed.lines;
   const spotOf = (node: Node | null | undefined): TextSpot | undefined => {
     if (!node?.range || !base) return spots.get(field);
     const at = lines.linePos(node.range[0]);
     return { line: base.line + at.line - 1, column: base.column + at.col - 1, length: Math.max(1, node.range[1] - node.range[0]) };
   };
-  if (doc.errors.length) {
+  if ('problem' in parsed) {
     problems.push({
       field,
-      value: text,
+      value: shownValue(text),
       severity: 'error',
-      rule: `is not valid YAML (${doc.errors[0].message.split('\n')[0]}); the provider fails with "unmarshal failed for keyVaultObjects at index ${index}"`,
+      rule: `is not valid YAML (${parsed.problem.message}); the provider fails with "unmarshal failed for keyVaultObjects at index ${index}"`,
       fix: 'write one `key: value` per line (objectName, objectType, …)',
       spot: spots.get(field),
     });
     return undefined;
   }
-  const root = doc.contents;
+  const previous = TEXT.current;
+  TEXT.current = text;
+  try {
+    return readEntry(parsed.doc.contents, resolveAliases(parsed.doc.contents), text, field, spotOf, problems, spots, index);
+  } finally {
+    TEXT.current = previous;
+  }
+}
+
+function readEntry(
+  contents: unknown, aliases: Map<Alias, unknown>, text: string, field: string, spotOf: (node: Node | null | undefined) => TextSpot | undefined,
+  problems: ObjectsProblem[], spots: Map<string, TextSpot>, index: number,
+): ObjectEntry | undefined {
+  const deref = (node: unknown): unknown => isAlias(node) ? aliases.get(node as Alias) ?? null : node;
+  const root = deref(contents);
   if (!isMap(root)) {
-    problems.push({ field, value: text, severity: 'error', rule: `must be a YAML mapping of the object's fields (the provider fails with "unmarshal failed for keyVaultObjects at index ${index}")`, fix: 'write e.g. "objectName: secret1" and "objectType: secret" on separate lines', spot: spots.get(field) });
+    problems.push({ field, value: shownValue(text), severity: 'error', rule: `must be a YAML mapping of the object's fields (the provider fails with "unmarshal failed for keyVaultObjects at index ${index}")`, fix: 'write e.g. "objectName: secret1" and "objectType: secret" on separate lines', spot: spots.get(field) });
     return undefined;
   }
-  const values: Record<string, string> = {};
+  const values: Record<string, string> = Object.create(null);
+  const seen = new Map<string, Node>();
   let history: number | undefined;
   for (const pair of root.items) {
-    const key = isScalar(pair.key) ? String(pair.key.value) : String(pair.key);
+    const keyNode = deref(pair.key);
+    const key = isScalar(keyNode) ? String(keyNode.value) : String(shown(keyNode));
     const keyField = `${field}.${key}`;
     const spot = spotOf((pair.value ?? pair.key) as Node);
     if (spot) spots.set(keyField, spot);
+    // yaml.v3 (the provider's parser) refuses duplicate keys: "mapping key … already defined at line …".
+    const earlier = seen.get(key);
+    if (earlier) {
+      problems.push({
+        field: keyField,
+        value: shown(deref(pair.value)),
+        severity: 'error',
+        rule: `repeats the key ${key}, and the provider fails with "unmarshal failed for keyVaultObjects at index ${index}, error: yaml: unmarshal errors: mapping key ${JSON.stringify(key)} already defined"`,
+        fix: 'remove one of the two',
+        spot: spotOf(pair.key as Node),
+      });
+      continue;
+    }
+    seen.set(key, pair.key as Node);
     if (!FIELDS.includes(key)) {
       const meant = FIELDS.find(f => f.toLowerCase() === key.toLowerCase());
       problems.push({
         field: keyField,
-        value: isScalar(pair.value) ? pair.value.value : (pair.value as any)?.toJSON?.(),
+        value: shown(deref(pair.value)),
         severity: 'warning',
         rule: 'the provider ignores this key (object keys are case-sensitive)',
         fix: meant ? `rename it to ${meant}` : `remove it; the keys are ${FIELDS.join(', ')}`,
@@ -178,9 +234,9 @@ function parseEntry(
       });
       continue;
     }
-    const value = pair.value;
+    const value = deref(pair.value);
     if (value !== null && !isScalar(value)) {
-      problems.push({ field: keyField, value: (value as any).toJSON?.(), severity: 'error', rule: `must be a single value (the provider fails with "unmarshal failed for keyVaultObjects at index ${index}")`, fix: 'write the value on the same line as the key', spot });
+      problems.push({ field: keyField, value: shown(value), severity: 'error', rule: `must be a single value (the provider fails with "unmarshal failed for keyVaultObjects at index ${index}")`, fix: 'write the value on the same line as the key', spot });
       continue;
     }
     const scalar = value as Scalar | null;

@@ -1,6 +1,7 @@
 import { check } from './checker';
+import { escapeText } from './escape';
 import { messageOf } from './finding';
-import { InputError, readInputs } from './source';
+import { readInputs } from './source';
 
 /**
  * The manifest checker as a `cdk8s synth` validation plugin (cdk8s.yaml `validations:`). cdk8s-cli
@@ -93,26 +94,19 @@ export class KeyVaultCsiValidation {
   /** Checks `context.manifests` and submits the report. */
   public async validate(context: IValidationContext): Promise<void> {
     const log = (message: string) => context.logger ? context.logger.log(message) : console.log(message);
-    let findings;
-    try {
-      findings = check(readInputs(context.manifests)).findings;
-    } catch (e) {
-      if (!(e instanceof InputError)) throw e;
-      context.report.addViolation({ ruleName: 'input', recommendation: e.message, fix: 'fix the YAML', violatingResources: [] });
-      context.report.submit('failure');
-      return;
-    }
+    // Input problems (a manifest that cannot be read) are error findings without an object.
+    const findings = check(readInputs(context.manifests)).findings;
     let failed = false;
     for (const f of findings) {
       if (f.severity === 'note') {
-        log(`cdk8s-azure-keyvault-csi: note: ${messageOf(f)}`);
+        log(`cdk8s-azure-keyvault-csi: note: ${escapeText(messageOf(f))}`);
         continue;
       }
       failed = failed || f.severity === 'error' || this.failOnWarnings;
       context.report.addViolation({
         ruleName: `${f.ruleId} (${f.severity})`,
         // The fix has its own column in cdk8s's report.
-        recommendation: `[${f.kind} ${f.object}] ${messageOf(f).slice(0, -(` Fix: ${f.fix}.`.length))}`,
+        recommendation: escapeText(`${f.kind ? `[${f.kind} ${f.object}] ` : ''}${messageOf(f).slice(0, -(` Fix: ${f.fix}.`.length))}`),
         fix: f.fix,
         violatingResources: [{
           resourceName: f.name ?? '',

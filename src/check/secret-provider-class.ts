@@ -1,6 +1,6 @@
-import { CheckFinding, Manifest } from './finding';
+import { CheckFinding, Manifest, textOf } from './finding';
+import { NodePath } from './location';
 import { parseObjects, ParsedObjects } from './objects';
-import { NodePath } from './source';
 import { Audience, Param, PROVIDER_NAME } from '../facts/constants';
 import { IdentityMode } from '../facts/identity-mode';
 import { checkClassContents, classWritesObjects } from '../rules/class';
@@ -32,17 +32,42 @@ export interface ClassModel {
   readonly cloudEnvFileName?: string;
 }
 
-/** Whether a document is a SecretProviderClass (any version). */
+/** The versions the CRD serves (v1alpha1 deprecated): deploy/secrets-store.csi.x-k8s.io_secretproviderclasses.yaml of driver v1.6.0. */
+const SERVED_VERSIONS = ['v1', 'v1alpha1'];
+/** API groups that mean this CRD by mistake (the driver's name, `secrets-store.csi.k8s.io`, is the usual one). */
+const NEAR_MISS_GROUP = /secrets-store/i;
+
+/**
+ * Whether a document is a SecretProviderClass (any version, and groups that mean it by mistake:
+ * `readClass` reports those).
+ */
 export function isSecretProviderClass(manifest: Manifest): boolean {
-  return manifest.kind === 'SecretProviderClass' && manifest.apiVersion.startsWith(`${SPC_GROUP}/`);
+  if (manifest.kind !== 'SecretProviderClass' || !manifest.apiVersion.includes('/')) return false;
+  const group = manifest.apiVersion.slice(0, manifest.apiVersion.lastIndexOf('/'));
+  return group === SPC_GROUP || NEAR_MISS_GROUP.test(group);
 }
+
+/**
+ * A provider name that means Azure by mistake: the driver looks the socket up by the exact name,
+ * `<provider>.sock` (driver v1.6.0
+ * https://github.com/kubernetes-sigs/secrets-store-csi-driver/blob/4960f9637c51ad9cb9ef264481bc6d9a98bf1f1c/pkg/secrets-store/provider_client.go#L131-L149),
+ * and the Azure provider listens on azure.sock.
+ */
+const NEAR_MISS_PROVIDER = /azure|akv|key-?vault/i;
 
 const FLAGS = [Param.USE_POD_IDENTITY, Param.USE_VM_MANAGED_IDENTITY, Param.USE_AZURE_TOKEN_PROXY] as const;
 const LEGACY_TENANT = 'tenantId';
 const KNOWN: readonly string[] = [...Object.values(Param), LEGACY_TENANT];
 /** Keys the provider read in v0.0.x and ignores now. */
 const RETIRED = ['resourceGroup', 'subscriptionId'];
-const CLOUDS = ['AzurePublicCloud', 'AzureUSGovernmentCloud', 'AzureChinaCloud', 'AzureGermanCloud', 'AzureStackCloud'];
+/**
+ * Cloud names as go-autorest's EnvironmentFromName reads them: case-insensitive (it upper-cases
+ * the name), with the aliases AzureCloud and AzureUSGovernment, and AzureStackCloud from a file
+ * (go-autorest autorest/v0.11.30, the provider v1.8.2's:
+ * https://github.com/Azure/go-autorest/blob/33e12ab7683c1c236a863ccfbfdd78c626f7fe28/autorest/azure/environments.go#L33-L40
+ * and #L293-L311).
+ */
+const CLOUDS = ['AzurePublicCloud', 'AzureCloud', 'AzureUSGovernmentCloud', 'AzureUSGovernment', 'AzureChinaCloud', 'AzureGermanCloud', 'AzureStackCloud'];
 const STACK = 'AzureStackCloud';
 const SENSITIVE = /secret|password|passwd|token|credential|certificate|private/i;
 const REDACTED = '(redacted)';
@@ -61,11 +86,29 @@ function parseBool(value: string): boolean | undefined {
 /** Reads one class; undefined for classes of other providers (not ours to judge). */
 export function readClass(manifest: Manifest, findings: CheckFinding[], context: () => ClassContext): ClassModel | undefined {
   const spec = manifest.body.spec ?? {};
-  if (spec.provider !== PROVIDER_NAME) return undefined;
+  if (spec.provider !== PROVIDER_NAME) {
+    if (typeof spec.provider !== 'string' || !NEAR_MISS_PROVIDER.test(spec.provider)) return undefined; // another provider's class
+    findings.push(manifest.finding('error', 'spc-provider', ['spec', 'provider'], spec.provider, {
+      rule: `the driver looks for the provider's socket by this exact name ("${spec.provider}.sock"), and the Azure provider listens on "${PROVIDER_NAME}.sock", so every mount fails with "provider not found: provider \\"${spec.provider}\\""`,
+      fix: `write provider: ${PROVIDER_NAME} (lowercase); the rest of the class was checked as the Azure provider's`,
+    }));
+  }
   const error = (nodePath: NodePath, value: unknown, violation: Violation) => findings.push(manifest.finding('error', 'spc-parameters', nodePath, value, violation));
   const warn = (nodePath: NodePath, value: unknown, violation: Violation) => findings.push(manifest.finding('warning', 'spc-parameters', nodePath, value, violation));
 
-  if (manifest.apiVersion !== `${SPC_GROUP}/v1`) {
+  const group = manifest.apiVersion.slice(0, manifest.apiVersion.lastIndexOf('/'));
+  const version = manifest.apiVersion.slice(manifest.apiVersion.lastIndexOf('/') + 1);
+  if (group !== SPC_GROUP) {
+    findings.push(manifest.finding('error', 'spc-api-version', ['apiVersion'], manifest.apiVersion, {
+      rule: `the SecretProviderClass API group is ${SPC_GROUP}${group === 'secrets-store.csi.k8s.io' ? ' (secrets-store.csi.k8s.io is the CSI driver\'s name)' : ''}, so the API server rejects the object (no matches for kind "SecretProviderClass") and the driver never sees it`,
+      fix: `use apiVersion ${SPC_GROUP}/v1; the rest of the class was checked as if it did`,
+    }));
+  } else if (!SERVED_VERSIONS.includes(version)) {
+    findings.push(manifest.finding('error', 'spc-api-version', ['apiVersion'], manifest.apiVersion, {
+      rule: `the SecretProviderClass CRD serves only ${SERVED_VERSIONS.map(v => `${SPC_GROUP}/${v}`).join(' and ')}, so the API server rejects the object`,
+      fix: `use apiVersion ${SPC_GROUP}/v1; the rest of the class was checked as if it did`,
+    }));
+  } else if (version !== 'v1') {
     findings.push(manifest.finding('warning', 'spc-api-version', ['apiVersion'], manifest.apiVersion, {
       rule: `${manifest.apiVersion} is deprecated (the API server warns and stores ${SPC_GROUP}/v1)`,
       fix: `use apiVersion ${SPC_GROUP}/v1 (same spec)`,
@@ -79,17 +122,17 @@ export function readClass(manifest: Manifest, findings: CheckFinding[], context:
   }
 
   // Values: strings only (the CRD's schema), trimmed as the provider does.
-  const parameters: Record<string, string> = {};
+  const parameters: Record<string, string> = Object.create(null); // keys from the input
   for (const [key, value] of Object.entries(raw as Record<string, unknown>)) {
     if (typeof value !== 'string') {
       const shown = !KNOWN.includes(key) && SENSITIVE.test(key) ? REDACTED : value;
-      error(param(key), shown, { rule: 'parameter values must be strings (the CRD rejects other types)', fix: `quote it: ${key}: "${String(shown)}"` });
+      error(param(key), shown, { rule: 'parameter values must be strings (the CRD rejects other types)', fix: typeof shown === 'object' && shown !== null ? 'write the value as one string' : `quote it: ${key}: "${textOf(shown)}"` });
       continue;
     }
     parameters[key] = value.trim();
     // The ID rules name placeholders themselves; objects are checked field by field.
     if (!SELF_CHECKED.includes(key)) {
-      const placeholder = rules.placeholder(value, key);
+      const placeholder = rules.placeholder(value, key, 'manifest');
       if (placeholder) findings.push(manifest.finding('error', 'placeholder', param(key), value, placeholder));
     }
   }
@@ -138,8 +181,8 @@ export function readClass(manifest: Manifest, findings: CheckFinding[], context:
 
   const clientId = parameters[Param.CLIENT_ID] || undefined;
   if (clientId !== undefined) {
-    const violation = rules.clientId(clientId, Param.CLIENT_ID);
-    if (violation) findings.push(manifest.finding('error', rules.placeholder(clientId, Param.CLIENT_ID) ? 'placeholder' : 'spc-parameters', param(Param.CLIENT_ID), raw[Param.CLIENT_ID], violation));
+    const violation = rules.clientId(clientId, Param.CLIENT_ID, 'manifest');
+    if (violation) findings.push(manifest.finding('error', rules.isPlaceholder(clientId) ? 'placeholder' : 'spc-parameters', param(Param.CLIENT_ID), raw[Param.CLIENT_ID], violation));
   }
   if (mode === IdentityMode.IDENTITY_BINDING && clientId === undefined) {
     error(param(Param.CLIENT_ID), parameters[Param.CLIENT_ID] ?? null, { rule: 'identity binding signs in as a managed identity, and the provider fails with "clientID is required for identity binding"', fix: 'set clientID to the client ID of the managed identity bound to the cluster' });
@@ -157,8 +200,8 @@ export function readClass(manifest: Manifest, findings: CheckFinding[], context:
     if (mode !== IdentityMode.VM_MANAGED_IDENTITY) {
       warn(param(Param.USER_ASSIGNED_IDENTITY_ID), userAssigned, { rule: `the provider reads it only with ${Param.USE_VM_MANAGED_IDENTITY}: "true"`, fix: `remove it, or set ${Param.USE_VM_MANAGED_IDENTITY}: "true"` });
     } else {
-      const violation = rules.clientId(userAssigned, Param.USER_ASSIGNED_IDENTITY_ID);
-      if (violation) findings.push(manifest.finding('error', rules.placeholder(userAssigned, Param.USER_ASSIGNED_IDENTITY_ID) ? 'placeholder' : 'spc-parameters', param(Param.USER_ASSIGNED_IDENTITY_ID), raw[Param.USER_ASSIGNED_IDENTITY_ID], violation));
+      const violation = rules.clientId(userAssigned, Param.USER_ASSIGNED_IDENTITY_ID, 'manifest');
+      if (violation) findings.push(manifest.finding('error', rules.isPlaceholder(userAssigned) ? 'placeholder' : 'spc-parameters', param(Param.USER_ASSIGNED_IDENTITY_ID), raw[Param.USER_ASSIGNED_IDENTITY_ID], violation));
     }
   }
 
@@ -167,20 +210,23 @@ export function readClass(manifest: Manifest, findings: CheckFinding[], context:
   if (!vault) {
     error(param(Param.KEYVAULT_NAME), raw[Param.KEYVAULT_NAME] ?? null, { rule: 'the vault name is required (the provider fails with "keyvaultName is not provided")', fix: 'set keyvaultName to the name in https://<name>.vault.azure.net' });
   } else {
-    const violation = rules.keyVaultName(vault, Param.KEYVAULT_NAME);
-    if (violation) findings.push(manifest.finding('error', rules.placeholder(vault, Param.KEYVAULT_NAME) ? 'placeholder' : 'spc-parameters', param(Param.KEYVAULT_NAME), raw[Param.KEYVAULT_NAME], violation));
+    const violation = rules.keyVaultName(vault, Param.KEYVAULT_NAME, 'manifest');
+    if (violation) findings.push(manifest.finding('error', rules.isPlaceholder(vault) ? 'placeholder' : 'spc-parameters', param(Param.KEYVAULT_NAME), raw[Param.KEYVAULT_NAME], violation));
   }
 
   const cloudName = parameters[Param.CLOUD_NAME];
-  const cloud = cloudName ? CLOUDS.find(c => c.toLowerCase() === cloudName.toLowerCase()) : undefined;
-  if (cloudName && !cloud && !rules.placeholder(cloudName, Param.CLOUD_NAME)) {
-    error(param(Param.CLOUD_NAME), raw[Param.CLOUD_NAME], { rule: `must be one of ${CLOUDS.join(', ')} (the provider fails with "cloudName ${cloudName} is not valid")`, fix: 'use the cloud of the vault, or remove cloudName for the public cloud' });
+  const cloud = cloudName ? CLOUDS.find(c => c.toUpperCase() === cloudName.toUpperCase()) : undefined;
+  if (cloudName && !cloud && !rules.isPlaceholder(cloudName)) {
+    error(param(Param.CLOUD_NAME), raw[Param.CLOUD_NAME], {
+      rule: `must be one of ${CLOUDS.join(', ')}, in any case (the provider fails with "cloudName ${cloudName} is not valid, error: autorest/azure: There is no cloud environment matching the name ${JSON.stringify(cloudName.toUpperCase())}")`,
+      fix: 'use the cloud of the vault, or remove cloudName for the public cloud',
+    });
   }
   const stack = cloud === STACK;
   const envFile = parameters[Param.CLOUD_ENV_FILE_NAME] || undefined;
   if (envFile !== undefined && !stack) {
     warn(param(Param.CLOUD_ENV_FILE_NAME), envFile, { rule: `the provider reads the environment file only with cloudName ${STACK}`, fix: `remove it, or set cloudName: ${STACK}` });
-  } else if (envFile !== undefined && !rules.placeholder(envFile, Param.CLOUD_ENV_FILE_NAME)) {
+  } else if (envFile !== undefined && !rules.isPlaceholder(envFile)) {
     const violation = rules.mountPath(envFile, Param.CLOUD_ENV_FILE_NAME);
     if (violation) error(param(Param.CLOUD_ENV_FILE_NAME), envFile, violation);
   } else if (stack && envFile === undefined) {
@@ -199,13 +245,14 @@ export function readClass(manifest: Manifest, findings: CheckFinding[], context:
   const tenantKey = tenant ? Param.TENANT_ID : LEGACY_TENANT;
   const tenantValue = tenant || legacy;
   if (tenantValue) {
-    const violation = rules.tenantId(tenantValue, stack, tenantKey);
-    if (violation) findings.push(manifest.finding('error', rules.placeholder(tenantValue, tenantKey) ? 'placeholder' : 'spc-parameters', param(tenantKey), raw[tenantKey], violation));
+    const violation = rules.tenantId(tenantValue, stack, tenantKey, 'manifest');
+    if (violation) findings.push(manifest.finding('error', rules.isPlaceholder(tenantValue) ? 'placeholder' : 'spc-parameters', param(tenantKey), raw[tenantKey], violation));
   }
 
   // Objects and synced secrets.
   const objectsText = raw[Param.OBJECTS];
   let parsed: ParsedObjects = { entries: [], problems: [], spots: new Map() };
+  const objects = () => parsed.entries.filter((e): e is ObjectEntry => e !== undefined);
   if (typeof objectsText !== 'string' || objectsText.trim() === '') {
     error(param(Param.OBJECTS), objectsText ?? null, { rule: 'the class names no objects (the provider fails with "objects is not set")', fix: 'set objects to `array:` followed by one `- |` block per object' });
   } else {
@@ -213,7 +260,7 @@ export function readClass(manifest: Manifest, findings: CheckFinding[], context:
     for (const problem of parsed.problems) {
       findings.push(objectsFinding(manifest, problem.severity, 'spc-objects', problem.field, problem.value, problem, parsed, problem.spot));
     }
-    const empty = parsed.problems.length === 0 ? classWritesObjects(parsed.entries.length, 'manifest', Param.OBJECTS) : undefined;
+    const empty = parsed.problems.length === 0 ? classWritesObjects(objects().length, 'manifest', Param.OBJECTS) : undefined;
     if (empty) error(param(Param.OBJECTS), objectsText, empty);
   }
   const secretObjects = readSecretObjects(manifest, findings);
@@ -225,7 +272,7 @@ export function readClass(manifest: Manifest, findings: CheckFinding[], context:
     // Any mode other than identity binding with a clientID parses the workload identity token (the provider's buildAuthConfig).
     audience: mode === IdentityMode.IDENTITY_BINDING ? Audience.IDENTITY_BINDING
       : clientId !== undefined && mode !== undefined ? Audience.WORKLOAD_IDENTITY : undefined,
-    objects: parsed.entries,
+    objects: objects(),
     secretObjects,
     cloudEnvFileName: stack ? envFile : undefined,
   };
@@ -236,8 +283,8 @@ export function readClass(manifest: Manifest, findings: CheckFinding[], context:
     // Where a leftover placeholder breaks the mount: the name and version sent to Key Vault (a
     // file name like "<x>" works, and type, format and encoding have their own rules).
     for (const key of ['objectName', 'objectVersion'] as const) {
-      const value = entry[key];
-      const placeholder = typeof value === 'string' ? rules.placeholder(value, `${Param.OBJECTS}[${i}].${key}`) : undefined;
+      const value = entry?.[key];
+      const placeholder = typeof value === 'string' ? rules.placeholder(value, `${Param.OBJECTS}[${i}].${key}`, 'manifest') : undefined;
       if (placeholder) reported.set(placeholder.field, placeholder);
     }
   });
@@ -256,7 +303,7 @@ function readSecretObjects(manifest: Manifest, findings: CheckFinding[]): Secret
     findings.push(manifest.finding('error', 'spc-secret-objects', ['spec', 'secretObjects'], raw, { rule: 'must be a list', fix: 'write one `- secretName: …` entry per Secret' }));
     return [];
   }
-  const text = (v: unknown) => typeof v === 'string' ? v.trim() : v === undefined || v === null ? '' : String(v);
+  const text = (v: unknown) => textOf(v).trim();
   return raw.map((entry: any) => ({
     secretName: text(entry?.secretName),
     type: text(entry?.type),

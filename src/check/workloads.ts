@@ -1,5 +1,5 @@
-import { Manifest } from './finding';
-import { NodePath } from './source';
+import { Manifest, textOf } from './finding';
+import { NodePath } from './location';
 import { CSI_DRIVER_NAME, POD_IDENTITY_LABEL, VOLUME_ATTRIBUTE_SECRET_PROVIDER_CLASS } from '../facts/constants';
 
 /**
@@ -7,16 +7,17 @@ import { CSI_DRIVER_NAME, POD_IDENTITY_LABEL, VOLUME_ATTRIBUTE_SECRET_PROVIDER_C
  * a fixed path; a finding names the path from the document root.
  */
 
-const POD_SPEC_PATHS: Record<string, NodePath> = {
-  Pod: ['spec'],
-  Deployment: ['spec', 'template', 'spec'],
-  StatefulSet: ['spec', 'template', 'spec'],
-  DaemonSet: ['spec', 'template', 'spec'],
-  ReplicaSet: ['spec', 'template', 'spec'],
-  ReplicationController: ['spec', 'template', 'spec'],
-  Job: ['spec', 'template', 'spec'],
-  CronJob: ['spec', 'jobTemplate', 'spec', 'template', 'spec'],
-};
+/** A Map, not an object literal: the kind comes from the input (`kind: constructor` is just an unknown kind). */
+const POD_SPEC_PATHS = new Map<string, NodePath>([
+  ['Pod', ['spec']],
+  ['Deployment', ['spec', 'template', 'spec']],
+  ['StatefulSet', ['spec', 'template', 'spec']],
+  ['DaemonSet', ['spec', 'template', 'spec']],
+  ['ReplicaSet', ['spec', 'template', 'spec']],
+  ['ReplicationController', ['spec', 'template', 'spec']],
+  ['Job', ['spec', 'template', 'spec']],
+  ['CronJob', ['spec', 'jobTemplate', 'spec', 'template', 'spec']],
+]);
 
 /** One pod template with its Secrets Store CSI volumes. */
 export interface PodModel {
@@ -42,7 +43,7 @@ export interface CsiVolume {
 
 /** The pod spec path of a workload kind (core and apps kinds, batch Job and CronJob). */
 export function podSpecPath(manifest: Manifest): NodePath | undefined {
-  const nodePath = POD_SPEC_PATHS[manifest.kind];
+  const nodePath = POD_SPEC_PATHS.get(manifest.kind);
   if (!nodePath) return undefined;
   const group = manifest.apiVersion.includes('/') ? manifest.apiVersion.split('/')[0] : '';
   return ['', 'apps', 'batch', 'extensions'].includes(group) ? nodePath : undefined;
@@ -62,7 +63,7 @@ export function readPod(manifest: Manifest): PodModel | undefined {
   (Array.isArray(spec.volumes) ? spec.volumes : []).forEach((volume: any, i: number) => {
     if (volume?.csi?.driver !== CSI_DRIVER_NAME) return;
     const className = volume.csi.volumeAttributes?.[VOLUME_ATTRIBUTE_SECRET_PROVIDER_CLASS];
-    volumes.push({ path: [...specPath, 'volumes', i], name: String(volume.name ?? ''), csi: volume.csi, className: typeof className === 'string' ? className : undefined });
+    volumes.push({ path: [...specPath, 'volumes', i], name: textOf(volume.name), csi: volume.csi, className: typeof className === 'string' ? className : undefined });
   });
   const serviceAccount = typeof spec.serviceAccountName === 'string' && spec.serviceAccountName ? spec.serviceAccountName
     : typeof spec.serviceAccount === 'string' && spec.serviceAccount ? spec.serviceAccount : undefined;
@@ -70,7 +71,7 @@ export function readPod(manifest: Manifest): PodModel | undefined {
     manifest,
     specPath,
     spec,
-    labels: metadata?.labels ?? {},
+    labels: typeof metadata?.labels === 'object' && metadata.labels !== null ? metadata.labels : Object.create(null),
     serviceAccount: serviceAccount ?? 'default',
     serviceAccountSet: serviceAccount !== undefined,
     volumes,

@@ -214,7 +214,10 @@ export class KeyVaultSecretProviderClass extends Construct {
       tokenAudience: this.identity.tokenAudience,
       identityMode: this.identity.mode,
       cloudEnvironmentFile: this.cloud.environmentFile,
+      keyVaultName: this.keyVaultName,
+      clientId: this.identity.clientId,
       get syncsSecrets() { return self._syncedSecrets.length > 0; },
+      get objects() { return self._objects.map(o => o._entry()); },
     });
   }
 }

@@ -69,7 +69,7 @@ export class WorkloadMounts {
 
   /** The volume a class is mounted as, if it is. */
   public volumeOf(source: MountSource): string | undefined {
-    return this.mounts.find(m => m.source === source)?.volumeName;
+    return this.mounts.find(m => m.source.scope === source.scope)?.volumeName;
   }
 
   public add(mount: Mount): void {
@@ -102,7 +102,7 @@ export class WorkloadMounts {
     for (const mount of pending) {
       const { path, volumeName } = mount;
       // The class's first mount adds its volume; a second one (same class, same volume) only mounts it.
-      const firstOfClass = this.mounts.find(m => m.source === mount.source) === mount;
+      const firstOfClass = this.mounts.find(m => m.source.scope === mount.source.scope) === mount;
       if (firstOfClass && !report(volumeNameFree((spec.volumes ?? []).some((v: any) => v.name === volumeName), 'volumeName', volumeName))) continue;
       const names = mount.containerNames ?? containers.map(c => c.name);
       const targets = names.map(name => containers.findIndex(c => c.name === name));

@@ -54,5 +54,9 @@ export const CLUSTER_CONTEXT_KEY = 'cdk8s-azure-keyvault-csi/cluster';
 /** Entra ID's limit of federated identity credentials per managed identity or app. */
 export const FEDERATED_CREDENTIAL_LIMIT = 20;
 
-/** First Azure provider release with identity binding (`useAzureTokenProxy`). */
-export const IDENTITY_BINDING_MIN_PROVIDER_VERSION = 'v1.8.0';
+/**
+ * First usable Azure provider release with identity binding (`useAzureTokenProxy`): v1.8.0 added
+ * it but has no release tag and panics at start with `--log-format-json` (fixed in v1.8.1, commit
+ * https://github.com/Azure/secrets-store-csi-driver-provider-azure/commit/7dc89ab96ff190d27cfac1a583b50dd09e4f33b5).
+ */
+export const IDENTITY_BINDING_MIN_PROVIDER_VERSION = 'v1.8.1';

@@ -1,6 +1,6 @@
 import { Finding } from './model';
 import { compareVersions } from './version';
-import { IDENTITY_BINDING_MIN_PROVIDER_VERSION } from '../facts/constants';
+import { Audience, IDENTITY_BINDING_MIN_PROVIDER_VERSION } from '../facts/constants';
 import { Provider } from '../facts/install';
 
 /**
@@ -22,7 +22,12 @@ export function describeUsers(all: readonly string[]): string {
 
 const uses = (users: readonly string[]) => `${describeUsers(users)} use${users.length === 1 ? 's' : ''} it`;
 
-/** Identity binding (useAzureTokenProxy) exists from provider v1.8.0. `version` must pass `versionRule`. */
+/**
+ * Identity binding (useAzureTokenProxy) needs provider v1.8.1: v1.8.0 added it but was never
+ * tagged, and panics at start with --log-format-json (fixed by
+ * https://github.com/Azure/secrets-store-csi-driver-provider-azure/commit/7dc89ab96ff190d27cfac1a583b50dd09e4f33b5,
+ * released in v1.8.1). `version` must pass `versionRule`.
+ */
 export function providerVersionForIdentityBinding(version: string, users: readonly string[], door: Door, field: string): Finding | undefined {
   if (users.length === 0 || compareVersions(version, IDENTITY_BINDING_MIN_PROVIDER_VERSION) >= 0) return undefined;
   return {
@@ -30,7 +35,7 @@ export function providerVersionForIdentityBinding(version: string, users: readon
     field,
     value: version,
     severity: 'error',
-    rule: `identity binding (useAzureTokenProxy) needs provider ${IDENTITY_BINDING_MIN_PROVIDER_VERSION} or later, and ${uses(users)}`,
+    rule: `identity binding (useAzureTokenProxy) needs provider ${IDENTITY_BINDING_MIN_PROVIDER_VERSION} or later (v1.7.x and older ignore it and sign in otherwise; v1.8.0 was never tagged and panics at start with --log-format-json), and ${uses(users)}`,
     fix: door === 'construct'
       ? `set version to "${IDENTITY_BINDING_MIN_PROVIDER_VERSION}" or later (default "${Provider.VERSION}"), or use another identity`
       : `use the provider image tag "${IDENTITY_BINDING_MIN_PROVIDER_VERSION}" or later (latest "${Provider.VERSION}"), or use another identity`,
@@ -69,15 +74,24 @@ export function hostNetworkForPodIdentity(hostNetwork: boolean, users: readonly 
   };
 }
 
-/** The CSIDriver must request the audience of every class's token, or the provider finds no token. */
+/**
+ * The CSIDriver must request the audience of every class's token, or the provider finds no token.
+ * With no token requested at all the provider fails earlier, with its own message (provider v1.8.2
+ * `buildAuthConfig` and `parseTokenForAudience`:
+ * https://github.com/Azure/secrets-store-csi-driver-provider-azure/blob/4927a15410506c6a8a52af68db08cf72aa1e10ab/pkg/provider/provider.go#L132-L134,
+ * https://github.com/Azure/secrets-store-csi-driver-provider-azure/blob/4927a15410506c6a8a52af68db08cf72aa1e10ab/pkg/auth/auth.go#L400-L402).
+ */
 export function audienceRequested(audiences: readonly string[], needed: string, user: string, door: Door, field: string): Finding | undefined {
   if (audiences.includes(needed)) return undefined;
+  const failure = audiences.length > 0 ? `token for audience ${needed} not found`
+    : needed === Audience.IDENTITY_BINDING ? 'service account tokens are required for identity binding'
+      : 'failed to parse workload identity tokens, error: service account tokens not found';
   return {
     ruleId: 'csidriver-audience',
     field,
     value: audiences,
     severity: 'error',
-    rule: `${user} signs in with a service-account token for audience "${needed}", which the CSIDriver would not request (the provider fails with "token for audience ${needed} not found")`,
+    rule: `${user} signs in with a service-account token for audience "${needed}", which the CSIDriver would not request${audiences.length ? '' : ' (it requests no token at all)'} (the provider fails with "${failure}")`,
     fix: door === 'construct'
       ? `add "${needed}" to tokenAudiences, or omit tokenAudiences (the default requests both Azure audiences and every audience a class in the app needs)`
       : `add { audience: ${needed} } to spec.tokenRequests of the CSIDriver`,
@@ -160,5 +174,61 @@ export function uniqueClassName(name: string, namespace: string | undefined, fir
     fix: door === 'construct'
       ? 'give one class another `metadata.name` or namespace, or name the charts\' clusters with the context key "cdk8s-azure-keyvault-csi/cluster" if they deploy to different clusters'
       : 'rename one of them (metadata.name) or move it to another namespace; if they are for different clusters, validate each cluster\'s manifests separately',
+  };
+}
+
+/** First provider release that needs the pod's name and namespace on every mount (not only for pod identity). */
+export const POD_INFO_MIN_PROVIDER_VERSION = 'v1.8.0';
+
+/**
+ * The CSIDriver must pass pod information (`podInfoOnMount: true`): provider v1.8.0 and later fail
+ * every mount without the pod's name and namespace
+ * (https://github.com/Azure/secrets-store-csi-driver-provider-azure/blob/4927a15410506c6a8a52af68db08cf72aa1e10ab/pkg/provider/provider.go#L172-L177),
+ * and pod identity needs them in every version (NMI is asked for the pod's token).
+ *
+ * @param providerVersions release versions of the Azure providers in the input (undefined: not
+ *   known, e.g. no provider in the input or an untagged image; counts as the newest)
+ */
+export function podInfoOnMount(
+  podInfo: unknown, providerVersions: readonly (string | undefined)[], users: readonly string[], podIdentityUsers: readonly string[], field: string,
+): Finding | undefined {
+  if (podInfo === true || users.length === 0) return undefined;
+  const newProvider = providerVersions.length === 0
+    || providerVersions.some(v => v === undefined || compareVersions(v, POD_INFO_MIN_PROVIDER_VERSION) >= 0);
+  if (!newProvider && podIdentityUsers.length === 0) return undefined;
+  return {
+    ruleId: 'csidriver-pod-info',
+    field,
+    value: podInfo ?? null,
+    severity: 'error',
+    rule: newProvider
+      ? `the Azure provider (${POD_INFO_MIN_PROVIDER_VERSION} and later) fails every mount with "pod name is not provided" unless the CSIDriver passes pod information, and ${uses(users)}`
+      : `pod identity asks NMI for the pod's token by its name and namespace, which only podInfoOnMount passes (the provider fails with "pod information is not available"), and ${uses(podIdentityUsers)}`,
+    fix: 'set spec.podInfoOnMount: true in the CSIDriver secrets-store.csi.k8s.io (as the driver\'s chart and deploy/csidriver.yaml do)',
+  };
+}
+
+/** First driver release that rotates only when kubelet republishes (its rotation reconciler was removed). */
+export const REPUBLISH_ROTATION_MIN_DRIVER_VERSION = 'v1.6.0';
+
+/**
+ * Driver v1.6.0 rotates secrets only when kubelet calls NodePublishVolume again, which kubelet does
+ * only for a CSIDriver with `requiresRepublish: true`; the rotation reconciler of older drivers is
+ * gone (https://github.com/kubernetes-sigs/secrets-store-csi-driver/blob/4960f9637c51ad9cb9ef264481bc6d9a98bf1f1c/pkg/secrets-store/nodeserver.go#L129-L161).
+ *
+ * @param driverVersion the driver's release version, undefined when not known (counts as v1.6.0 or later)
+ */
+export function rotationNeedsRepublish(
+  requiresRepublish: unknown, driverVersion: string | undefined, driver: string, field: string,
+): Finding | undefined {
+  if (requiresRepublish === true) return undefined;
+  if (driverVersion !== undefined && compareVersions(driverVersion, REPUBLISH_ROTATION_MIN_DRIVER_VERSION) < 0) return undefined;
+  return {
+    ruleId: 'csidriver-republish',
+    field,
+    value: requiresRepublish ?? null,
+    severity: 'warning',
+    rule: `${driver} runs with --enable-secret-rotation=true, and from driver ${REPUBLISH_ROTATION_MIN_DRIVER_VERSION} rotation happens only when kubelet republishes the volume, which it does only with requiresRepublish: true: secrets would never rotate`,
+    fix: 'set spec.requiresRepublish: true in the CSIDriver secrets-store.csi.k8s.io (Helm: enableSecretRotation=true sets both)',
   };
 }

@@ -70,14 +70,18 @@ function writesBase(entry: ObjectEntry, path: string): boolean {
   return /^(0|[1-9][0-9]*)$/.test(index) && Number(index) < count;
 }
 
-/** The entries' files for messages: `a, db/b, c/0..2`. */
+/** How many files `describeFiles` names before "and N more" (a message stays short however many objects a class has). */
+const FILES_SHOWN = 10;
+
+/** The entries' files for messages: `a, db/b, c/0..2` (the first ten, then "and N more"). */
 export function describeFiles(entries: readonly ObjectEntry[], context: ClassContext = {}): string {
-  return entries.map(entry => {
+  const more = entries.length > FILES_SHOWN ? ` and ${entries.length - FILES_SHOWN} more` : '';
+  return entries.slice(0, FILES_SHOWN).map(entry => {
     const file = fileOf(entry);
     const count = versionCount(entry);
     const base = count ? `${file}/0..${count - 1}` : file;
     return writesCertAndKeyFiles(entry, context) ? `${base} (and ${count ? `${file}/<index>` : file}.crt/.key)` : base;
-  }).join(', ');
+  }).join(', ') + more;
 }
 
 /** Rules of one `objects` entry; `field` names it, e.g. "objects[2]". */
@@ -102,7 +106,10 @@ export function checkObject(entry: ObjectEntry, field: string): Finding[] {
   findings.push(...present(badFile));
   findings.push(...checkVersion(entry, field));
   if (entry.filePermission !== undefined) {
-    findings.push(...present(rules.filePermission(entry.filePermission, `${field}.filePermission`)));
+    findings.push(...present(
+      rules.filePermission(entry.filePermission, `${field}.filePermission`),
+      rules.filePermissionBits(entry.filePermission, `${field}.filePermission`),
+    ));
   }
   findings.push(...checkFormatAndEncoding(entry, field));
   return findings;
@@ -111,10 +118,8 @@ export function checkObject(entry: ObjectEntry, field: string): Finding[] {
 function checkVersion(entry: ObjectEntry, field: string): Finding[] {
   const findings: Finding[] = [];
   const version = entry.objectVersion;
-  if (version === '') {
-    // The provider reads "" as the latest version; written by hand it is usually a leftover.
-    findings.push({ ...rules.objectVersion(version, `${field}.objectVersion`)!, severity: 'warning' });
-  } else if (version !== undefined) {
+  // "" is the latest version, as every upstream example writes it (rules.objectVersion).
+  if (version !== undefined && version !== '') {
     findings.push(...present(rules.objectVersion(version, `${field}.objectVersion`)));
     if (version === 'latest' && !versionCount(entry)) {
       findings.push(error(`${field}.objectVersion`, version,
@@ -123,7 +128,10 @@ function checkVersion(entry: ObjectEntry, field: string): Finding[] {
     }
   }
   if (entry.objectVersionHistory !== undefined) {
-    findings.push(...present(rules.versionHistory(entry.objectVersionHistory, `${field}.objectVersionHistory`)));
+    findings.push(...present(
+      rules.versionHistory(entry.objectVersionHistory, `${field}.objectVersionHistory`),
+      rules.versionHistoryEffect(entry.objectVersionHistory, `${field}.objectVersionHistory`),
+    ));
   }
   return findings;
 }
@@ -136,11 +144,16 @@ function checkFormatAndEncoding(entry: ObjectEntry, field: string): Finding[] {
     if (!OBJECT_FORMATS.includes(format.toLowerCase())) {
       findings.push(error(`${field}.objectFormat`, format,
         `must be one of ${OBJECT_FORMATS.map(v => JSON.stringify(v)).join(', ')} (the provider fails the mount otherwise)`, 'use "pem" or "pfx" (ObjectFormat)'));
-    } else if (!isSecret && format.toLowerCase() === 'pfx') {
-      // validate.go rejects "pfx" on a key or cert; "pem" is accepted there (Key Vault returns them as PEM anyway).
+    } else if (!isSecret && format === 'pfx') {
+      // validate.go rejects exactly "pfx" on a key or cert; "pem" is accepted there (Key Vault returns them as PEM anyway).
       findings.push(error(`${field}.objectFormat`, format,
         `objectFormat pfx applies only to secrets, and this is a ${entry.objectType}: Key Vault returns keys and certificates only as PEM (the provider rejects the object at mount)`,
         `read the certificate's secret for its PFX (objectType secret: KeyVaultObject.secret("${entry.objectName}", { format })), or drop the format`));
+    } else if (!isSecret && format.toLowerCase() === 'pfx') {
+      // The check is case-sensitive (`objectFormat == types.ObjectFormatPFX`, validate.go#L33), so "PFX" passes and is ignored.
+      findings.push(warning(`${field}.objectFormat`, format,
+        `the provider's PFX check is case-sensitive, so "${format}" on a ${entry.objectType} passes, is ignored and the ${entry.objectType} is written as PEM (Key Vault returns keys and certificates only as PEM)`,
+        `drop the format, or read the certificate's secret for its PFX (objectType secret: KeyVaultObject.secret("${entry.objectName}", { format }))`));
     }
   }
   const encoding = entry.objectEncoding;
@@ -164,24 +177,32 @@ interface Claim {
   readonly path: string;
 }
 
+/** One path segment's node: the file written at this path, and the first claim below it (a directory). */
+interface PathNode {
+  readonly children: Map<string, PathNode>;
+  file?: Claim;
+  directory?: Claim;
+}
+
 /**
- * The paths claimed by entries so far, for clash checks in O(depth) per path: files, and the
- * directories something is written below. `checkObjectFiles` runs it over a whole list;
- * constructs keep one to check each object as it is added.
+ * The paths claimed by entries so far, for clash checks: a tree of path segments, so that claiming
+ * or checking a path costs O(its length) however deep it is (a map of every prefix would cost
+ * O(length × depth)). `checkObjectFiles` runs it over a whole list; constructs keep one to check
+ * each object as it is added.
  */
 export class FileClaims {
-  private readonly files = new Map<string, Claim>();
-  private readonly directories = new Map<string, Claim>();
-  private readonly entries: ObjectEntry[] = [];
+  private readonly root: PathNode = { children: new Map() };
+  private count = 0;
 
   constructor(private readonly context: ClassContext = {}) {}
 
   /** Claims the paths of the next entry (`objects[<count so far>]`), returning the first clash. */
   public claim(entry: ObjectEntry): Finding | undefined {
-    const index = this.entries.length;
-    this.entries.push(entry);
+    const index = this.count++;
     const field = `objects[${index}]`;
     const file = fileOf(entry);
+    // A path the file rules reject is never written: nothing to clash with (and no cost for a huge alias).
+    if (rules.filePath(file, field) !== undefined) return undefined;
     const ownsDirectory = versionCount(entry) > 0;
     // The .crt/.key files of a version directory lie inside it: the directory's claim covers them.
     const paths = [file, ...(!ownsDirectory && writesCertAndKeyFiles(entry, this.context) ? [`${file}.crt`, `${file}.key`] : [])];
@@ -191,27 +212,47 @@ export class FileClaims {
       if (clash && !found) found = clashFinding(entry, field, path, clash, this.context);
     }
     for (const path of paths) {
-      if (!this.files.has(path)) this.files.set(path, { entry, index, path });
+      const claim = { entry, index, path };
+      let node = this.root;
       const segments = path.split('/');
-      for (let i = 1; i < segments.length; i++) {
-        const ancestor = segments.slice(0, i).join('/');
-        if (!this.directories.has(ancestor)) this.directories.set(ancestor, { entry, index, path });
-      }
+      segments.forEach((segment, i) => {
+        let next = node.children.get(segment);
+        if (!next) node.children.set(segment, next = { children: new Map() });
+        node = next;
+        if (i < segments.length - 1) node.directory ??= claim;
+      });
+      node.file ??= claim;
     }
     // A version directory is the entry's own: nothing else may be written below it.
-    if (ownsDirectory && !this.directories.has(file)) this.directories.set(file, { entry, index, path: file });
+    if (ownsDirectory) this.nodeOf(file)!.directory ??= { entry, index, path: file };
     return found;
   }
 
-  private clashOf(path: string): Claim | undefined {
-    const exact = this.files.get(path) ?? this.directories.get(path);
-    if (exact) return exact;
-    const segments = path.split('/');
-    for (let i = 1; i < segments.length; i++) {
-      const claim = this.files.get(segments.slice(0, i).join('/'));
-      if (claim) return claim;
+  /** Counts an entry that could not be read, so that later entries keep their index. */
+  public skip(): void {
+    this.count++;
+  }
+
+  private nodeOf(path: string): PathNode | undefined {
+    let node: PathNode | undefined = this.root;
+    for (const segment of path.split('/')) {
+      node = node.children.get(segment);
+      if (!node) return undefined;
     }
-    return undefined;
+    return node;
+  }
+
+  /** The claim `path` clashes with: a file or directory at the path, or a file at one of its ancestors. */
+  private clashOf(path: string): Claim | undefined {
+    const segments = path.split('/');
+    let node: PathNode = this.root;
+    for (let i = 0; i < segments.length; i++) {
+      const next = node.children.get(segments[i]);
+      if (!next) return undefined;
+      node = next;
+      if (i < segments.length - 1 && node.file) return node.file;
+    }
+    return node.file ?? node.directory;
   }
 }
 
@@ -235,8 +276,20 @@ function sameEntry(a: ObjectEntry, b: ObjectEntry): boolean {
   return keys.every(key => (a[key] || undefined) === (b[key] || undefined));
 }
 
-/** Clashes between the entries' files (the driver keeps one file per path, silently). */
-export function checkObjectFiles(entries: readonly ObjectEntry[], context: ClassContext = {}): Finding[] {
+/**
+ * Clashes between the entries' files (the driver keeps one file per path, silently). An undefined
+ * entry is one that could not be read: it keeps its index, and claims nothing.
+ */
+export function checkObjectFiles(entries: readonly (ObjectEntry | undefined)[], context: ClassContext = {}): Finding[] {
   const claims = new FileClaims(context);
-  return entries.map(entry => claims.claim(entry)).filter((f): f is Finding => f !== undefined);
+  const findings: Finding[] = [];
+  for (const entry of entries) {
+    if (entry === undefined) {
+      claims.skip();
+      continue;
+    }
+    const clash = claims.claim(entry);
+    if (clash) findings.push(clash);
+  }
+  return findings;
 }

@@ -48,7 +48,8 @@ export function checkSecretObject(entry: SecretObjectEntry, field: string): Find
     findings.push(...present(rules.filePath(d.objectName, `${field}.data[${i}].objectName`)));
     seen.add(d.key);
   });
-  const keys = KEYS_BY_TYPE[entry.type];
+  // The type comes from the input: an own-property lookup, so that "constructor" is just an unknown type.
+  const keys = Object.prototype.hasOwnProperty.call(KEYS_BY_TYPE, entry.type) ? KEYS_BY_TYPE[entry.type] : undefined;
   if (keys) {
     entry.data.forEach((d, i) => {
       if (keys.allowed && !keys.allowed.includes(d.key)) {
@@ -79,7 +80,7 @@ function checkMetadata(entry: SecretObjectEntry, field: string): Finding[] {
   for (const [key, value] of Object.entries(entry.annotations ?? {})) {
     findings.push(...present(rules.annotationKey(key, `${field}.annotations`)));
     if (typeof value !== 'string') findings.push(notAString(`${field}.annotations[${JSON.stringify(key)}]`, value));
-    size += Buffer.byteLength(key) + Buffer.byteLength(String(value));
+    size += Buffer.byteLength(key) + (typeof value === 'string' ? Buffer.byteLength(value) : 0);
   }
   if (size > ANNOTATIONS_MAX_BYTES) {
     findings.push(error(`${field}.annotations`, Object.keys(entry.annotations!),
@@ -166,7 +167,9 @@ function fileIndex(objects: readonly ObjectEntry[], context: ClassContext): (pat
   const byFile = new Map<string, ObjectEntry[]>();
   for (const entry of objects) {
     const file = fileOf(entry);
-    byFile.set(file, [...byFile.get(file) ?? [], entry]);
+    const list = byFile.get(file);
+    if (list) list.push(entry);
+    else byFile.set(file, [entry]);
   }
   return (path: string) => {
     const stripped = path.replace(/\.(crt|key)$/, '');

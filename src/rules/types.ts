@@ -83,7 +83,7 @@ export function instanceOf(
   value: unknown, field: string, type: { readonly name: string; readonly prototype: object }, how: string, mandatory = true,
 ): Finding | undefined {
   if ((value === undefined && !mandatory) || (typeof value === 'object' && value !== null && type.prototype.isPrototypeOf(value))) return undefined;
-  return error(field, value, value === undefined ? 'is required' : `must be a ${type.name}, not ${kindOf(value)}`, `use ${how}`);
+  return error(field, value, value === undefined ? 'is required' : `must be ${/^[AEIOU]/.test(type.name) ? 'an' : 'a'} ${type.name}, not ${kindOf(value)}`, `use ${how}`);
 }
 
 /**

@@ -1,3 +1,4 @@
+import type { Door } from './cluster';
 import { errorAt, Finding, Violation } from './model';
 
 /**
@@ -14,13 +15,16 @@ const LABEL_VALUE = /^([A-Za-z0-9]([-A-Za-z0-9_.]{0,61}[A-Za-z0-9])?)?$/;
 const QUALIFIED_NAME = /^([a-z0-9]([-a-z0-9]*[a-z0-9])?(\.[a-z0-9]([-a-z0-9]*[a-z0-9])?)*\/)?[A-Za-z0-9]([-A-Za-z0-9_.]{0,61}[A-Za-z0-9])?$/;
 /** A DNS name with at least one dot, e.g. contoso.onmicrosoft.com (a verified domain of a tenant). */
 const DOMAIN_NAME = /^(?=.{1,253}$)([A-Za-z0-9]([-A-Za-z0-9]{0,61}[A-Za-z0-9])?\.)+([A-Za-z]{2,63}|xn--[A-Za-z0-9-]{1,59})$/;
-const OCTAL_PERMISSION = /^[0-7]{3,4}$/;
+/** Permission bits (at most 07777), with any number of leading zeros. */
+const FILE_MODE = /^0*[0-7]{1,4}$/;
+/** What Go's strconv.ParseInt(s, 8, 32) accepts: an optional sign and octal digits (no underscores with a base). */
+const OCTAL_INT32 = /^[+-]?[0-7]+$/;
 const GO_DURATION = /^(0|(([0-9]+(\.[0-9]*)?|\.[0-9]+)(ns|us|µs|μs|ms|s|m|h))+)$/; // time.ParseDuration, unsigned
 const INT32_MAX = 2147483647;
 
-export function keyVaultName(value: string, field: string): Finding | undefined {
+export function keyVaultName(value: string, field: string, door: Door = 'construct'): Finding | undefined {
   if (KEY_VAULT_NAME.test(value)) return undefined; // even "keyvault-name": a vault may be called that
-  const notAValue = placeholder(value, field);
+  const notAValue = placeholder(value, field, door);
   if (notAValue) return errorAt(field, value, { ...notAValue, fix: `${notAValue.fix}: the vault name as in https://<name>.vault.azure.net` });
   return errorAt(field, value, {
     rule: 'a Key Vault name has 3-24 characters (letters, digits, hyphens), starts with a letter, ends with a letter or digit and has no consecutive hyphens',
@@ -33,16 +37,28 @@ export function keyVaultName(value: string, field: string): Finding | undefined 
  * `${TENANT_ID}`, `$TENANT_ID`, `{{ .Values.x }}`, `tid`, `xxxxxxxx-xxxx-...`): the provider
  * passes it to Entra ID or Key Vault verbatim and fails at mount.
  */
-export function placeholder(value: string, field: string): Finding | undefined {
+export function placeholder(value: string, field: string, door: Door = 'construct'): Finding | undefined {
+  if (!isPlaceholder(value)) return undefined;
+  return errorAt(field, value, {
+    rule: 'looks like a placeholder, not a value (the provider sends it to Azure verbatim and the mount fails)',
+    fix: door === 'construct'
+      ? 'substitute the real value before synth, e.g. read it from process.env or cdk8s context'
+      : 'substitute the real value before validating and applying (render the template or run envsubst first)',
+  });
+}
+
+/** Whether a value is a template placeholder (see `placeholder`). */
+export function isPlaceholder(value: string): boolean {
   const trimmed = value.trim();
   const templated = /[<>]|\$\{|\$\(|^\$[A-Za-z_]|\{\{|%[A-Za-z_]+%/.test(trimmed);
   const named = /^(tid|tenant|tenant[-_ ]?id|client[-_ ]?id|app[-_ ]?id|subscription[-_ ]?id|keyvault[-_ ]?name|key[-_ ]?vault[-_ ]?name|vault[-_ ]?name|changeme|todo|tbd)$/i.test(trimmed);
   const masked = /^[xX0-]+$/.test(trimmed) && /[xX]/.test(trimmed);
-  if (!templated && !named && !masked) return undefined;
-  return errorAt(field, value, {
-    rule: 'looks like a placeholder, not a value (the provider sends it to Azure verbatim and the mount fails)',
-    fix: 'substitute the real value before synth, e.g. read it from process.env or cdk8s context',
-  });
+  return templated || named || masked;
+}
+
+/** Whether a value is a GUID. */
+export function isGuid(value: string): boolean {
+  return GUID.test(value);
 }
 
 /** Any GUID; prefer `clientId` and `tenantId`, whose fixes say where to find the value. */
@@ -55,8 +71,8 @@ export function guid(value: string, field: string): Finding | undefined {
 }
 
 /** The client ID of a managed identity or app registration. */
-export function clientId(value: string, field: string): Finding | undefined {
-  const notAValue = placeholder(value, field);
+export function clientId(value: string, field: string, door: Door = 'construct'): Finding | undefined {
+  const notAValue = placeholder(value, field, door);
   if (notAValue) return errorAt(field, value, { ...notAValue, fix: `${notAValue.fix}: the client ID from \`az identity show --query clientId\`` });
   if (GUID.test(value)) return undefined;
   return errorAt(field, value, {
@@ -69,10 +85,10 @@ export function clientId(value: string, field: string): Finding | undefined {
  * The directory (tenant) of the Key Vault: its GUID or a verified domain (Entra accepts both as
  * the authority), or "adfs" for Azure Stack Hub with AD FS.
  */
-export function tenantId(value: string, adfsAllowed: boolean, field: string): Finding | undefined {
+export function tenantId(value: string, adfsAllowed: boolean, field: string, door: Door = 'construct'): Finding | undefined {
   const fix = 'use the directory (tenant) ID from `az account show --query tenantId`, or a verified domain such as contoso.onmicrosoft.com';
-  const notAValue = placeholder(value, field);
-  if (notAValue) return errorAt(field, value, { ...notAValue, fix });
+  const notAValue = placeholder(value, field, door);
+  if (notAValue) return errorAt(field, value, { ...notAValue, fix: `${notAValue.fix}: ${fix}` });
   if (adfsAllowed && value === 'adfs') return undefined;
   if (GUID.test(value) || DOMAIN_NAME.test(value)) return undefined;
   return errorAt(field, value, {
@@ -113,19 +129,59 @@ export function filePath(value: string, field: string): Finding | undefined {
   return undefined;
 }
 
+/**
+ * A version to read. Empty means the latest, as omitting it does: the provider passes "" to Key
+ * Vault, which returns the current version, and its version history treats "" as "latest"
+ * (https://github.com/Azure/secrets-store-csi-driver-provider-azure/blob/4927a15410506c6a8a52af68db08cf72aa1e10ab/pkg/provider/provider.go#L373).
+ * "latest" itself is a version name only with a history (see the objects rules).
+ */
 export function objectVersion(value: string, field: string): Finding | undefined {
-  if (/^[A-Za-z0-9-]{1,127}$/.test(value)) return undefined;
-  return errorAt(field, value, { rule: 'an object version has 1-127 letters, digits and hyphens (a Key Vault version ID, or "latest")', fix: 'copy the version from `az keyvault secret list-versions`, or omit it for the latest' });
+  if (value === '' || /^[A-Za-z0-9-]{1,127}$/.test(value)) return undefined;
+  return errorAt(field, value, { rule: 'an object version is a Key Vault version ID: 1-127 letters, digits and hyphens', fix: 'copy the version from `az keyvault secret list-versions`, or omit it for the latest' });
 }
 
+/**
+ * How many versions to write. The provider writes a single version, as `<file>`, for any value up
+ * to 1 (`ObjectVersionHistory <= 1`,
+ * https://github.com/Azure/secrets-store-csi-driver-provider-azure/blob/4927a15410506c6a8a52af68db08cf72aa1e10ab/pkg/provider/types/parameters.go#L104-L108):
+ * 0 and negatives are not errors, but do nothing (`versionHistoryEffect`).
+ */
 export function versionHistory(value: number, field: string): Finding | undefined {
-  if (Number.isInteger(value) && value >= 1 && value <= INT32_MAX) return undefined;
-  return errorAt(field, value, { rule: 'must be an integer from 1 to 2147483647', fix: 'set the number of versions to write, e.g. 5' });
+  if (Number.isInteger(value) && value >= -INT32_MAX - 1 && value <= INT32_MAX) return undefined;
+  return errorAt(field, value, { rule: 'must be an integer of at most 2147483647 (an int32)', fix: 'set the number of versions to write, e.g. 5' });
 }
 
+/** A history of 0 or less is read as one version: worth a warning, since it looks like it means something else. */
+export function versionHistoryEffect(value: number, field: string): Finding | undefined {
+  if (!Number.isInteger(value) || value >= 1) return undefined;
+  return {
+    field,
+    value,
+    severity: 'warning',
+    rule: 'the provider writes a single version (to the file itself, no version directory) for any objectVersionHistory up to 1',
+    fix: 'remove it for the current version only, or set 2 or more to write a version directory',
+  };
+}
+
+const INT32_MIN = -2147483648;
+
+/**
+ * A file mode as the provider parses it: `strconv.ParseInt(value, 8, 32)`, so "644", "0644",
+ * "00644" and "0" are valid; a value that does not parse is ignored and the file is written with
+ * mode 0 (https://github.com/Azure/secrets-store-csi-driver-provider-azure/blob/4927a15410506c6a8a52af68db08cf72aa1e10ab/pkg/provider/types/parameters.go#L133-L144
+ * and the ignored error at https://github.com/Azure/secrets-store-csi-driver-provider-azure/blob/4927a15410506c6a8a52af68db08cf72aa1e10ab/pkg/provider/provider.go#L331-L332).
+ */
 export function filePermission(value: string, field: string): Finding | undefined {
-  if (OCTAL_PERMISSION.test(value)) return undefined;
-  return errorAt(field, value, { rule: 'must be 3 or 4 octal digits (the provider silently writes mode 0 otherwise)', fix: 'use e.g. "0644" or "0440"' });
+  const parsed = OCTAL_INT32.exec(value);
+  const number = parsed ? parseInt(value, 8) : NaN;
+  if (parsed && number >= INT32_MIN && number <= INT32_MAX) return undefined;
+  return errorAt(field, value, { rule: 'must be an octal number (the provider parses it with strconv.ParseInt(value, 8, 32), ignores the error and writes the file with mode 0)', fix: 'use e.g. "0644" or "0440"' });
+}
+
+/** A mode that parses but holds more than permission bits (a sign, or above 07777): worth a warning. */
+export function filePermissionBits(value: string, field: string): Finding | undefined {
+  if (filePermission(value, field) !== undefined || FILE_MODE.test(value)) return undefined;
+  return { field, value, severity: 'warning', rule: 'parses as an octal number but is not a file mode (a sign, or bits above 07777)', fix: 'use 3 or 4 octal digits, e.g. "0644" or "0440"' };
 }
 
 export function dns1123Subdomain(value: string, field: string): Finding | undefined {

@@ -2,7 +2,7 @@ import * as fs from 'fs';
 import * as path from 'path';
 import { check } from '../../src/check/checker';
 import { messageOf } from '../../src/check/finding';
-import { parseYaml, readInputs, InputError } from '../../src/check/source';
+import { isInputError, parseYaml, readInputs } from '../../src/check/source';
 
 const FIXTURES = path.join(__dirname, 'fixtures');
 const fixture = (name: string) => path.join(FIXTURES, name);
@@ -29,10 +29,10 @@ function expectFindings(file: string, expected: Row[]): void {
 describe('examples', () => {
   const examples = fs.readdirSync(path.join(__dirname, '../../examples')).filter(d => fs.existsSync(path.join(__dirname, '../../examples', d, 'dist')));
 
-  /** What is applied to one cluster: the example's dist/, or each cluster's file of multi-cluster. */
+  /** What is applied to one cluster: the example's dist/, or each file of the multi-cluster examples. */
   const clusterInputs = (example: string): string[][] => {
     const dist = path.join(__dirname, '../../examples', example, 'dist');
-    return example === 'multi-cluster' ? fs.readdirSync(dist).sort().map(f => [path.join(dist, f)]) : [[dist]];
+    return ['multi-cluster', 'azure-side'].includes(example) ? fs.readdirSync(dist).sort().map(f => [path.join(dist, f)]) : [[dist]];
   };
 
   test.each(examples)('%s: the synthesized manifests have no error and no warning', example => {
@@ -97,7 +97,7 @@ describe('fixtures', () => {
       ['error', 'spc-objects', 'demo/contents', 'spec.parameters.objects[1].objectType', 19, 23, /"password" is invalid: must be one of "secret", "key", "cert".*Invalid vaultObjectTypes/],
       ['error', 'spc-objects', 'demo/contents', 'spec.parameters.objects[2].objectAlias', 22, 24, /"\.\.\/etc\/passwd" is invalid: the file name must not contain empty, "\." or "\.\." segments/],
       ['error', 'spc-objects', 'demo/contents', 'spec.parameters.objects[2].objectFormat', 24, 25, /pfx applies only to secrets, and this is a key/],
-      ['error', 'spc-objects', 'demo/contents', 'spec.parameters.objects[3].filePermission', 28, 27, /"0999" is invalid: must be 3 or 4 octal digits/],
+      ['error', 'spc-objects', 'demo/contents', 'spec.parameters.objects[3].filePermission', 28, 27, /"0999" is invalid: must be an octal number \(the provider parses it with strconv\.ParseInt/],
       ['error', 'spc-objects', 'demo/contents', 'spec.parameters.objects[4].objectAlias', 31, 24, /the file "tls" clashes with "tls" written by secret "tls"/],
       ['error', 'spc-secret-objects', 'demo/contents', 'spec.secretObjects[0].data', 37, 9, /kubernetes\.io\/tls Secret needs the key tls\.crt/],
       ['error', 'spc-secret-objects', 'demo/contents', 'spec.secretObjects[0].data[0].key', 38, 16, /takes only the keys tls\.crt and tls\.key/],
@@ -110,12 +110,13 @@ describe('fixtures', () => {
   test('workloads against classes, ServiceAccounts and identity-binding RBAC', () => {
     expectFindings(fixture('bad/workloads.yaml'), [
       ['error', 'workload-volume', 'demo/writable', 'spec.volumes[0].csi.readOnly', 75, 9, /Readonly is not true in request/],
-      ['warning', 'workload-service-account', 'demo/ungranted', 'spec.jobTemplate.spec.template.spec.serviceAccountName', 87, 31, /no ServiceAccount "stranger"/],
       ['error', 'identity-binding-rbac', 'demo/ungranted', 'spec.jobTemplate.spec.template.spec.serviceAccountName', 87, 31, /no ClusterRoleBinding .* ServiceAccount demo\/stranger use-managed-identity.*resources \[22222222-2222-2222-2222-222222222222\]/],
       ['error', 'workload-volume', 'other/elsewhere', 'spec.template.spec.volumes[0].csi.volumeAttributes.secretProviderClass', 112, 54, /no SecretProviderClass "sp" in namespace "other" \(there is one in "demo"\)/],
       ['error', 'workload-volume', 'other/elsewhere', 'spec.template.spec.volumes[1].csi.volumeAttributes', 115, 13, /secretProviderClass is not set/],
       ['error', 'workload-volume', 'demo/credentials', 'spec.template.metadata.labels', 124, 25, /pod identity.*aadpodidbinding/],
       ['error', 'workload-volume', 'demo/credentials', 'spec.template.spec.volumes[0].csi.nodePublishSecretRef', 130, 13, /nodePublishSecretRef secret is not set/],
+      // A missing counterpart is a note, like every other one (it may be created by another chart).
+      ['note', 'input-service-accounts', null, '', null, null, /the ServiceAccount demo\/stranger \(CronJob demo\/ungranted\) is not in the input/],
       ['note', 'input-csidriver', null, '', null, null, /api:\/\/AKSIdentityBinding of SecretProviderClass demo\/idb were not checked/],
       ['note', 'input-provider', null, '', null, null, /no Azure provider DaemonSet .* demo\/idb, SecretProviderClass demo\/podid/],
     ]);
@@ -126,7 +127,7 @@ describe('fixtures', () => {
       ['error', 'cloud-environment-file', 'demo/stack', 'spec.parameters.cloudEnvFileName', 43, 23, /no provider DaemonSet in the input mounts it/],
       ['error', 'csidriver-audience', 'secrets-store.csi.k8s.io', 'spec.tokenRequests', 56, 5, /token for audience api:\/\/AKSIdentityBinding not found.*Fix: add \{ audience: api:\/\/AKSIdentityBinding \}/],
       ['error', 'provider-host-network', 'kube-system/provider', 'spec.template.spec.hostNetwork', 84, 20, /pod identity .* NMI at localhost:2579, and SecretProviderClass demo\/podid uses it/],
-      ['error', 'provider-version', 'kube-system/provider', 'spec.template.spec.containers[0].image', 87, 18, /needs provider v1\.8\.0 or later, and SecretProviderClass demo\/idb uses it/],
+      ['error', 'provider-version', 'kube-system/provider', 'spec.template.spec.containers[0].image', 87, 18, /needs provider v1\.8\.1 or later \(.*\), and SecretProviderClass demo\/idb uses it/],
       ['error', 'providers-dir', 'kube-system/provider', 'spec.template.spec.volumes[0].hostPath.path', 93, 29, /Linux driver DaemonSet kube-system\/secrets-store-csi-driver looks for provider sockets only in "\/var\/run\/secrets-store-csi-providers"/],
       ['error', 'provider-dns-policy', 'kube-system/provider-hostnet', 'spec.template.spec.dnsPolicy', 104, 18, /dnsPolicy "ClusterFirstWithHostNet"/],
       ['note', 'input-provider-version', null, '', null, null, /provider-azure:latest\) is not a release version/],
@@ -193,24 +194,42 @@ describe('secrets', () => {
 });
 
 describe('input', () => {
-  test('a YAML syntax error names the file and line', () => {
-    expect(() => parseYaml('a: 1\n---\nb: [\n', 'broken.yaml')).toThrow(InputError);
-    expect(() => parseYaml('a: 1\n---\nb: [\n', 'broken.yaml')).toThrow(/^broken\.yaml:4:1: YAML syntax error/);
+  test('a YAML syntax error is a finding for that document, with line and column; the other documents are read', () => {
+    const read = parseYaml('a: 1\n---\nb: [\n', 'broken.yaml');
+    expect(read.documents.map(d => d.index)).toEqual([0]);
+    expect(read.findings).toEqual([expect.objectContaining({
+      severity: 'error',
+      ruleId: 'input-yaml',
+      file: 'broken.yaml',
+      document: 1,
+      region: expect.objectContaining({ startLine: 4, startColumn: 1 }),
+      rule: expect.stringMatching(/^YAML syntax error: /),
+    })]);
+    expect(read.findings.every(isInputError)).toBe(true);
   });
 
-  test('an unreadable path is an input error', () => {
-    expect(() => readInputs([fixture('missing.yaml')])).toThrow(/missing\.yaml: cannot read/);
+  test('an unreadable path is an input error finding naming it', () => {
+    const read = readInputs([fixture('missing.yaml')]);
+    expect(read.documents).toEqual([]);
+    expect(read.findings).toEqual([expect.objectContaining({ severity: 'error', ruleId: 'input-file', file: fixture('missing.yaml'), rule: expect.stringMatching(/^cannot be read: no such file or directory \(ENOENT\)/) })]);
   });
 
   test('directories are read recursively (*.yaml, *.yml), documents keep their index', () => {
-    const docs = readInputs([FIXTURES]);
+    const docs = readInputs([FIXTURES]).documents;
     const files = [...new Set(docs.map(d => path.relative(FIXTURES, d.file)))];
     expect(files).toEqual(['bad/contents.yaml', 'bad/install.yaml', 'bad/objects.yaml', 'bad/parameters.yaml', 'bad/workloads.yaml', 'good/identity-binding.yaml']);
     expect(docs.filter(d => d.file.endsWith('objects.yaml')).map(d => d.index)).toEqual([0, 1]);
   });
 
-  test('empty documents and non-objects are skipped', () => {
-    expect(check(parseYaml('---\n---\n- a\n---\nplain\n', 'x.yaml')).findings).toEqual([]);
+  test('empty documents are skipped silently; non-objects with a note that names them', () => {
+    const findings = check(parseYaml('---\n---\n- a\n---\nplain\n', 'x.yaml')).findings;
+    expect(findings).toEqual([expect.objectContaining({
+      severity: 'note',
+      ruleId: 'input-skipped',
+      file: 'x.yaml',
+      document: 1,
+      rule: '2 documents that are not Kubernetes objects (a list, a string or a number at the top) were not checked: x.yaml (document 1: a list), x.yaml (document 2: a string)',
+    })]);
   });
 });
 
@@ -219,7 +238,7 @@ describe('upstream install manifests', () => {
     const text = fs.readFileSync(fixture('good/identity-binding.yaml'), 'utf-8').replace('      dnsPolicy: ClusterFirstWithHostNet\n', '');
     const findings = check(parseYaml(text, 'x.yaml')).findings;
     expect(findings.map(f => [f.ruleId, f.field, f.value, f.region?.startLine])).toEqual([
-      ['provider-dns-policy', 'spec.template.spec.dnsPolicy', 'ClusterFirst', 142], // the hostNetwork line
+      ['provider-dns-policy', 'spec.template.spec.dnsPolicy', null, 142], // absent (not "ClusterFirst"); located on the hostNetwork line
     ]);
   });
 });

@@ -76,11 +76,13 @@ test('without errors the synth passes; notes are logged', () => {
 
 test('failOnWarnings: a warning fails the synth', () => {
   const dir = app(true, '    properties:\n      failOnWarnings: true\n');
-  // A ServiceAccount in the namespace, but not the pod's: a warning.
-  const source = fs.readFileSync(path.join(dir, 'app.js'), 'utf-8').replace('app.synth();', "new ApiObject(chart, 'sa', { apiVersion: 'v1', kind: 'ServiceAccount', metadata: { name: 'other' } });\napp.synth();");
+  // A hand-written class in the deprecated v1alpha1: a warning.
+  const legacy = `new ApiObject(chart, 'legacy', { apiVersion: 'secrets-store.csi.x-k8s.io/v1alpha1', kind: 'SecretProviderClass', metadata: { name: 'legacy' },
+  spec: { provider: 'azure', parameters: { keyvaultName: 'kvname', tenantID: '11111111-1111-1111-1111-111111111111', usePodIdentity: 'false', objects: 'array:\\n  - |\\n    objectName: a\\n    objectType: secret\\n' } } });`;
+  const source = fs.readFileSync(path.join(dir, 'app.js'), 'utf-8').replace('app.synth();', `${legacy}\napp.synth();`);
   fs.writeFileSync(path.join(dir, 'app.js'), source);
   const { code, output } = synth(dir);
-  expect(output).toMatch(/workload-service-account \(warning\)/);
+  expect(output).toMatch(/spc-api-version \(warning\)/);
   expect(output).toMatch(/Status\s+│ failure/);
   expect(code).toBe(2);
 });

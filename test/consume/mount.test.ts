@@ -495,12 +495,48 @@ describe('mount errors', () => {
     });
   });
 
-  test('mounting a class twice into one workload (volume name clash) fails at once', () => {
-    const { chart, spc } = setup();
-    const pod = new kplus33.Pod(chart, 'pod', { containers: [CONTAINERS[0]] });
-    spc.mount(pod);
-    expectProblem(errorOf(() => spc.mount(ApiObject.of(pod), { path: '/mnt/again' })), {
-      path: 'kv/pod/Resource', field: 'volumeName', value: 'azure-kv', rule: /the pod already has a volume with this name/, fix: /different `volumeName`/,
+  describe('mounting a class twice into one workload', () => {
+    test('reuses the volume: one CSI volume, a mount per call (other path, other containers)', () => {
+      const { chart, spc } = setup();
+      const pod = new kplus33.Pod(chart, 'pod', { containers: CONTAINERS.map(c => ({ ...c, securityContext: { user: 1000 } })) });
+      spc.mount(pod, { containerNames: ['app'] });
+      spc.mount(ApiObject.of(pod), { path: '/etc/kv', containerNames: ['app', 'sidecar'] }); // any construct of the same workload
+      const spec = podSpecOf(only(synth(chart), 'Pod'));
+      expect(spec.volumes).toEqual([csiVolume('azure-kv')]);
+      const mounts = (name: string) => spec.containers.find((c: any) => c.name === name).volumeMounts;
+      expect(mounts('app')).toEqual([
+        { name: 'azure-kv', mountPath: DEFAULT_PATH, readOnly: true },
+        { name: 'azure-kv', mountPath: '/etc/kv', readOnly: true },
+      ]);
+      expect(mounts('sidecar')).toEqual([{ name: 'azure-kv', mountPath: '/etc/kv', readOnly: true }]);
+    });
+
+    test('with the volumeName of the first mount, or none, it reuses the volume; another name fails at once', () => {
+      const { chart, spc } = setup();
+      const pod = new kplus.Pod(chart, 'pod', { containers: [CONTAINERS[0]] });
+      spc.mount(pod, { volumeName: 'kv' });
+      spc.mount(pod, { path: '/a', volumeName: 'kv' });
+      spc.mount(pod, { path: '/b' });
+      expectProblem(errorOf(() => spc.mount(pod, { path: '/c', volumeName: 'other' })), {
+        path: 'kv/pod',
+        field: 'volumeName',
+        value: 'other',
+        rule: /already mounts the class "azure-kv" as volume "kv", and a second mount reuses that volume/,
+        fix: /omit `volumeName`, or pass "kv"/,
+      });
+      const spec = podSpecOf(only(synth(chart), 'Pod'));
+      expect(spec.volumes.map((v: any) => v.name)).toEqual(['kv']);
+      expect(spec.containers[0].volumeMounts.map((m: any) => m.mountPath)).toEqual([DEFAULT_PATH, '/a', '/b']);
+    });
+
+    test('at the same path in the same container fails synth', () => {
+      const { chart, spc } = setup();
+      const pod = new kplus.Pod(chart, 'pod', { containers: [CONTAINERS[0]] });
+      spc.mount(pod);
+      spc.mount(pod);
+      expectProblem(errorOf(() => synth(chart)), {
+        path: 'kv/pod', field: 'containers[app].path', value: DEFAULT_PATH, rule: /already mounts something at this path/, fix: /different `path`/,
+      });
     });
   });
 

@@ -242,18 +242,40 @@ describe('KeyVaultObject validation', () => {
     expect(() => classWith(KeyVaultObject.secret('s', { alias: 'db/.hidden/s.txt' }))).not.toThrow();
   });
 
-  test.each([0, 1.5, -1, Number.NaN])('fails with versionHistory %p', (versionHistory) => {
+  test.each([1.5, Number.NaN, 2147483648])('fails with versionHistory %p (not an int32)', (versionHistory) => {
     expectInvalid(KeyVaultObject.secret('s', { versionHistory }), 'versionHistory', versionHistory,
-      /must be an integer from 1/, /number of versions/);
+      /must be an integer of at most 2147483647/, /number of versions/);
   });
 
-  test.each(['0789', '12', 'rwx', '0o644', '07777', ''])('fails with filePermission %j', (filePermission) => {
+  // The provider writes one version for any history up to 1 (`ObjectVersionHistory <= 1`):
+  // https://github.com/Azure/secrets-store-csi-driver-provider-azure/blob/4927a15410506c6a8a52af68db08cf72aa1e10ab/pkg/provider/types/parameters.go#L104-L108.
+  // The checker warns; a construct refuses a value that works only by accident.
+  test.each([0, -1])('fails with versionHistory %p: it means a single version', (versionHistory) => {
+    expectInvalid(KeyVaultObject.secret('s', { versionHistory }), 'versionHistory', versionHistory,
+      /single version .* up to 1/, /set 2 or more/);
+  });
+
+  // strconv.ParseInt(s, 8, 32), its error ignored (mode 0):
+  // https://github.com/Azure/secrets-store-csi-driver-provider-azure/blob/4927a15410506c6a8a52af68db08cf72aa1e10ab/pkg/provider/types/parameters.go#L139
+  test.each(['0789', 'rwx', '0o644', ''])('fails with filePermission %j: the provider cannot parse it and writes mode 0', (filePermission) => {
     expectInvalid(KeyVaultObject.secret('s', { filePermission }), 'filePermission', filePermission,
-      /3 or 4 octal digits/, /"0644"/);
+      /must be an octal number .*writes the file with mode 0/, /"0644"/);
   });
 
-  test.each(['version 1', '', 'a/b'])('fails with objectVersion %j', (version) => {
+  test.each(['+644', '17777'])('fails with filePermission %j: it parses, but is not a file mode', (filePermission) => {
+    expectInvalid(KeyVaultObject.secret('s', { filePermission }), 'filePermission', filePermission, /not a file mode/, /"0644"/);
+  });
+
+  test.each(['00644', '0', '12', '07777'])('accepts filePermission %j, as the provider parses it', (filePermission) => {
+    expect(rendered(KeyVaultObject.secret('s', { filePermission })).entries[0].filePermission).toBe(filePermission);
+  });
+
+  test.each(['version 1', 'a/b'])('fails with objectVersion %j', (version) => {
     expectInvalid(KeyVaultObject.secret('s', { version }), 'version', version, /Key Vault version ID/, /az keyvault secret list-versions/);
+  });
+
+  test('accepts objectVersion "": the latest, as upstream examples write it (provider.go#L373 at v1.8.2)', () => {
+    expect(rendered(KeyVaultObject.secret('s', { version: '' })).entries[0].objectVersion).toBe('');
   });
 
   test('fails with format PFX on a key (reachable from JavaScript): the provider refuses pfx on a non-secret', () => {
@@ -310,7 +332,7 @@ describe('KeyVaultObject validation', () => {
   test('fails with the index of an object added later with addObject', () => {
     const { spc } = classWith(KeyVaultObject.secret('a'));
     expectProblem(errorOf(() => spc.addObject(KeyVaultObject.secret('b'), KeyVaultObject.secret('c', { versionHistory: 0 }))), {
-      path: 'test/spc', field: 'objects[2].versionHistory', value: 0, rule: /integer from 1/, fix: /number of versions/,
+      path: 'test/spc', field: 'objects[2].versionHistory', value: 0, rule: /single version/, fix: /set 2 or more/,
     });
   });
 });

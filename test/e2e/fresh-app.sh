@@ -1,10 +1,11 @@
 #!/usr/bin/env bash
-# End-to-end check of what a new user gets: the library packed with `npm pack`, installed into a
-# fresh `cdk8s init typescript-app` (which depends on cdk8s-plus-33), with the README's Quick start
-# pasted in as main.ts.
+# End-to-end check of what a new user gets: the library's npm tarball, installed into a fresh
+# `cdk8s init typescript-app` (which depends on cdk8s-plus-33), with the README's Quick start pasted
+# in as main.ts.
 #
-#   1. pack      jsii-compile this checkout and `npm pack` it (the tarball must carry lib/, .jsii and
-#                every `bin` target)
+#   1. pack      `npx projen compile`, then `npx projen package`: the documented way to build the
+#                tarball, whose content check (lib/, typings, .jsii, every `bin` target, no sources)
+#                must pass
 #   2. init      `cdk8s init typescript-app` with this repo's cdk8s-cli
 #   3. install   the Quick start's `npm install ...` line, with the library replaced by the tarball
 #   4. synth     the Quick start's TypeScript as main.ts, `cdk8s synth`, and checks on dist/
@@ -112,29 +113,18 @@ tally() {
 
 # ---------------------------------------------------------------------------------------------------
 step pack
+# The one way to build the tarball (README "Development"): jsii-compile, then `npx projen package`,
+# which packs dist/js/<name>@<version>.jsii.tgz and checks its contents (projenrc/tarball.ts).
 run compile bash -c "cd '$ROOT' && npx projen compile"
 [ "$rc" -eq 0 ] || { show_log compile; abort "npx projen compile (exit $rc)"; }
-run pack bash -c "cd '$ROOT' && npm pack --pack-destination '$WORK/pack'"
-[ "$rc" -eq 0 ] || { show_log pack; abort "npm pack (exit $rc)"; }
-TARBALL=$(ls "$WORK"/pack/*.tgz)
-tar -tzf "$TARBALL" >"$WORK/tarball-files"
-tar -xzOf "$TARBALL" package/package.json >"$WORK/tarball-package.json"
-node - "$WORK/tarball-package.json" "$WORK/tarball-files" <<'EOF' | tally "the tarball check" || true
-const fs = require('fs');
-const [pkgFile, listFile] = process.argv.slice(2);
-const pkg = JSON.parse(fs.readFileSync(pkgFile, 'utf-8'));
-const files = new Set(fs.readFileSync(listFile, 'utf-8').split('\n').map(f => f.replace(/^package\//, '')));
-const has = f => files.has(f.replace(/^\.\//, ''));
-const result = (ok, what) => console.log(`${ok ? 'PASS' : 'FAIL'} tarball: ${what}`);
-result(pkg.main && has(pkg.main), `has main ${pkg.main}`);
-result(pkg.types && has(pkg.types), `has types ${pkg.types}`);
-result(has('.jsii'), 'has the .jsii assembly');
-result(![...files].some(f => /\.ts$/.test(f) && !/\.d\.ts$/.test(f)), 'has no TypeScript sources (only .js and .d.ts)');
-const bins = typeof pkg.bin === 'string' ? { [pkg.name]: pkg.bin } : (pkg.bin ?? {});
-for (const [name, target] of Object.entries(bins)) result(has(target), `bin ${name} -> ${target} is packed`);
-console.log('DONE');
-EOF
-echo "    $(basename "$TARBALL"): $(wc -l <"$WORK/tarball-files") files, $(du -k "$TARBALL" | cut -f1) KiB"
+run pack bash -c "cd '$ROOT' && npx projen package"
+[ "$rc" -eq 0 ] || { show_log pack 30; abort "npx projen package (exit $rc)"; }
+pass "npx projen package packed the tarball and its content check passed"
+grep -E '^dist/js/.*packed' "$LOGS/pack.log" | sed 's/^/    /' || true
+BUILT=$(cd "$ROOT" && node -p "const p = require('./package.json'); 'dist/js/' + p.name + '@' + p.version + '.jsii.tgz'")
+# A copy: a later build in the checkout must not change what this app installed.
+cp "$ROOT/$BUILT" "$WORK/pack/"
+TARBALL="$WORK/pack/$(basename "$BUILT")"
 
 # ---------------------------------------------------------------------------------------------------
 step init

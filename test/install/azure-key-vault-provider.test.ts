@@ -203,7 +203,9 @@ describe('custom cloud (Azure Stack Hub)', () => {
   });
 });
 
-describe('identity binding needs provider v1.8.0+', () => {
+// v1.8.0 added identity binding but has no tag and panics at start with --log-format-json; v1.8.1 fixed it:
+// https://github.com/Azure/secrets-store-csi-driver-provider-azure/commit/7dc89ab96ff190d27cfac1a583b50dd09e4f33b5
+describe('identity binding needs provider v1.8.1+', () => {
   test('fails with an older provider', () => {
     const { chart } = providerChart({ version: 'v1.7.2' });
     addClass(chart, 'spc', identityBinding());
@@ -211,16 +213,23 @@ describe('identity binding needs provider v1.8.0+', () => {
       path: 'test/provider',
       field: 'version',
       value: 'v1.7.2',
-      rule: /identity binding \(useAzureTokenProxy\) needs provider v1\.8\.0 or later, and test\/spc uses it/,
-      fix: /set version to "v1\.8\.0" or later \(default "v1\.8\.2"\)/,
+      rule: /identity binding \(useAzureTokenProxy\) needs provider v1\.8\.1 or later \(.*\), and test\/spc uses it/,
+      fix: /set version to "v1\.8\.1" or later \(default "v1\.8\.2"\)/,
     });
   });
 
-  // v1.8.0 and its prereleases have no release tag: a custom image of them is how to name them.
+  // v1.8.0 and prereleases have no release tag (the version check refuses them, test/install/versions.test.ts): a
+  // custom image of them is how to name them, and then the identity-binding check judges the version.
   const image = 'myregistry.azurecr.io/provider-azure:custom';
 
-  test('v1.8.0 is enough; older providers are fine for other identities', () => {
-    let { chart } = providerChart({ version: 'v1.8.0', image });
+  test('fails with v1.8.0 (untagged; panics at start with --log-format-json)', () => {
+    const { chart } = providerChart({ version: 'v1.8.0', image });
+    addClass(chart, 'spc', identityBinding());
+    expect(errorOf(() => synth(chart))).toMatch(/needs provider v1\.8\.1 or later .*v1\.8\.0 was never tagged and panics at start with --log-format-json/);
+  });
+
+  test('v1.8.1 is enough; older providers are fine for other identities', () => {
+    let { chart } = providerChart({ version: 'v1.8.1' });
     addClass(chart, 'spc', identityBinding());
     expect(() => synth(chart)).not.toThrow();
     ({ chart } = providerChart({ version: 'v1.7.2' }));
@@ -228,10 +237,10 @@ describe('identity binding needs provider v1.8.0+', () => {
     expect(() => synth(chart)).not.toThrow();
   });
 
-  test('a prerelease of v1.8.0 is older than v1.8.0', () => {
-    const { chart } = providerChart({ version: 'v1.8.0-rc.1', image });
+  test('a prerelease of v1.8.1 is older than v1.8.1', () => {
+    const { chart } = providerChart({ version: 'v1.8.1-rc.1', image });
     addClass(chart, 'spc', identityBinding());
-    expect(errorOf(() => synth(chart))).toMatch(/needs provider v1\.8\.0 or later/);
+    expect(errorOf(() => synth(chart))).toMatch(/needs provider v1\.8\.1 or later/);
   });
 
   test('version order (SemVer, prereleases before their release)', () => {

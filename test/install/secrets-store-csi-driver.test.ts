@@ -261,7 +261,7 @@ describe('token audiences', () => {
   /** A registered class needing `audience` (no identity of the library needs a third one today). */
   function classNeeding(chart: Chart, id: string, audience: string) {
     const node = new Chart(chart, id).node;
-    AppRegistry.of(chart).classes.push({ node, tokenAudience: audience, syncsSecrets: false, identityMode: IdentityMode.WORKLOAD_IDENTITY });
+    AppRegistry.of(chart).classes.push({ node, tokenAudience: audience, syncsSecrets: false, identityMode: IdentityMode.WORKLOAD_IDENTITY, keyVaultName: 'kvname', objects: [] });
   }
 
   test('default: the provider chart\'s two audiences, in its order, without any class (snapshot)', () => {

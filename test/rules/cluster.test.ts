@@ -1,20 +1,24 @@
 import {
-  audienceRequested, describeUsers, dnsPolicyForIdentityBinding, environmentFileMounted, hostNetworkForPodIdentity,
-  providersDirAgreement, providerVersionForIdentityBinding, syncRbacForSecretObjects,
+  audienceRequested, describeUsers, dnsPolicyForIdentityBinding, environmentFileMounted, hostNetworkForPodIdentity, podInfoOnMount,
+  providersDirAgreement, providerVersionForIdentityBinding, rotationNeedsRepublish, syncRbacForSecretObjects,
 } from '../../src/rules/cluster';
 
 /** The cluster rules are one rule with two doors: the same rule text, a fix for each door. */
 const same = (a: string, b: string) => a === b;
 const doors = <T>(f: (door: 'construct' | 'manifest') => T) => [f('construct'), f('manifest')] as const;
 
-test('provider version for identity binding: v1.8.0 and later pass, prereleases of it do not', () => {
-  expect(providerVersionForIdentityBinding('v1.8.0', ['a'], 'manifest')).toBeUndefined();
+test('provider version for identity binding: v1.8.1 and later pass; v1.8.0 (untagged, panics with --log-format-json) and prereleases do not', () => {
+  // v1.8.0's JSON logger panics at start; fixed in v1.8.1 by
+  // https://github.com/Azure/secrets-store-csi-driver-provider-azure/commit/7dc89ab96ff190d27cfac1a583b50dd09e4f33b5 (cmd/main.go)
+  expect(providerVersionForIdentityBinding('v1.8.1', ['a'], 'manifest')).toBeUndefined();
+  expect(providerVersionForIdentityBinding('v1.8.2', ['a'], 'manifest')).toBeUndefined();
   expect(providerVersionForIdentityBinding('v1.7.2', [], 'manifest')).toBeUndefined();
-  const [c, m] = doors(d => providerVersionForIdentityBinding('v1.8.0-rc.1', ['a', 'b'], d)!);
-  expect(c.rule).toBe('identity binding (useAzureTokenProxy) needs provider v1.8.0 or later, and a, b use it');
+  expect(providerVersionForIdentityBinding('v1.8.0', ['a'], 'manifest')?.rule).toMatch(/needs provider v1\.8\.1 or later .*v1\.8\.0 was never tagged and panics at start with --log-format-json/);
+  const [c, m] = doors(d => providerVersionForIdentityBinding('v1.8.1-rc.1', ['a', 'b'], d)!);
+  expect(c.rule).toMatch(/^identity binding \(useAzureTokenProxy\) needs provider v1\.8\.1 or later \(.*\), and a, b use it$/);
   expect(m.rule).toBe(c.rule);
-  expect(c.fix).toMatch(/^set version to "v1\.8\.0"/);
-  expect(m.fix).toMatch(/^use the provider image tag "v1\.8\.0" or later/);
+  expect(c.fix).toMatch(/^set version to "v1\.8\.1"/);
+  expect(m.fix).toMatch(/^use the provider image tag "v1\.8\.1" or later/);
 });
 
 test('dnsPolicy for identity binding: only host-network pods need ClusterFirstWithHostNet', () => {
@@ -35,11 +39,46 @@ test('pod identity needs the host network', () => {
 
 test('audiences: the CSIDriver must request the class\'s audience', () => {
   expect(audienceRequested(['x', 'y'], 'y', 'cls', 'manifest')).toBeUndefined();
-  const [c, m] = doors(d => audienceRequested([], 'api://AKSIdentityBinding', 'cls', d)!);
+  const [c, m] = doors(d => audienceRequested(['x'], 'api://AKSIdentityBinding', 'cls', d)!);
   expect(m.rule).toBe(c.rule);
   expect(m.rule).toMatch(/^cls signs in .* "token for audience api:\/\/AKSIdentityBinding not found"/);
   expect(c.fix).toMatch(/tokenAudiences/);
   expect(m.fix).toMatch(/spec\.tokenRequests/);
+});
+
+test('audiences: with no token requested at all, the provider\'s own earlier error is quoted', () => {
+  // buildAuthConfig: `if input.saTokens == "" { return … "service account tokens are required for identity binding" }`
+  // https://github.com/Azure/secrets-store-csi-driver-provider-azure/blob/4927a15410506c6a8a52af68db08cf72aa1e10ab/pkg/provider/provider.go#L132-L134
+  const [c, m] = doors(d => audienceRequested([], 'api://AKSIdentityBinding', 'cls', d)!);
+  expect(m.rule).toBe(c.rule);
+  expect(m.rule).toMatch(/requests no token at all\) \(the provider fails with "service account tokens are required for identity binding"\)$/);
+  // parseTokenForAudience: `if len(saTokens) == 0 { return "", ErrServiceAccountTokensNotFound }`
+  // https://github.com/Azure/secrets-store-csi-driver-provider-azure/blob/4927a15410506c6a8a52af68db08cf72aa1e10ab/pkg/auth/auth.go#L400-L402
+  expect(audienceRequested([], 'api://AzureADTokenExchange', 'cls', 'manifest')!.rule)
+    .toMatch(/"failed to parse workload identity tokens, error: service account tokens not found"\)$/);
+});
+
+test('podInfoOnMount: provider v1.8.0 and later need pod information on every mount', () => {
+  // `if len(podName) == 0 { return nil, fmt.Errorf("pod name is not provided") }`
+  // https://github.com/Azure/secrets-store-csi-driver-provider-azure/blob/4927a15410506c6a8a52af68db08cf72aa1e10ab/pkg/provider/provider.go#L172-L177
+  expect(podInfoOnMount(true, [], ['cls'], [])).toBeUndefined();
+  expect(podInfoOnMount(false, [], [], [])).toBeUndefined();
+  for (const versions of [[], [undefined], ['v1.8.2'], ['v1.7.2', 'v1.8.0']]) {
+    expect(podInfoOnMount(false, versions, ['cls'], [])?.rule).toMatch(/fails every mount with "pod name is not provided".*and cls uses it$/);
+  }
+  expect(podInfoOnMount(undefined, ['v1.7.2'], ['cls'], [])).toBeUndefined();
+  // Older providers need it for pod identity only (NMI): auth.go `pod information is not available`.
+  expect(podInfoOnMount(false, ['v1.7.2'], ['cls', 'pi'], ['pi'])?.rule).toMatch(/pod identity .* "pod information is not available"\), and pi uses it$/);
+});
+
+test('requiresRepublish: driver v1.6.0 rotates only on republish', () => {
+  // `if rotationEnabled { … }`: the only rotation path in NodePublishVolume, which kubelet calls again only with requiresRepublish
+  // https://github.com/kubernetes-sigs/secrets-store-csi-driver/blob/4960f9637c51ad9cb9ef264481bc6d9a98bf1f1c/pkg/secrets-store/nodeserver.go#L129-L161
+  expect(rotationNeedsRepublish(true, 'v1.6.0', 'drv')).toBeUndefined();
+  expect(rotationNeedsRepublish(false, 'v1.5.6', 'drv')).toBeUndefined();
+  for (const version of ['v1.6.0', undefined]) {
+    expect(rotationNeedsRepublish(undefined, version, 'drv')?.rule).toMatch(/^drv runs with --enable-secret-rotation=true, .* secrets would never rotate$/);
+  }
 });
 
 test('providers directory: the provider\'s must be one of the driver\'s', () => {

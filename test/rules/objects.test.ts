@@ -39,9 +39,11 @@ describe('checkObject', () => {
     expect(checkObject(secret('s', { objectVersion: 'latest', objectVersionHistory: 2 }), 'objects[0]')).toEqual([]);
   });
 
-  test('an empty objectVersion or objectAlias is a warning (the provider reads them as absent)', () => {
+  test('an empty objectVersion is the latest version, as every upstream example writes it; an empty objectAlias is a warning', () => {
+    // provider.go#L373 at v1.8.2: `kvObject.ObjectVersion == "" || kvObject.ObjectVersion == "latest"`
+    // (https://github.com/Azure/secrets-store-csi-driver-provider-azure/blob/4927a15410506c6a8a52af68db08cf72aa1e10ab/pkg/provider/provider.go#L373)
     const findings = checkObject(secret('s', { objectVersion: '', objectAlias: '' }), 'objects[0]');
-    expect(findingAt(findings, 'objects[0].objectVersion').severity).toBe('warning');
+    expect(findings.filter(f => f.field === 'objects[0].objectVersion')).toEqual([]);
     const alias = findingAt(findings, 'objects[0].objectAlias');
     expect(alias.severity).toBe('warning');
     expect(alias.rule).toMatch(/names the file after objectName/);
@@ -52,6 +54,26 @@ describe('checkObject', () => {
     expect(checkObject({ objectName: 'c', objectType: 'cert', objectFormat: 'PEM' }, 'o')).toEqual([]);
     const f = findingAt(checkObject({ objectName: 'c', objectType: 'cert', objectFormat: 'pfx' }, 'o'), 'o.objectFormat');
     expect(f.rule).toMatch(/objectFormat pfx applies only to secrets, and this is a cert/);
+    expect(f.severity).toBe('error');
+  });
+
+  test('"PFX" on a key or certificate passes the provider\'s case-sensitive check and is written as PEM: a warning', () => {
+    // `if objectFormat == types.ObjectFormatPFX && objectType != types.VaultObjectTypeSecret`:
+    // https://github.com/Azure/secrets-store-csi-driver-provider-azure/blob/4927a15410506c6a8a52af68db08cf72aa1e10ab/pkg/provider/validate.go#L33
+    for (const objectFormat of ['PFX', 'Pfx']) {
+      const f = findingAt(checkObject({ objectName: 'c', objectType: 'cert', objectFormat }, 'o'), 'o.objectFormat');
+      expect(f.severity).toBe('warning');
+      expect(f.rule).toMatch(/case-sensitive.*written as PEM/);
+    }
+    expect(checkObject({ objectName: 's', objectType: 'secret', objectFormat: 'PFX' }, 'o')).toEqual([]);
+  });
+
+  test('objectVersionHistory up to 1 is one version: a warning, not an error; a file mode like "00644" is fine', () => {
+    const f = findingAt(checkObject(secret('s', { objectVersionHistory: 0 }), 'o'), 'o.objectVersionHistory');
+    expect(f.severity).toBe('warning');
+    expect(checkObject(secret('s', { filePermission: '00644' }), 'o')).toEqual([]);
+    expect(checkObject(secret('s', { filePermission: '0' }), 'o')).toEqual([]);
+    expect(findingAt(checkObject(secret('s', { filePermission: '0999' }), 'o'), 'o.filePermission').severity).toBe('error');
   });
 
   test('any encoding on a key or certificate is refused, even utf-8; on a secret any case of a known value is fine', () => {

@@ -125,24 +125,47 @@ describe('filePath', () => {
 });
 
 describe('objectVersion', () => {
-  test('a version ID or "latest"', () => {
-    expect(['latest', '0123456789abcdef0123456789abcdef'].map(v => valid(rules.objectVersion(v)))).toEqual([true, true]);
-    expect(['', 'a b', 'a/b', 'v'.repeat(128)].map(v => valid(rules.objectVersion(v)))).toEqual([false, false, false, false]);
+  // Empty is the latest version: `foundFirst := kvObject.ObjectVersion == "" || kvObject.ObjectVersion == "latest"`,
+  // https://github.com/Azure/secrets-store-csi-driver-provider-azure/blob/4927a15410506c6a8a52af68db08cf72aa1e10ab/pkg/provider/provider.go#L373
+  test('a version ID, "latest" (with a history, see checkObject), or empty for the latest', () => {
+    expect(['', 'latest', '0123456789abcdef0123456789abcdef'].map(v => valid(rules.objectVersion(v)))).toEqual([true, true, true]);
+    expect(['a b', 'a/b', 'v'.repeat(128)].map(v => valid(rules.objectVersion(v)))).toEqual([false, false, false]);
+  });
+
+  test('the message does not recommend "latest", which a single version rejects', () => {
+    const violation = rules.objectVersion('a b')!;
+    expect(violation.rule).not.toMatch(/latest/);
+    expect(violation.fix).toMatch(/omit it for the latest/);
   });
 });
 
 describe('versionHistory', () => {
-  test('an int32 from 1', () => {
-    expect([1, 2, 2147483647].map(n => valid(rules.versionHistory(n)))).toEqual([true, true, true]);
-    const invalid = [0, -1, 1.5, 2147483648, Number.NaN, Number.POSITIVE_INFINITY];
+  // `IsSyncingSingleVersion() bool { return kv.ObjectVersionHistory <= 1 }`:
+  // https://github.com/Azure/secrets-store-csi-driver-provider-azure/blob/4927a15410506c6a8a52af68db08cf72aa1e10ab/pkg/provider/types/parameters.go#L104-L108
+  test('any int32 is valid; up to 1 it means a single version, which is a warning of its own', () => {
+    expect([-2147483648, -1, 0, 1, 2, 2147483647].map(n => valid(rules.versionHistory(n)))).toEqual([true, true, true, true, true, true]);
+    const invalid = [1.5, 2147483648, -2147483649, Number.NaN, Number.POSITIVE_INFINITY];
     expect(invalid.map(n => valid(rules.versionHistory(n)))).toEqual(invalid.map(() => false));
+    expect([0, -1].map(n => rules.versionHistoryEffect(n)?.rule)).toEqual([expect.stringMatching(/single version .* up to 1/), expect.stringMatching(/single version/)]);
+    expect([1, 2, 1.5].map(n => rules.versionHistoryEffect(n))).toEqual([undefined, undefined, undefined]);
   });
 });
 
 describe('filePermission', () => {
-  test('3 or 4 octal digits', () => {
-    expect(['644', '0644', '0440', '7777', '000'].map(p => valid(rules.filePermission(p)))).toEqual([true, true, true, true, true]);
-    expect(['0789', '12', 'rwx', '07777', '', '0x1A4', ' 644'].map(p => valid(rules.filePermission(p)))).toEqual([false, false, false, false, false, false, false]);
+  // `strconv.ParseInt(kv.FilePermission, 8, 32)`, its error ignored (mode 0):
+  // https://github.com/Azure/secrets-store-csi-driver-provider-azure/blob/4927a15410506c6a8a52af68db08cf72aa1e10ab/pkg/provider/types/parameters.go#L139
+  // https://github.com/Azure/secrets-store-csi-driver-provider-azure/blob/4927a15410506c6a8a52af68db08cf72aa1e10ab/pkg/provider/provider.go#L332
+  test('what strconv.ParseInt(s, 8, 32) parses: any octal digits, "00644" and "0" too', () => {
+    expect(['644', '0644', '00644', '0', '0440', '7777', '000', '+644', '-1', '17777777777'].map(p => valid(rules.filePermission(p))))
+      .toEqual([true, true, true, true, true, true, true, true, true, true]);
+    expect(['0789', 'rwx', '', '0x1A4', ' 644', '0_644', '20000000000'].map(p => rules.filePermission(p)?.rule))
+      .toEqual(Array(7).fill(expect.stringMatching(/writes the file with mode 0/)));
+  });
+
+  test('a value that parses but is not a mode (a sign, bits above 07777) is a warning of its own', () => {
+    expect(['644', '00644', '0', '7777', '0007777'].map(p => rules.filePermissionBits(p))).toEqual(Array(5).fill(undefined));
+    expect(['+644', '-1', '17777', '12345'].map(p => rules.filePermissionBits(p)?.rule)).toEqual(Array(4).fill(expect.stringMatching(/not a file mode/)));
+    expect(rules.filePermissionBits('rwx')).toBeUndefined(); // not parsable: filePermission's error says it
   });
 });
 
