@@ -15,8 +15,10 @@ export { FederatedCredential, FederatedCredentials } from './consume/federated-c
 export { AzureAccess, AzureAccessProps } from './azure/azure-access';
 export { GrantScope } from './azure/grant-scope';
 export { AzureAccessCluster, AzureAccessIdentity, AzureAccessVault, VaultPermissionModel } from './azure/resources';
-export { SecretsStoreCsiDriver, SecretsStoreCsiDriverProps, SecretRotationOptions } from './install/secrets-store-csi-driver';
-export { AzureKeyVaultProvider, AzureKeyVaultProviderProps, CloudEnvironmentFile } from './install/azure-key-vault-provider';
+export { SecretsStoreCsiDriver } from './install/secrets-store-csi-driver';
+export { SecretsStoreCsiDriverProps, SecretRotationOptions } from './install/secrets-store-csi-driver-props';
+export { AzureKeyVaultProvider } from './install/azure-key-vault-provider';
+export { AzureKeyVaultProviderProps, CloudEnvironmentFile } from './install/azure-key-vault-provider-props';
 export { InstallDaemonSetOptions } from './install/daemonset-options';
 export { DaemonSetPodAffinity, PreferredNodeAffinity } from './install/scheduling';
 export { InstallVolumeMount } from './install/volume-mounts';

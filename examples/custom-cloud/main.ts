@@ -43,7 +43,8 @@ new SecretsStoreCsiDriver(install, 'driver');
 new AzureKeyVaultProvider(install, 'provider', {
   cloudEnvironmentFile: { hostPath: ENVIRONMENT_HOST_PATH, mountPath: ENVIRONMENT_FILE },
   volumeMounts: [{
-    volume: kplus.Volume.fromHostPath(install, 'ca-certs', 'ca-certs', { path: '/etc/ssl/certs', type: kplus.HostPathVolumeType.DIRECTORY }),
+    // A volume as Kubernetes writes it (a cdk8s-plus Volume of any version fits too).
+    volume: { name: 'ca-certs', hostPath: { path: '/etc/ssl/certs', type: 'Directory' } },
     path: '/etc/ssl/certs',
   }],
 });

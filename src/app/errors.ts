@@ -1,6 +1,6 @@
 import { IConstruct } from 'constructs';
 import { AppRegistry } from './registry';
-import { describeFinding, Finding, Violation } from '../rules/model';
+import { describeFinding, Finding } from '../rules/model';
 
 /**
  * How constructs report a broken rule: the rule's message prefixed with the construct path, in
@@ -13,16 +13,13 @@ export function problem(scope: IConstruct, finding: Finding): string {
 }
 
 /** Throws the first finding, if any: eager validation. */
-export function check(scope: IConstruct, finding: Finding | readonly (Finding | undefined)[] | undefined): void;
-/** @deprecated inline rule (to move to src/rules) */
-export function check(scope: IConstruct, field: string, value: unknown, violation: Violation | undefined): void;
-export function check(scope: IConstruct, a: any, value?: unknown, violation?: Violation): void {
-  if (typeof a === 'string') {
-    if (violation) throw new Error(problem(scope, { field: a, value, rule: violation.rule, fix: violation.fix, severity: 'error' }));
-    return;
-  }
-  const first = Array.isArray(a) ? a.find(f => f !== undefined) : a;
+export function check(scope: IConstruct, findings: Finding | readonly (Finding | undefined)[] | undefined): void {
+  const first = isFindingList(findings) ? findings.find(f => f !== undefined) : findings;
   if (first) throw new Error(problem(scope, first));
+}
+
+function isFindingList(findings: Finding | readonly (Finding | undefined)[] | undefined): findings is readonly (Finding | undefined)[] {
+  return Array.isArray(findings);
 }
 
 /** The first finding as an eager error; `rename` maps the model's field names to the construct's props. */

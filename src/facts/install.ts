@@ -30,6 +30,20 @@ export interface ResourcesFact {
 /** Secrets Store CSI Driver v1.6.0 (`deploy/`). */
 export const Driver = {
   VERSION: 'v1.6.0',
+  /**
+   * Every release tag of the driver, oldest first (SemVer order: a release candidate before its
+   * release): the tags of https://github.com/kubernetes-sigs/secrets-store-csi-driver/tags as of
+   * commit 0aad886f70e94a6037325f4eaba4660338dde448 (2026-04-30; there is no v0.0.4). The image
+   * tags follow them (registry.k8s.io/csi-secrets-store/driver:<tag>).
+   */
+  RELEASES: [
+    'v0.0.1', 'v0.0.2', 'v0.0.3', 'v0.0.5', 'v0.0.6', 'v0.0.7', 'v0.0.8', 'v0.0.9', 'v0.0.10', 'v0.0.11', 'v0.0.12', 'v0.0.13',
+    'v0.0.14', 'v0.0.15', 'v0.0.16', 'v0.0.17', 'v0.0.18', 'v0.0.19', 'v0.0.20', 'v0.0.21', 'v0.0.22', 'v0.0.23', 'v0.1.0', 'v0.2.0',
+    'v0.3.0', 'v1.0.0-rc.0', 'v1.0.0-rc.1', 'v1.0.0', 'v1.0.1', 'v1.1.0-rc.0', 'v1.1.0', 'v1.1.1', 'v1.1.2', 'v1.2.0', 'v1.2.1',
+    'v1.2.2', 'v1.2.3', 'v1.2.4', 'v1.3.0', 'v1.3.1', 'v1.3.2', 'v1.3.3', 'v1.3.4', 'v1.4.0', 'v1.4.1', 'v1.4.2', 'v1.4.3',
+    'v1.4.4', 'v1.4.5', 'v1.4.6', 'v1.4.7', 'v1.4.8', 'v1.5.0', 'v1.5.1', 'v1.5.2', 'v1.5.3', 'v1.5.4', 'v1.5.5', 'v1.5.6',
+    'v1.6.0',
+  ] as readonly string[],
   /** First release without the rotation and token-request roles (rotation through RequiresRepublish). */
   REQUIRES_REPUBLISH_VERSION: 'v1.6.0',
   IMAGE_REGISTRY: 'registry.k8s.io',
@@ -125,6 +139,19 @@ export const ProvidersDir = {
 /** Azure Key Vault provider v1.8.2 (`deployment/`). */
 export const Provider = {
   VERSION: 'v1.8.2',
+  /**
+   * Every release tag of the provider of the form vX.Y.Z, oldest first (SemVer order): the tags
+   * of https://github.com/Azure/secrets-store-csi-driver-provider-azure/tags as of commit
+   * d5f7cf5b598c2eede99ad3683de0ba10f7a8736b (2026-06-11). v1.8.0 has no tag (its release commit
+   * a0b870ab was followed by v1.8.1 a day later); the 2020 releases 0.0.1–0.0.16 were tagged
+   * without the "v" and are not listed. The image tags follow them
+   * (mcr.microsoft.com/oss/v2/azure/secrets-store/provider-azure:<tag> from v1.7.0, before that
+   * mcr.microsoft.com/oss/azure/secrets-store/provider-azure:<tag>, as upstream `deployment/`).
+   */
+  RELEASES: [
+    'v0.1.0', 'v0.2.0', 'v1.0.0-rc.0', 'v1.0.0', 'v1.0.1', 'v1.1.0-rc.0', 'v1.1.0', 'v1.2.0', 'v1.3.0', 'v1.4.0', 'v1.4.1',
+    'v1.5.0', 'v1.5.1', 'v1.5.2', 'v1.5.3', 'v1.6.0', 'v1.6.1', 'v1.6.2', 'v1.7.0', 'v1.7.1', 'v1.7.2', 'v1.8.1', 'v1.8.2',
+  ] as readonly string[],
   IMAGE_REPOSITORY: 'mcr.microsoft.com/oss/v2/azure/secrets-store/provider-azure',
 
   NAME: 'csi-secrets-store-provider-azure',

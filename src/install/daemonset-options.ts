@@ -1,9 +1,13 @@
 import * as kplus from 'cdk8s-plus-27';
 import { IConstruct } from 'constructs';
+import { kubeShape } from './kube-shape';
 import * as pod from './pod-options';
 import { checkAffinity, DaemonSetPodAffinity, PreferredNodeAffinity, renderAffinity } from './scheduling';
 import { check } from '../app/errors';
 import { IMAGE_PULL_POLICY } from '../facts/install';
+import { OperatingSystem } from '../facts/os';
+import * as installRules from '../rules/install';
+import { daemonSetInstalled } from '../rules/install-options';
 
 /**
  * Options both install constructs share (the Helm charts' `{linux,windows}.podLabels`,
@@ -40,11 +44,12 @@ export interface InstallDaemonSetOptions {
   readonly daemonSetAnnotations?: { [key: string]: string };
 
   /**
-   * Pull policy of every container image.
+   * Pull policy of every container image: "IfNotPresent", "Always" or "Never" (an
+   * `ImagePullPolicy` member of any cdk8s-plus is one of these strings).
    *
-   * @default ImagePullPolicy.IF_NOT_PRESENT
+   * @default "IfNotPresent"
    */
-  readonly imagePullPolicy?: kplus.ImagePullPolicy;
+  readonly imagePullPolicy?: string;
 
   /**
    * Nodes the pods prefer, by weight (node affinity beyond `requiredNodeAffinity`).
@@ -75,11 +80,11 @@ export interface InstallDaemonSetOptions {
   readonly windowsNodeSelector?: { [key: string]: string };
 
   /**
-   * Taints the Windows pods tolerate.
+   * Taints the Windows pods tolerate (`k8s.Toleration` of any cdk8s-plus).
    *
    * @default - `tolerations`
    */
-  readonly windowsTolerations?: kplus.NodeTaintQuery[];
+  readonly windowsTolerations?: kplus.k8s.Toleration[];
 
   /**
    * PriorityClass of the Windows pods.
@@ -112,9 +117,9 @@ export interface ResolvedDaemonSetOptions {
 /** @internal The options both constructs had before, which the Windows ones default to. */
 export interface BaseScheduling {
   readonly nodeSelector?: { [key: string]: string };
-  readonly tolerations?: kplus.NodeTaintQuery[];
+  readonly tolerations?: kplus.k8s.Toleration[];
   readonly priorityClassName?: string;
-  readonly requiredNodeAffinity: kplus.NodeLabelQuery[];
+  readonly requiredNodeAffinity: kplus.k8s.NodeSelectorRequirement[];
 }
 
 /**
@@ -133,16 +138,14 @@ export function resolveDaemonSetOptions(
   pod.checkAnnotations(scope, 'podAnnotations', podAnnotations);
   pod.checkAnnotations(scope, 'daemonSetAnnotations', props.daemonSetAnnotations ?? {});
   pod.checkScheduling(scope, 'windows', props.windowsPriorityClassName, props.windowsNodeSelector ?? {});
+  if (props.imagePullPolicy !== undefined) check(scope, installRules.imagePullPolicy(props.imagePullPolicy, 'imagePullPolicy'));
   const windowsOnly: [string, unknown][] = [
     ['windowsNodeSelector', props.windowsNodeSelector],
     ['windowsTolerations', props.windowsTolerations],
     ['windowsPriorityClassName', props.windowsPriorityClassName],
   ];
   for (const [field, value] of windowsOnly) {
-    check(scope, field, value, value !== undefined && !windows ? {
-      rule: 'it applies to the Windows DaemonSet, which is not installed',
-      fix: `set \`windows: true\` or remove ${field}`,
-    } : undefined);
+    if (value !== undefined) check(scope, daemonSetInstalled(windows, OperatingSystem.WINDOWS, field, value));
   }
   const affinityOptions = {
     requiredNodeAffinity: base.requiredNodeAffinity,
@@ -152,7 +155,10 @@ export function resolveDaemonSetOptions(
   };
   checkAffinity(scope, affinityOptions);
 
-  const tolerations = base.tolerations ?? [kplus.NodeTaintQuery.any()];
+  const tolerations = (base.tolerations ?? [{ operator: 'Exists' }]).map(kubeShape);
+  const windowsTolerations = props.windowsTolerations?.map(kubeShape);
+  pod.checkTolerations(scope, 'tolerations', tolerations);
+  pod.checkTolerations(scope, 'windowsTolerations', windowsTolerations ?? []);
   const daemonSetAnnotations = props.daemonSetAnnotations ?? {};
   return {
     commonLabels,
@@ -168,7 +174,7 @@ export function resolveDaemonSetOptions(
     },
     windows: {
       nodeSelector: props.windowsNodeSelector ?? base.nodeSelector ?? {},
-      tolerations: pod.tolerations(props.windowsTolerations ?? tolerations),
+      tolerations: pod.tolerations(windowsTolerations ?? tolerations),
       priorityClassName: props.windowsPriorityClassName ?? base.priorityClassName,
     },
   };

@@ -1,8 +1,13 @@
 import * as kplus from 'cdk8s-plus-27';
 import { Construct } from 'constructs';
-import { nodeSelector } from './pod-options';
-import { Driver } from '../facts/install';
+import { ResolvedDaemonSetOptions } from './daemonset-options';
+import { DriverResources, DriverSettings } from './driver-settings';
+import { DriverExtraVolumes, providerVolumes } from './driver-volumes';
+import { goDuration } from './duration';
+import * as pod from './pod-options';
+import { Driver, ResourcesFact } from '../facts/install';
 import { OperatingSystem, paths } from '../facts/os';
+import { metricsPort } from '../rules/install';
 
 /**
  * The driver DaemonSets, field for field as upstream `deploy/secrets-store-csi-driver.yaml` and
@@ -11,6 +16,73 @@ import { OperatingSystem, paths } from '../facts/os';
  */
 
 const { IntOrString } = kplus.k8s;
+
+/** @internal The driver DaemonSets the settings ask for. */
+export function addDriverDaemonSets(
+  scope: Construct, s: DriverSettings, shared: ResolvedDaemonSetOptions, volumes: DriverExtraVolumes,
+): { linux?: kplus.k8s.KubeDaemonSet; windows?: kplus.k8s.KubeDaemonSet } {
+  const common = {
+    namespace: s.namespace,
+    images: s.images,
+    leadingFlags: [
+      ...s.logVerbosity ? [`-v=${s.logVerbosity}`] : [],
+      ...s.logFormatJson ? ['--log-format-json=true'] : [],
+    ],
+    flags: [
+      `--metrics-addr=${s.metricsAddress}`,
+      `--enable-secret-rotation=${s.rotationEnabled}`,
+      `--rotation-poll-interval=${goDuration(s.pollInterval)}`,
+      `--provider-health-check=${s.providerHealthCheck}`,
+      `--provider-health-check-interval=${goDuration(s.healthCheckInterval)}`,
+      ...s.maxCallRecvMsgSize !== undefined ? [`--max-call-recv-msg-size=${s.maxCallRecvMsgSize}`] : [],
+    ],
+    metricsPort: metricsPort(s.metricsAddress),
+    imagePullSecrets: pod.imagePullSecrets(s.imagePullSecrets),
+    imagePullPolicy: shared.imagePullPolicy,
+    serviceAccountName: s.serviceAccountName,
+    automountServiceAccountToken: s.automountServiceAccountToken,
+    affinity: shared.affinity,
+    podLabels: shared.podLabels,
+    podAnnotations: shared.podAnnotations,
+    daemonSetAnnotations: shared.daemonSetAnnotations,
+    updateStrategy: pod.rollingUpdate(s.maxUnavailable),
+    registrarLogVerbosity: s.registrarLogVerbosity,
+    livenessProbePort: s.livenessProbePort,
+    livenessProbeLogVerbosity: s.livenessProbeLogVerbosity,
+  };
+  const resources = (given: DriverResources, fallback: Record<'registrar' | 'driver' | 'liveness', ResourcesFact>) => ({
+    registrar: pod.resources(given.registrar, fallback.registrar),
+    driver: pod.resources(given.driver, fallback.driver),
+    livenessProbe: pod.resources(given.livenessProbe, fallback.liveness),
+  });
+  const linux = s.linux ? addDriverDaemonSet(scope, 'DaemonSet', {
+    ...common,
+    ...shared.linux,
+    os: OperatingSystem.LINUX,
+    name: Driver.DAEMONSET,
+    env: pod.envVars(s.env),
+    volumes: volumes.linux.volumes,
+    volumeMounts: volumes.linux.mounts,
+    kubeletRootDir: s.kubeletRootDir,
+    providersDir: s.providersDir,
+    additionalProvidersDirs: s.additionalProvidersDirs,
+    resources: resources(s.linuxResources, Driver.Linux.RESOURCES),
+  }) : undefined;
+  const windows = s.windows ? addDriverDaemonSet(scope, 'WindowsDaemonSet', {
+    ...common,
+    ...shared.windows,
+    os: OperatingSystem.WINDOWS,
+    name: Driver.WINDOWS_DAEMONSET,
+    env: pod.envVars(s.windowsEnv),
+    volumes: volumes.windows.volumes,
+    volumeMounts: volumes.windows.mounts,
+    kubeletRootDir: s.windowsKubeletRootDir,
+    providersDir: s.windowsProvidersDir,
+    additionalProvidersDirs: [], // upstream passes none on Windows
+    resources: resources(s.windowsResources, Driver.Windows.RESOURCES),
+  }) : undefined;
+  return { linux, windows };
+}
 
 /** @internal Settings of one driver DaemonSet, resolved by the construct. */
 export interface DriverDaemonSetSettings {
@@ -57,17 +129,6 @@ export interface DriverDaemonSetSettings {
   /** Extra volumes of the pod and mounts of the driver container. */
   readonly volumes: kplus.k8s.Volume[];
   readonly volumeMounts: kplus.k8s.VolumeMount[];
-}
-
-/**
- * @internal
- * Providers directories in upstream's volume order: the additional ones, then `--provider-volume`,
- * named `providers-dir`, `providers-dir-0`, `providers-dir-1`… (deploy/ names the first additional
- * directory `providers-dir` and the main one `providers-dir-0`). Duplicates are mounted once.
- */
-export function providerVolumes(settings: Pick<DriverDaemonSetSettings, 'providersDir' | 'additionalProvidersDirs'>): { name: string; path: string }[] {
-  const dirs = [...new Set([...settings.additionalProvidersDirs, settings.providersDir])];
-  return dirs.map((path, i) => ({ name: i === 0 ? Driver.Volume.PROVIDERS : `${Driver.Volume.PROVIDERS}-${i - 1}`, path }));
 }
 
 /** @internal The Linux or Windows driver DaemonSet. */
@@ -168,7 +229,7 @@ export function addDriverDaemonSet(scope: Construct, id: string, settings: Drive
             ...settings.volumes,
           ],
           tolerations: settings.tolerations,
-          nodeSelector: nodeSelector(settings.os, settings.nodeSelector),
+          nodeSelector: pod.nodeSelector(settings.os, settings.nodeSelector),
         },
       },
     },

@@ -4,6 +4,8 @@ import { IConstruct } from 'constructs';
 import { check } from '../app/errors';
 import { OS_LABEL, ResourcesFact } from '../facts/install';
 import * as installRules from '../rules/install';
+import { envNameNotReserved, labelNotReserved, osLabelLeftToConstruct } from '../rules/install-pod';
+import { toleration } from '../rules/install-scheduling';
 import * as rules from '../rules/values';
 
 /**
@@ -44,9 +46,16 @@ export function resources(given: kplus.ContainerResources | undefined, fallback:
   return { limits: some(limits) ? limits : undefined, requests: some(requests) ? requests : undefined };
 }
 
-/** @internal Tolerations from cdk8s-plus taint queries (`NodeTaintQuery.any()` is `{operator: Exists}`). */
-export function tolerations(queries: kplus.NodeTaintQuery[]): kplus.k8s.Toleration[] | undefined {
-  return queries.length ? queries.map(q => q._toKube()) : undefined;
+/** @internal Tolerations as written (only their own fields), or none. */
+export function tolerations(given: kplus.k8s.Toleration[]): kplus.k8s.Toleration[] | undefined {
+  return given.length
+    ? given.map(t => ({ key: t.key, operator: t.operator, value: t.value, effect: t.effect, tolerationSeconds: t.tolerationSeconds }))
+    : undefined;
+}
+
+/** @internal Checks tolerations (`field` names the prop). */
+export function checkTolerations(scope: IConstruct, field: string, given: kplus.k8s.Toleration[]): void {
+  given.forEach((t, i) => check(scope, toleration(t, `${field}[${i}]`)));
 }
 
 /** @internal The OS selector, then the user's labels (as the Helm charts merge them). */
@@ -85,10 +94,7 @@ export function checkScheduling(scope: IConstruct, prefix: string, priorityClass
   for (const [key, value] of Object.entries(selector)) {
     check(scope, installRules.labelKey(key, field('nodeSelector')));
     check(scope, installRules.labelValue(value, `${field('nodeSelector')}["${key}"]`));
-    check(scope, field('nodeSelector'), key, key === OS_LABEL ? {
-      rule: `"${OS_LABEL}" is set by the construct for each DaemonSet (linux / windows)`,
-      fix: 'use the `linux` and `windows` options to choose the operating systems',
-    } : undefined);
+    check(scope, osLabelLeftToConstruct(key, field('nodeSelector')));
   }
 }
 
@@ -102,10 +108,7 @@ export function checkLabels(scope: IConstruct, field: string, labels: { [key: st
   for (const [key, value] of Object.entries(labels)) {
     check(scope, installRules.labelKey(key, field));
     check(scope, installRules.labelValue(value, `${field}["${key}"]`));
-    check(scope, field, key, reserved[key] !== undefined ? {
-      rule: `the construct sets "${key}" itself (${reserved[key]})`,
-      fix: 'use another label key',
-    } : undefined);
+    check(scope, labelNotReserved(key, reserved, field));
   }
 }
 
@@ -132,10 +135,7 @@ export function envVars(env: { [name: string]: kplus.EnvValue }): kplus.k8s.EnvV
 export function checkEnv(scope: IConstruct, field: string, env: { [name: string]: kplus.EnvValue }, reserved: string[]): void {
   for (const name of Object.keys(env)) {
     check(scope, installRules.envName(name, field));
-    check(scope, field, name, reserved.includes(name) ? {
-      rule: `the construct sets ${name} itself`,
-      fix: 'use another variable name',
-    } : undefined);
+    check(scope, envNameNotReserved(name, reserved, field));
   }
 }
 

@@ -1,6 +1,9 @@
 import * as kplus from 'cdk8s-plus-27';
 import { Construct } from 'constructs';
-import { nodeSelector } from './pod-options';
+import { ResolvedDaemonSetOptions } from './daemonset-options';
+import { goDuration } from './duration';
+import * as pod from './pod-options';
+import { ProviderExtraVolumes, ProviderSettings } from './provider-settings';
 import { Provider } from '../facts/install';
 import { OperatingSystem } from '../facts/os';
 
@@ -11,6 +14,77 @@ import { OperatingSystem } from '../facts/os';
  */
 
 const { IntOrString } = kplus.k8s;
+
+/** The provider's flags (the Helm chart's order), with the socket `endpoint` of one OS. */
+function providerArgs(s: ProviderSettings, endpoint: string): string[] {
+  return [
+    `--endpoint=${endpoint}`,
+    ...s.logFormatJson ? ['--log-format-json=true'] : [],
+    ...s.logVerbosity ? [`-v=${s.logVerbosity}`] : [],
+    `--construct-pem-chain=${s.constructPemChain}`,
+    ...s.customUserAgent !== undefined ? [`--custom-user-agent=${s.customUserAgent}`] : [],
+    `--healthz-port=${s.healthzPort}`,
+    `--healthz-path=${s.healthzPath}`,
+    `--healthz-timeout=${goDuration(s.healthzTimeout)}`,
+    ...s.writeCertAndKeyInSeparateFiles ? ['--write-cert-and-key-in-separate-files=true'] : [],
+    ...s.metricsPortFlag ? [`--prometheus-port=${s.metricsPort}`] : [],
+  ];
+}
+
+/** @internal The provider DaemonSets the settings ask for. */
+export function addProviderDaemonSets(
+  scope: Construct, s: ProviderSettings, shared: ResolvedDaemonSetOptions, volumes: ProviderExtraVolumes,
+): { linux?: kplus.k8s.KubeDaemonSet; windows?: kplus.k8s.KubeDaemonSet } {
+  const common = {
+    namespace: s.namespace,
+    image: s.image,
+    healthzPort: s.healthzPort,
+    healthzPath: s.healthzPath,
+    metricsPort: s.metricsPort,
+    imagePullSecrets: pod.imagePullSecrets(s.imagePullSecrets),
+    imagePullPolicy: shared.imagePullPolicy,
+    serviceAccountName: s.serviceAccountName,
+    affinity: shared.affinity,
+    podLabels: shared.podLabels,
+    podAnnotations: shared.podAnnotations,
+    daemonSetAnnotations: shared.daemonSetAnnotations,
+    updateStrategy: pod.rollingUpdate(s.maxUnavailable),
+  };
+  const linux = s.linux ? addProviderDaemonSet(scope, 'DaemonSet', {
+    ...common,
+    ...shared.linux,
+    os: OperatingSystem.LINUX,
+    name: Provider.NAME,
+    args: providerArgs(s, Provider.LINUX_ENDPOINT),
+    resources: pod.resources(s.resources, Provider.LINUX_RESOURCES),
+    // Read-only root, no capabilities; root only to create the socket in the host directory.
+    securityContext: {
+      allowPrivilegeEscalation: s.privileged ? undefined : false,
+      readOnlyRootFilesystem: true,
+      runAsUser: 0,
+      capabilities: { drop: ['ALL'] },
+      privileged: s.privileged ? true : undefined,
+    },
+    hostNetwork: s.hostNetwork,
+    dnsPolicy: s.dnsPolicy,
+    providersDir: s.providersDir,
+    volumeMounts: volumes.linux.mounts,
+    volumes: volumes.linux.volumes,
+  }) : undefined;
+  const windows = s.windows ? addProviderDaemonSet(scope, 'WindowsDaemonSet', {
+    ...common,
+    ...shared.windows,
+    os: OperatingSystem.WINDOWS,
+    name: Provider.WINDOWS_DAEMONSET,
+    args: providerArgs(s, Provider.WINDOWS_ENDPOINT),
+    resources: pod.resources(s.windowsResources, Provider.WINDOWS_RESOURCES),
+    providersDir: s.windowsProvidersDir,
+    providersDirType: 'DirectoryOrCreate',
+    volumeMounts: volumes.windows.mounts,
+    volumes: volumes.windows.volumes,
+  }) : undefined;
+  return { linux, windows };
+}
 
 /** @internal Settings of one provider DaemonSet, resolved by the construct. */
 export interface ProviderDaemonSetSettings {
@@ -84,7 +158,7 @@ export function addProviderDaemonSet(scope: Construct, id: string, settings: Pro
             ...settings.volumes,
           ],
           tolerations: settings.tolerations,
-          nodeSelector: nodeSelector(settings.os, settings.nodeSelector),
+          nodeSelector: pod.nodeSelector(settings.os, settings.nodeSelector),
         },
       },
     },

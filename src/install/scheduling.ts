@@ -2,11 +2,14 @@ import * as kplus from 'cdk8s-plus-27';
 import { IConstruct } from 'constructs';
 import { check } from '../app/errors';
 import * as installRules from '../rules/install';
+import { nodeSelectorTermNotEmpty, podAffinityTermSelects } from '../rules/install-pod';
+import { labelSelectorRequirement, nodeSelectorRequirement } from '../rules/install-scheduling';
 import * as rules from '../rules/values';
 
 /**
  * The affinity options of the install DaemonSets (the charts' `{linux,windows}.affinity`), as small
- * structs over cdk8s-plus query types, and their rendering into the pod's `affinity`.
+ * structs over the Kubernetes requirement shapes (any cdk8s-plus's `k8s` types fit), and their
+ * rendering into the pod's `affinity`.
  */
 
 /** A weighted node preference (`preferredDuringSchedulingIgnoredDuringExecution`). */
@@ -14,8 +17,11 @@ export interface PreferredNodeAffinity {
   /** Weight of the preference, 1 to 100. */
   readonly weight: number;
 
-  /** Node labels the preferred nodes have (all of them: one node selector term). */
-  readonly labels: kplus.NodeLabelQuery[];
+  /**
+   * Node label requirements the preferred nodes meet (all of them: one node selector term), e.g.
+   * `[{ key: 'agentpool', operator: 'In', values: ['system'] }]`.
+   */
+  readonly labels: kplus.k8s.NodeSelectorRequirement[];
 }
 
 /**
@@ -31,11 +37,12 @@ export interface DaemonSetPodAffinity {
   readonly labels?: { [key: string]: string };
 
   /**
-   * Label expressions the other pods match (`matchExpressions`).
+   * Label requirements the other pods meet (`matchExpressions`), e.g.
+   * `[{ key: 'app', operator: 'In', values: ['web'] }]`; a cdk8s-plus `LabelExpression` is one.
    *
    * @default - none; give `labels`, `expressions` or both
    */
-  readonly expressions?: kplus.LabelExpression[];
+  readonly expressions?: kplus.k8s.LabelSelectorRequirement[];
 
   /**
    * Namespaces of the other pods.
@@ -61,7 +68,7 @@ export interface DaemonSetPodAffinity {
 
 /** @internal The affinity options one DaemonSet renders. */
 export interface AffinityOptions {
-  readonly requiredNodeAffinity: kplus.NodeLabelQuery[];
+  readonly requiredNodeAffinity: kplus.k8s.NodeSelectorRequirement[];
   readonly preferredNodeAffinity: PreferredNodeAffinity[];
   readonly podAffinity: DaemonSetPodAffinity[];
   readonly podAntiAffinity: DaemonSetPodAffinity[];
@@ -69,20 +76,13 @@ export interface AffinityOptions {
 
 /** @internal Eager checks of the affinity options. */
 export function checkAffinity(scope: IConstruct, options: AffinityOptions): void {
-  const checkQueries = (field: string, queries: kplus.NodeLabelQuery[]) => queries.forEach((q, i) => {
-    const { key, operator, values } = q._toKube();
-    check(scope, installRules.labelKey(key, `${field}[${i}]`));
-    if (operator === 'In' || operator === 'NotIn') {
-      (values ?? []).forEach((v, j) => check(scope, installRules.labelValue(v, `${field}[${i}].values[${j}]`)));
-    }
+  const checkQueries = (field: string, requirements: kplus.k8s.NodeSelectorRequirement[]) => requirements.forEach((r, i) => {
+    check(scope, nodeSelectorRequirement(r, `${field}[${i}]`));
   });
   checkQueries('requiredNodeAffinity', options.requiredNodeAffinity);
   options.preferredNodeAffinity.forEach((p, i) => {
     check(scope, installRules.weight(p.weight, `preferredNodeAffinity[${i}].weight`));
-    check(scope, `preferredNodeAffinity[${i}].labels`, p.labels.length, p.labels.length ? undefined : {
-      rule: 'an empty node selector term matches no node',
-      fix: 'give at least one NodeLabelQuery',
-    });
+    check(scope, nodeSelectorTermNotEmpty(p.labels.length, `preferredNodeAffinity[${i}].labels`));
     checkQueries(`preferredNodeAffinity[${i}].labels`, p.labels);
   });
   for (const [field, terms] of [['podAffinity', options.podAffinity], ['podAntiAffinity', options.podAntiAffinity]] as const) {
@@ -90,18 +90,12 @@ export function checkAffinity(scope: IConstruct, options: AffinityOptions): void
       const at = `${field}[${i}]`;
       const labels = Object.entries(t.labels ?? {});
       const expressions = t.expressions ?? [];
-      check(scope, at, '{}', labels.length || expressions.length ? undefined : {
-        rule: 'a pod affinity term without labels or expressions selects no pods',
-        fix: 'give the labels or expressions of the other pods',
-      });
+      check(scope, podAffinityTermSelects(labels.length, expressions.length, at));
       for (const [key, value] of labels) {
         check(scope, installRules.labelKey(key, `${at}.labels`));
         check(scope, installRules.labelValue(value, `${at}.labels["${key}"]`));
       }
-      expressions.forEach((e, j) => {
-        check(scope, installRules.labelKey(e.key, `${at}.expressions[${j}]`));
-        (e.values ?? []).forEach((v, k) => check(scope, installRules.labelValue(v, `${at}.expressions[${j}].values[${k}]`)));
-      });
+      expressions.forEach((e, j) => check(scope, labelSelectorRequirement(e, `${at}.expressions[${j}]`)));
       (t.namespaces ?? []).forEach((ns, j) => check(scope, rules.dns1123Label(ns, `${at}.namespaces[${j}]`)));
       if (t.topology) check(scope, installRules.labelKey(t.topology.key, `${at}.topology`));
       if (t.weight !== undefined) check(scope, installRules.weight(t.weight, `${at}.weight`));
@@ -111,7 +105,7 @@ export function checkAffinity(scope: IConstruct, options: AffinityOptions): void
 
 /** @internal The pod `affinity`, or none when every option is empty. */
 export function renderAffinity(options: AffinityOptions): kplus.k8s.Affinity | undefined {
-  const term = (queries: kplus.NodeLabelQuery[]) => ({ matchExpressions: queries.map(q => q._toKube()) });
+  const term = (requirements: kplus.k8s.NodeSelectorRequirement[]) => ({ matchExpressions: requirements.map(requirementOf) });
   const nodeAffinity: kplus.k8s.NodeAffinity | undefined = options.requiredNodeAffinity.length || options.preferredNodeAffinity.length ? {
     requiredDuringSchedulingIgnoredDuringExecution: options.requiredNodeAffinity.length
       ? { nodeSelectorTerms: [term(options.requiredNodeAffinity)] } : undefined,
@@ -126,6 +120,11 @@ export function renderAffinity(options: AffinityOptions): kplus.k8s.Affinity | u
   return affinity.nodeAffinity || affinity.podAffinity || affinity.podAntiAffinity ? affinity : undefined;
 }
 
+/** A requirement with only its own fields. */
+function requirementOf(r: { readonly key: string; readonly operator: string; readonly values?: string[] }) {
+  return { key: r.key, operator: r.operator, values: r.values };
+}
+
 /** Required terms and weighted preferences of pod (anti-)affinity (the same shape in both). */
 interface PodTerms {
   readonly requiredDuringSchedulingIgnoredDuringExecution?: kplus.k8s.PodAffinityTerm[];
@@ -137,7 +136,7 @@ function podTerms(terms: DaemonSetPodAffinity[]): PodTerms | undefined {
   const render = (t: DaemonSetPodAffinity): kplus.k8s.PodAffinityTerm => ({
     labelSelector: {
       matchLabels: t.labels && Object.keys(t.labels).length ? { ...t.labels } : undefined,
-      matchExpressions: t.expressions?.length ? t.expressions.map(e => ({ key: e.key, operator: e.operator, values: e.values })) : undefined,
+      matchExpressions: t.expressions?.length ? t.expressions.map(requirementOf) : undefined,
     },
     namespaces: t.namespaces?.length ? [...t.namespaces] : undefined,
     topologyKey: (t.topology ?? kplus.Topology.HOSTNAME).key,

@@ -1,13 +1,21 @@
 import * as kplus from 'cdk8s-plus-27';
 import { IConstruct } from 'constructs';
+import { kubeShape } from './kube-shape';
 import { check } from '../app/errors';
-import { OperatingSystem, paths } from '../facts/os';
+import { OperatingSystem } from '../facts/os';
 import * as installRules from '../rules/install';
+import { mountPathFree, volumeHasSource, volumeNameFree } from '../rules/install-pod';
 
 /** An extra volume mounted into an install container (e.g. CA certificates, a proxy configuration). */
 export interface InstallVolumeMount {
-  /** The volume (any cdk8s-plus volume: host path, ConfigMap, Secret…). */
-  readonly volume: kplus.Volume;
+  /**
+   * The volume, as Kubernetes writes it (`k8s.Volume` of any cdk8s-plus), e.g.
+   * `{ name: 'ca', configMap: { name: 'ca-bundle' } }` or
+   * `{ name: 'certs', hostPath: { path: '/etc/ssl/certs', type: 'Directory' } }`; a cdk8s-plus
+   * `Volume` of any version fits too, and is written as it renders itself. Mounts that name one
+   * volume twice (e.g. in the Linux and Windows pods) must give the same definition.
+   */
+  readonly volume: kplus.k8s.Volume;
 
   /** Path in the container. */
   readonly path: string;
@@ -36,7 +44,8 @@ export class ExtraVolumes {
   public readonly volumes: kplus.k8s.Volume[] = [];
   public readonly mounts: kplus.k8s.VolumeMount[] = [];
   private readonly claimed = new Map<string, string>();
-  private readonly byName = new Map<string, kplus.Volume>();
+  /** Volume name → its definition (canonical JSON): a name given twice must define one volume. */
+  private readonly byName = new Map<string, string>();
 
   /**
    * @param pod "provider" or "driver", for messages
@@ -58,11 +67,7 @@ export class ExtraVolumes {
   public claim(field: string, path: string, what: string): void {
     const linux = this.os === OperatingSystem.LINUX;
     check(this.scope, linux ? installRules.linuxPath(path, field) : installRules.windowsPath(path, field));
-    const clash = [...this.claimed.entries()].find(([p]) => this.overlaps(p, path));
-    check(this.scope, field, path, clash ? {
-      rule: `it overlaps ${clash[1]} mounted at ${clash[0]}`,
-      fix: 'mount it at another path',
-    } : undefined);
+    check(this.scope, mountPathFree(this.os, path, this.claimed, field));
     this.claimed.set(path, what);
   }
 
@@ -76,24 +81,24 @@ export class ExtraVolumes {
   public add(field: string, mounts: InstallVolumeMount[]): void {
     mounts.forEach((m, i) => this.claim(`${field}[${i}].path`, m.path, `${field}[${i}]`));
     mounts.forEach((m, i) => {
-      const name = m.volume.name;
-      check(this.scope, `${field}[${i}].volume`, name, this.reservedName(name) || (this.byName.has(name) && this.byName.get(name) !== m.volume) ? {
-        rule: `another volume of the ${this.pod} pod has this name`,
-        fix: 'give the volume another name',
-      } : undefined);
+      const volume = kubeShape(m.volume);
+      const name = volume.name;
+      check(this.scope, volumeHasSource(volume, `${field}[${i}].volume`));
+      const definition = canonicalJson(volume);
+      const taken = this.reservedName(name) || (this.byName.has(name) && this.byName.get(name) !== definition);
+      check(this.scope, volumeNameFree(name, taken, this.pod, `${field}[${i}].volume`));
       if (!this.byName.has(name)) {
-        this.byName.set(name, m.volume);
-        this.volumes.push(m.volume._toKube());
+        this.byName.set(name, definition);
+        this.volumes.push(volume);
       }
       this.mounts.push({ name, mountPath: m.path, readOnly: m.readOnly ?? true, subPath: m.subPath });
     });
   }
+}
 
-  private overlaps(a: string, b: string): boolean {
-    const linux = this.os === OperatingSystem.LINUX;
-    const sep = linux ? '/' : '\\';
-    const [x, y] = linux ? [a, b] : [a.toLowerCase(), b.toLowerCase()];
-    const under = (child: string, parent: string) => child.startsWith(parent.endsWith(sep) ? parent : `${parent}${sep}`);
-    return paths(this.os).same(x, y) || under(x, y) || under(y, x);
-  }
+/** JSON with object keys sorted, so one definition written in two key orders compares equal. */
+function canonicalJson(value: unknown): string {
+  return JSON.stringify(value, (_key, v) => v && typeof v === 'object' && !Array.isArray(v)
+    ? Object.fromEntries(Object.keys(v).sort().map(k => [k, v[k]]))
+    : v);
 }

@@ -124,6 +124,25 @@ export function maxUnavailable(value: number | string, field: string): Finding |
   return errorAt(field, value, { rule: 'must be a positive whole number of pods or a whole percentage from 1 to 100 (a DaemonSet with 0 cannot roll)', fix: 'use PercentOrAbsolute.absolute(1) (the charts\' default) or PercentOrAbsolute.percent(10)' });
 }
 
+/** @internal A container image pull policy (what `ImagePullPolicy` of any cdk8s-plus holds). */
+export function imagePullPolicy(value: string, field: string): Finding | undefined {
+  if (['IfNotPresent', 'Always', 'Never'].includes(value)) return undefined;
+  return errorAt(field, value, { rule: 'must be "IfNotPresent", "Always" or "Never"', fix: 'use e.g. "IfNotPresent" (the default) or ImagePullPolicy.ALWAYS' });
+}
+
+/**
+ * @internal
+ * The DNS policy of the provider pods (what `DnsPolicy` of any cdk8s-plus holds), without "None":
+ * a pod with it needs a `dnsConfig`, which the provider pods do not have.
+ */
+export function providerDnsPolicy(value: string, field: string): Finding | undefined {
+  if (['ClusterFirstWithHostNet', 'ClusterFirst', 'Default'].includes(value)) return undefined;
+  const rule = value === 'None'
+    ? '"None" needs a pod dnsConfig, which the provider pods do not have'
+    : 'must be "ClusterFirstWithHostNet", "ClusterFirst" or "Default"';
+  return errorAt(field, value, { rule, fix: 'use "ClusterFirstWithHostNet" (the default on the host network) or "ClusterFirst"' });
+}
+
 /**
  * @internal
  * An interval rendered as a Go duration: positive and a whole multiple of `unitMillis` (1000 for

@@ -91,3 +91,78 @@ export function instanceOf(
   if ((value === undefined && !mandatory) || (typeof value === 'object' && value !== null && type.prototype.isPrototypeOf(value))) return undefined;
   return error(field, value, value === undefined ? 'is required' : `must be ${/^[AEIOU]/.test(type.name) ? 'an' : 'a'} ${type.name}, not ${kindOf(value)}`, `use ${how}`);
 }
+
+/**
+ * A runtime type rule of one prop: the finding for a value of the wrong type, or `undefined`.
+ * The rules below compose into declarative per-props tables (`objectOf({ name: rule… })`), each
+ * prop optional unless wrapped in `requiredOf`.
+ */
+export type TypeRule = (value: unknown, field: string) => Finding | undefined;
+
+/** An optional string. */
+export const stringRule = (example: string): TypeRule => (v, f) => optionalString(v, f, example);
+
+/** An optional number. */
+export const numberRule = (example: number): TypeRule => (v, f) => optionalNumber(v, f, example);
+
+/** An optional boolean. */
+export const booleanRule: TypeRule = (v, f) => optionalBoolean(v, f);
+
+/** An optional list of strings. */
+export const stringListRule = (example: string): TypeRule => (v, f) => optionalStringList(v, f, example);
+
+/** An optional map of strings; `example` is one entry, e.g. `team: "platform"`. */
+export const stringMapRule = (example: string): TypeRule => (v, f) => optionalStringMap(v, f, example);
+
+/** An optional instance of a class (`how` says how to make one). */
+export const instanceRule = (type: { readonly name: string; readonly prototype: object }, how: string): TypeRule =>
+  (v, f) => instanceOf(v, f, type, how, false);
+
+/** The rule, and the value must be there; `example` shows one. */
+export const requiredOf = (rule: TypeRule, example: string): TypeRule => (v, f) => required(v, f, example) ?? rule(v, f);
+
+/** An optional object whose properties follow `fields` (properties not in `fields` are not checked); field '' is the props themselves. */
+export function objectOf(fields: { readonly [name: string]: TypeRule }, example: string): TypeRule {
+  return (value, field) => {
+    if (value === undefined) return undefined;
+    if (typeof value !== 'object' || value === null || Array.isArray(value)) {
+      return error(field || 'props', value, `must be an object, not ${kindOf(value)}`, `pass e.g. ${example}`);
+    }
+    for (const [name, rule] of Object.entries(fields)) {
+      const finding = rule((value as Record<string, unknown>)[name], field ? `${field}.${name}` : name);
+      if (finding) return finding;
+    }
+    return undefined;
+  };
+}
+
+/** An optional list whose items follow `item`; `what` names an item for the fix ("a toleration"). */
+export function listOf(item: TypeRule, what: string): TypeRule {
+  return (value, field) => {
+    if (value === undefined) return undefined;
+    if (!Array.isArray(value)) return error(field, value, `must be a list, not ${kindOf(value)}`, `pass a list of ${what}`);
+    for (const [i, v] of value.entries()) {
+      const finding = requiredOf(item, what)(v, `${field}[${i}]`);
+      if (finding) return finding;
+    }
+    return undefined;
+  };
+}
+
+/** An optional map whose values follow `entry`; `example` is one entry. */
+export function mapOf(entry: TypeRule, example: string): TypeRule {
+  return (value, field) => {
+    if (value === undefined) return undefined;
+    if (typeof value !== 'object' || value === null || Array.isArray(value)) {
+      return error(field, value, `must be a map, not ${kindOf(value)}`, `pass e.g. { ${example} }`);
+    }
+    for (const [key, v] of Object.entries(value)) {
+      const finding = requiredOf(entry, example)(v, `${field}[${JSON.stringify(key)}]`);
+      if (finding) return finding;
+    }
+    return undefined;
+  };
+}
+
+/** The rule, over the value as `normalize` makes it (e.g. a library object rendered to the shape it stands for). */
+export const normalizedBy = (normalize: (value: unknown) => unknown, rule: TypeRule): TypeRule => (v, f) => rule(normalize(v), f);

@@ -482,10 +482,10 @@ describe('options', () => {
   });
 
   test('images: registry mirror, version, and full overrides', () => {
-    let manifests = synth(driverChart({ imageRegistry: 'mirror.example.com/k8s', version: 'v1.6.1' }).chart);
+    let manifests = synth(driverChart({ imageRegistry: 'mirror.example.com/k8s', version: 'v1.5.6' }).chart);
     expect(driverPod(manifests).containers.map((c: any) => c.image)).toEqual([
       'mirror.example.com/k8s/sig-storage/csi-node-driver-registrar:v2.16.0',
-      'mirror.example.com/k8s/csi-secrets-store/driver:v1.6.1',
+      'mirror.example.com/k8s/csi-secrets-store/driver:v1.5.6',
       'mirror.example.com/k8s/sig-storage/livenessprobe:v2.18.0',
     ]);
     manifests = synth(driverChart({
@@ -507,8 +507,8 @@ describe('options', () => {
       windows: true,
       priorityClassName: 'system-node-critical',
       nodeSelector: { agentpool: 'system' },
-      tolerations: [kplus.NodeTaintQuery.exists('CriticalAddonsOnly')],
-      requiredNodeAffinity: [kplus.NodeLabelQuery.notIn('type', ['virtual-kubelet'])],
+      tolerations: [{ key: 'CriticalAddonsOnly', operator: 'Exists' }],
+      requiredNodeAffinity: [{ key: 'type', operator: 'NotIn', values: ['virtual-kubelet'] }],
     }).chart);
     for (const name of ['csi-secrets-store', 'csi-secrets-store-windows']) {
       const pod = driverPod(manifests, name);
@@ -602,7 +602,7 @@ describe('validation', () => {
   const fails = (props: SecretsStoreCsiDriverProps, field: string, value: unknown, rule: RegExp, fix: RegExp) =>
     expectProblem(errorOf(() => driverChart(props)), { path: 'test/driver', field, value, rule, fix });
 
-  test('version', () => fails({ version: '1.6' }, 'version', '1.6', /release version/, /v1\.8\.2/));
+  test('version', () => fails({ version: '1.6' }, 'version', '1.6', /must be a driver release tag like "v1\.6\.0"/, /v1\.6\.0/));
   test('neither Linux nor Windows', () => fails({ linux: false }, 'linux', false, /no DaemonSet/, /windows: true/));
   test('namespace', () => fails({ namespace: 'Kube_System' }, 'namespace', 'Kube_System', /DNS-1123 label/, /secrets-store/));
   test('imageRegistry', () => fails({ imageRegistry: 'mirror.example.com/' }, 'imageRegistry', 'mirror.example.com/', /trailing "\/"/, /myregistry/));
@@ -662,7 +662,7 @@ describe('Helm chart values', () => {
       daemonSetAnnotations: { 'deployed-by': 'cdk8s' },
       maxUnavailable: kplus.PercentOrAbsolute.percent(10),
       imagePullPolicy: kplus.ImagePullPolicy.ALWAYS,
-      preferredNodeAffinity: [{ weight: 50, labels: [kplus.NodeLabelQuery.is('agentpool', 'system')] }],
+      preferredNodeAffinity: [{ weight: 50, labels: [{ key: 'agentpool', operator: 'In', values: ['system'] }] }],
       podAntiAffinity: [{ labels: { app: 'other-csi' } }],
       windowsNodeSelector: { pool: 'win' },
       env: { HTTPS_PROXY: kplus.EnvValue.fromValue('http://proxy:3128') },
@@ -725,8 +725,8 @@ describe('Helm chart values', () => {
 
   test('affinity: required and preferred node affinity, pod affinity and anti-affinity', () => {
     const manifests = synth(driverChart({
-      requiredNodeAffinity: [kplus.NodeLabelQuery.notIn('type', ['virtual-kubelet'])],
-      preferredNodeAffinity: [{ weight: 50, labels: [kplus.NodeLabelQuery.is('agentpool', 'system'), kplus.NodeLabelQuery.exists('gpu')] }],
+      requiredNodeAffinity: [{ key: 'type', operator: 'NotIn', values: ['virtual-kubelet'] }],
+      preferredNodeAffinity: [{ weight: 50, labels: [{ key: 'agentpool', operator: 'In', values: ['system'] }, { key: 'gpu', operator: 'Exists' }] }],
       podAffinity: [{ labels: { app: 'csi-secrets-store-provider-azure' }, weight: 10 }],
       podAntiAffinity: [{
         expressions: [kplus.LabelExpression.in('app', ['legacy-csi'])], namespaces: ['legacy'], topology: kplus.Topology.ZONE,
@@ -760,10 +760,10 @@ describe('Helm chart values', () => {
     const manifests = synth(driverChart({
       windows: true,
       nodeSelector: { pool: 'linux' },
-      tolerations: [kplus.NodeTaintQuery.exists('CriticalAddonsOnly')],
+      tolerations: [{ key: 'CriticalAddonsOnly', operator: 'Exists' }],
       priorityClassName: 'system-node-critical',
       windowsNodeSelector: { pool: 'win' },
-      windowsTolerations: [kplus.NodeTaintQuery.is('os', 'windows', { effect: kplus.TaintEffect.NO_SCHEDULE })],
+      windowsTolerations: [{ key: 'os', operator: 'Equal', value: 'windows', effect: 'NoSchedule' }],
       windowsPriorityClassName: 'windows-critical',
     }).chart);
     const linux = driverPod(manifests);
@@ -880,16 +880,16 @@ describe('Helm chart values: validation', () => {
     fails({ maxUnavailable: kplus.PercentOrAbsolute.percent(150) }, 'maxUnavailable', '150%', /percentage from 1 to 100/, /percent\(10\)/);
   });
   test('preferredNodeAffinity', () => {
-    fails({ preferredNodeAffinity: [{ weight: 0, labels: [kplus.NodeLabelQuery.exists('a')] }] }, 'preferredNodeAffinity[0].weight', 0, /weight from 1 to 100/, /50/);
+    fails({ preferredNodeAffinity: [{ weight: 0, labels: [{ key: 'a', operator: 'Exists' }] }] }, 'preferredNodeAffinity[0].weight', 0, /weight from 1 to 100/, /50/);
     fails({ preferredNodeAffinity: [{ weight: 1, labels: [] }] }, 'preferredNodeAffinity[0].labels', 0, /matches no node/, /at least one/);
-    fails({ preferredNodeAffinity: [{ weight: 1, labels: [kplus.NodeLabelQuery.is('a b', 'x')] }] }, 'preferredNodeAffinity[0].labels[0]', 'a b', /label key/, /agentpool/);
+    fails({ preferredNodeAffinity: [{ weight: 1, labels: [{ key: 'a b', operator: 'In', values: ['x'] }] }] }, 'preferredNodeAffinity[0].labels[0].key', 'a b', /label key/, /agentpool/);
   });
-  test('requiredNodeAffinity', () => fails({ requiredNodeAffinity: [kplus.NodeLabelQuery.in('pool', ['a b'])] }, 'requiredNodeAffinity[0].values[0]', 'a b', /label value/, /label value/));
+  test('requiredNodeAffinity', () => fails({ requiredNodeAffinity: [{ key: 'pool', operator: 'In', values: ['a b'] }] }, 'requiredNodeAffinity[0].values[0]', 'a b', /label value/, /label value/));
   test('podAffinity and podAntiAffinity', () => {
     fails({ podAffinity: [{}] }, 'podAffinity[0]', '{}', /selects no pods/, /labels or expressions/);
     fails({ podAntiAffinity: [{ labels: { app: 'x' }, weight: 101 }] }, 'podAntiAffinity[0].weight', 101, /weight from 1 to 100/, /50/);
     fails({ podAntiAffinity: [{ labels: { app: 'x' }, namespaces: ['Bad'] }] }, 'podAntiAffinity[0].namespaces[0]', 'Bad', /DNS-1123 label/, /secrets-store/);
-    fails({ podAffinity: [{ expressions: [kplus.LabelExpression.exists('bad key')] }] }, 'podAffinity[0].expressions[0]', 'bad key', /label key/, /agentpool/);
+    fails({ podAffinity: [{ expressions: [kplus.LabelExpression.exists('bad key')] }] }, 'podAffinity[0].expressions[0].key', 'bad key', /label key/, /agentpool/);
   });
   test('Windows scheduling needs the Windows DaemonSet', () => {
     fails({ windowsNodeSelector: { pool: 'win' } }, 'windowsNodeSelector', { pool: 'win' }, /Windows DaemonSet, which is not installed/, /windows: true/);
