@@ -222,7 +222,7 @@ function workloadIdentity(options: WorkloadIdentityOptions): SignIn {
       // Registered now, not at synth: a validation added while cdk8s validates would run too late.
       if (!registry.federatedSubjects.has(clientId)) {
         registry.federatedSubjects.set(clientId, new Map());
-        workload.classScope.node.addValidation({ validate: () => credentialBudget(registry, clientId) });
+        registry.addValidation(workload.classScope, () => credentialBudget(registry, clientId));
       }
       workload.atSynth(pod => registry.addFederatedSubject(clientId, {
         cluster, namespace: namespace!, serviceAccount: pod.serviceAccountName ?? 'default',

@@ -122,9 +122,8 @@ export class KeyVaultSecretProviderClass extends Construct {
 
     this.addObject(...props.objects ?? []);
     // What the class renders (after JSON patches) goes through validate's rules at synth.
-    this.node.addValidation({
-      validate: () => withRenderedFindings(this, [...present(classWritesObjects(this._objects.length, 'construct', 'objects')), ...this.syncedSecretUse()]),
-    });
+    AppRegistry.of(this).addValidation(this, () =>
+      withRenderedFindings(this, [...present(classWritesObjects(this._objects.length, 'construct', 'objects')), ...this.syncedSecretUse()]));
     this.register();
   }
 

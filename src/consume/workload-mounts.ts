@@ -58,12 +58,10 @@ export class WorkloadMounts {
   private constructor(scope: IConstruct, private readonly apiObject: ApiObject, private readonly templatePath: readonly string[]) {
     this.registry = AppRegistry.of(scope);
     this.registry.checkRenderedObjects({ scope, cluster: AppRegistry.clusterOf(scope), objects: () => [apiObject] });
-    // cdk8s validates the app again for every chart it writes: settle() is a no-op after the first.
-    scope.node.addValidation({
-      validate: () => {
-        this.registry.settle();
-        return [...this.errors, ...this.registry.findingsOf(scope).map(f => f.message)];
-      },
+    // cdk8s validates the app again for every chart it writes: later passes answer from the first.
+    this.registry.addValidation(scope, () => {
+      this.registry.settle();
+      return [...this.errors, ...this.registry.findingsOf(scope).map(f => f.message)];
     });
   }
 

@@ -1,0 +1,97 @@
+import { IConstruct, IValidation, Node } from 'constructs';
+
+/**
+ * The library's validations, answered once per synth rather than once per chart.
+ *
+ * cdk8s validates the whole app before it writes anything and again for every chart it writes
+ * (`Chart.toJson()` → `App._synthChart()` → `validate(app)`), so an app of 1,000 charts runs every
+ * validation 1,001 times. A library validation computes its messages once per registry epoch (see
+ * `AppRegistry.addValidation`) and answers later passes from that result. What remains per pass is
+ * cdk8s-core's own call into each construct (`node.validate()` → `flatMap` over the node's
+ * validations), which on a construct with one validation costs several times what it costs on one
+ * with none; so a node whose validations are all the library's answers `node.validate()` itself,
+ * with exactly what constructs' `validate()` would return (the messages of its validations, in the
+ * order they were added). A node that has any other validation keeps constructs' own `validate()`.
+ */
+
+/** Something that knows whether what the validations read may have changed since a number it handed out. */
+export interface ValidationEpoch {
+  /** Bumped whenever what the validations read may have changed. */
+  readonly _epoch: number;
+}
+
+/**
+ * A validation answering from its last result while the epoch is unchanged. A class, not a
+ * closure: one shared `validate` method keeps the per-pass call cheap.
+ */
+class CachedValidation implements IValidation {
+  private computedAt = -1;
+  private messages: string[] = [];
+
+  constructor(private readonly epoch: ValidationEpoch, private readonly compute: () => string[]) {}
+
+  public validate(): string[] {
+    if (this.computedAt === this.epoch._epoch) return this.messages;
+    this.messages = this.compute();
+    this.computedAt = this.epoch._epoch; // after compute(): a settle it ran is part of what it read
+    return this.messages;
+  }
+}
+
+/** The library's validations on one node, and whether the node has any other. */
+class NodeValidations {
+  public readonly library: CachedValidation[] = [];
+
+  constructor(public foreign: boolean) {}
+
+  /** What constructs' `Node.validate()` returns when every validation is the library's: a fresh array. */
+  public validate(): string[] {
+    const library = this.library;
+    if (library.length === 1) return library[0].validate().slice();
+    const messages: string[] = [];
+    for (const validation of library) messages.push(...validation.validate());
+    return messages;
+  }
+}
+
+const NODES = new WeakMap<Node, NodeValidations>();
+
+/**
+ * Adds a validation to `scope` that runs `compute` once per epoch. The validation is added to the
+ * node as any other (so `node.validate()` keeps its order and its result); see the file comment
+ * for how the node answers.
+ */
+export function addCachedValidation(scope: IConstruct, epoch: ValidationEpoch, compute: () => string[]): void {
+  const node = scope.node;
+  let validations = NODES.get(node);
+  if (!validations) {
+    validations = answerLibraryValidations(node);
+    NODES.set(node, validations);
+  }
+  const validation = new CachedValidation(epoch, compute);
+  validations.library.push(validation);
+  node.addValidation(validation);
+}
+
+/**
+ * Makes the node answer `validate()` from the library's validations while it has no other. The
+ * public API cannot tell whether a node already has validations, so the fast path needs
+ * constructs' own list (`_validations`) to be visibly empty when the library adds its first;
+ * anything else (another validation, a constructs release that keeps the list elsewhere) leaves
+ * `validate()` to constructs.
+ */
+function answerLibraryValidations(node: Node): NodeValidations {
+  const own: unknown = (node as unknown as { _validations?: unknown })._validations;
+  const empty = '_validations' in node && (own === undefined || (Array.isArray(own) && own.length === 0));
+  const validations = new NodeValidations(!empty);
+  const addValidation = node.addValidation;
+  const validate = node.validate;
+  node.addValidation = function (this: Node, validation: IValidation): void {
+    if (!(validation instanceof CachedValidation)) validations.foreign = true;
+    addValidation.call(this, validation);
+  };
+  node.validate = function (this: Node): string[] {
+    return validations.foreign ? validate.call(this) : validations.validate();
+  };
+  return validations;
+}
