@@ -38,23 +38,41 @@ class CachedValidation implements IValidation {
   }
 }
 
-/** The library's validations on one node, and whether the node has any other. */
+/**
+ * The library's validations on one node (all of one app, so of one epoch), whether the node has any
+ * other, and constructs' own methods.
+ */
 class NodeValidations {
   public readonly library: CachedValidation[] = [];
+  /** The messages of `library` in order, as of `computedAt`. */
+  private messages: string[] = [];
+  private computedAt = -1;
 
-  constructor(public foreign: boolean) {}
+  constructor(
+    private readonly epoch: ValidationEpoch,
+    public foreign: boolean,
+    public readonly constructsAddValidation: Node['addValidation'],
+    public readonly constructsValidate: Node['validate'],
+  ) {}
 
   /** What constructs' `Node.validate()` returns when every validation is the library's: a fresh array. */
   public validate(): string[] {
-    const library = this.library;
-    if (library.length === 1) return library[0].validate().slice();
-    const messages: string[] = [];
-    for (const validation of library) messages.push(...validation.validate());
-    return messages;
+    const epoch = this.epoch._epoch;
+    if (this.computedAt !== epoch) {
+      const messages: string[] = [];
+      for (const validation of this.library) messages.push(...validation.validate());
+      this.messages = messages;
+      // One of them settled the app: those before it read the app unsettled, so compute again next time.
+      this.computedAt = this.epoch._epoch === epoch ? epoch : -1;
+    }
+    return this.messages.length === 0 ? [] : this.messages.slice();
   }
 }
 
-const NODES = new WeakMap<Node, NodeValidations>();
+/** Where a node keeps its `NodeValidations` (a symbol: invisible to anything else). */
+const VALIDATIONS = Symbol('cdk8s-azure-keyvault-csi.validations');
+
+type AnsweringNode = Node & { [VALIDATIONS]?: NodeValidations };
 
 /**
  * Adds a validation to `scope` that runs `compute` once per epoch. The validation is added to the
@@ -62,14 +80,10 @@ const NODES = new WeakMap<Node, NodeValidations>();
  * for how the node answers.
  */
 export function addCachedValidation(scope: IConstruct, epoch: ValidationEpoch, compute: () => string[]): void {
-  const node = scope.node;
-  let validations = NODES.get(node);
-  if (!validations) {
-    validations = answerLibraryValidations(node);
-    NODES.set(node, validations);
-  }
+  const node = scope.node as AnsweringNode;
+  if (!node[VALIDATIONS]) answerLibraryValidations(node, epoch);
   const validation = new CachedValidation(epoch, compute);
-  validations.library.push(validation);
+  node[VALIDATIONS]!.library.push(validation);
   node.addValidation(validation);
 }
 
@@ -78,20 +92,24 @@ export function addCachedValidation(scope: IConstruct, epoch: ValidationEpoch, c
  * public API cannot tell whether a node already has validations, so the fast path needs
  * constructs' own list (`_validations`) to be visibly empty when the library adds its first;
  * anything else (another validation, a constructs release that keeps the list elsewhere) leaves
- * `validate()` to constructs.
+ * `validate()` to constructs. One shared function per method, the state under a symbol: cdk8s
+ * calls `validate()` on every node once per chart, and one call target keeps that cheap.
  */
-function answerLibraryValidations(node: Node): NodeValidations {
+function answerLibraryValidations(node: AnsweringNode, epoch: ValidationEpoch): void {
   const own: unknown = (node as unknown as { _validations?: unknown })._validations;
   const empty = '_validations' in node && (own === undefined || (Array.isArray(own) && own.length === 0));
-  const validations = new NodeValidations(!empty);
-  const addValidation = node.addValidation;
-  const validate = node.validate;
-  node.addValidation = function (this: Node, validation: IValidation): void {
-    if (!(validation instanceof CachedValidation)) validations.foreign = true;
-    addValidation.call(this, validation);
-  };
-  node.validate = function (this: Node): string[] {
-    return validations.foreign ? validate.call(this) : validations.validate();
-  };
-  return validations;
+  node[VALIDATIONS] = new NodeValidations(epoch, !empty, node.addValidation, node.validate);
+  node.validate = validateNode;
+  node.addValidation = addNodeValidation;
+}
+
+function validateNode(this: AnsweringNode): string[] {
+  const validations = this[VALIDATIONS]!;
+  return validations.foreign ? validations.constructsValidate.call(this) : validations.validate();
+}
+
+function addNodeValidation(this: AnsweringNode, validation: IValidation): void {
+  const validations = this[VALIDATIONS]!;
+  if (!(validation instanceof CachedValidation)) validations.foreign = true;
+  validations.constructsAddValidation.call(this, validation);
 }
