@@ -1,6 +1,7 @@
 import { IConstruct } from 'constructs';
 import { addCachedValidation } from './cached-validation';
 import { checkRendered, RenderedFinding, RenderedOwner } from './rendered-check';
+import { watchSynthCalls } from './served-manifests';
 import { CLUSTER_CONTEXT_KEY } from '../facts/constants';
 import { IdentityMode } from '../facts/identity-mode';
 import { ObjectEntry } from '../rules/model';
@@ -192,6 +193,7 @@ export class AppRegistry {
   /** Checks the construct's rendered objects at synth; `findingsOf(scope)` returns what the check found. */
   public checkRenderedObjects(owner: RenderedOwner): void {
     this.rendered.push(owner);
+    watchSynthCalls(owner.scope); // what the check renders is served to cdk8s within the synth call
     this.changed();
   }
 

@@ -1,6 +1,7 @@
 import { ApiObject, JsonPatch } from 'cdk8s';
 import { IConstruct } from 'constructs';
 import { checkManifests } from '../check/checker';
+import { renderedManifest, serveNextToJson } from './served-manifests';
 import { CheckFinding, Manifest, ManifestSource, messageOf } from '../check/finding';
 import { Finding } from '../rules/model';
 
@@ -58,7 +59,9 @@ export function checkRendered(owners: readonly RenderedOwner[], changed: () => v
     ownerOf.set(owner.scope.node.path, owner.scope);
     owner.objects().forEach((apiObject, index) => {
       watchPatches(apiObject, changed);
-      manifests.push(new Manifest(new RenderedDocument(owner.scope.node.path, index, renderedManifest(apiObject))));
+      const manifest = renderedManifest(apiObject);
+      serveNextToJson(apiObject, manifest); // cdk8s writes it right after validating: rendered once
+      manifests.push(new Manifest(new RenderedDocument(owner.scope.node.path, index, manifest)));
     });
   }
   const result = new Map<IConstruct, RenderedFinding[]>();
@@ -95,37 +98,4 @@ function asFinding(f: CheckFinding): RenderedFinding {
     severity: f.severity === 'warning' ? 'warning' : 'error',
     message: `[${f.kind} ${f.object}] ${messageOf(f)}`,
   };
-}
-
-/**
- * The object's manifest: the one a mount already read and will serve to the next toJson() (see
- * `serveNextToJson`), without consuming it, else a fresh render.
- */
-function renderedManifest(apiObject: ApiObject): any {
-  return SERVED.get(apiObject)?.next ?? apiObject.toJson();
-}
-
-const SERVED = new WeakMap<ApiObject, { next: any }>();
-
-/**
- * Makes the object's next toJson() return `manifest`. Mounts use it: applying them resolves the
- * workload once at synth, and resolving it again to write it would double mount()'s synth cost
- * (bench/). Mounts settle in the app's first validation, right before cdk8s serializes the
- * charts, and nothing changes a workload in between. Only the next call: any later one renders afresh.
- */
-export function serveNextToJson(apiObject: ApiObject, manifest: any): void {
-  let served = SERVED.get(apiObject);
-  if (!served) {
-    const state = { next: undefined as any };
-    served = state;
-    SERVED.set(apiObject, state);
-    const render = apiObject.toJson;
-    apiObject.toJson = function toJson(this: ApiObject) {
-      if (state.next === undefined) return render.call(this);
-      const next = state.next;
-      state.next = undefined;
-      return next;
-    };
-  }
-  served.next = manifest;
 }

@@ -155,6 +155,26 @@ describe('a change between two synths is seen by the second', () => {
   });
 });
 
+describe('what one synth rendered is written by that synth only', () => {
+  // Mounts and the rendered check render objects in the app's first validation and hand that
+  // manifest to cdk8s's write. Synthesizing one chart validates the whole app: the objects of the
+  // other charts, rendered then, must be rendered again when their chart is synthesized later.
+  test.each(['workload', 'class'] as const)('a %s of another chart, edited between the two synths', what => {
+    const app = Testing.app();
+    const first = new Chart(app, 'first', { namespace: 'demo' });
+    const second = new Chart(app, 'second', { namespace: 'demo' });
+    const spc = new KeyVaultSecretProviderClass(second, 'spc', {
+      metadata: { name: 'app' }, keyVaultName: 'kv-demo', tenantId: TENANT_ID, identity: KeyVaultIdentity.vmManagedIdentity(), objects: [KeyVaultObject.secret('s1')],
+    });
+    const web = deployment(second, 'web');
+    spc.mount(web);
+    Testing.synth(first);
+    (what === 'workload' ? web.metadata : spc.apiObject.metadata).addLabel('edited', 'after-the-first-synth');
+    const written = only(synth(second), what === 'workload' ? 'Deployment' : 'SecretProviderClass');
+    expect(written.metadata.labels).toEqual(expect.objectContaining({ edited: 'after-the-first-synth' }));
+  });
+});
+
 describe('an unchanged app is checked once per synth, whatever its number of charts', () => {
   test('each class computes its checks once while cdk8s validates the app once per chart', () => {
     const app = Testing.app();
