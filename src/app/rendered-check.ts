@@ -75,17 +75,21 @@ export function checkRendered(owners: readonly RenderedOwner[], changed: () => v
   return result;
 }
 
-const WATCHED = new WeakSet<ApiObject>();
+/** The objects the check watches for JSON patches: their own `addJsonPatch`, and whom to tell. */
+const WATCHED = new WeakMap<ApiObject, { readonly addJsonPatch: ApiObject['addJsonPatch']; readonly changed: () => void }>();
 
 /** Calls `changed` when the object gets a JSON patch (e.g. between two synths of a test). */
 function watchPatches(apiObject: ApiObject, changed: () => void): void {
   if (WATCHED.has(apiObject)) return;
-  WATCHED.add(apiObject);
-  const addJsonPatch = apiObject.addJsonPatch;
-  apiObject.addJsonPatch = function (this: ApiObject, ...ops: JsonPatch[]) {
-    changed();
-    addJsonPatch.apply(this, ops);
-  };
+  WATCHED.set(apiObject, { addJsonPatch: apiObject.addJsonPatch, changed });
+  apiObject.addJsonPatch = watchedAddJsonPatch;
+}
+
+/** One function for every watched object (not a closure each). */
+function watchedAddJsonPatch(this: ApiObject, ...ops: JsonPatch[]): void {
+  const watched = WATCHED.get(this)!;
+  watched.changed();
+  watched.addJsonPatch.apply(this, ops);
 }
 
 function asFinding(f: CheckFinding): RenderedFinding {
