@@ -5,6 +5,7 @@
  *   npm run bench                                    the default shapes, 3 runs per variant
  *   npm run bench -- --shapes 1000x1,100x20 --runs 5
  *   npm run bench -- --shapes 1000x1 --runs 1 --profile   also one --cpu-prof run per variant and shape
+ *   npm run bench -- --cdk8s-validates-once         experiment: what cdk8s validating once per synth would save
  *
  * A shape is `<charts>x<workloads per chart>`; a bare number N means one chart of N workloads.
  * Every measurement is a fresh `node` process running the transpiled JavaScript (bench/results/.build),
@@ -48,6 +49,8 @@ interface Options {
   readonly shapes: Shape[];
   readonly runs: number;
   readonly profile: boolean;
+  /** Experiment: cdk8s validating the app once per synth instead of once more per chart (child.ts `validateOnce`). */
+  readonly cdk8sValidatesOnce: boolean;
 }
 
 function parseShape(text: string): Shape {
@@ -67,6 +70,7 @@ function parseOptions(argv: string[]): Options {
     shapes: (value('--shapes') ?? DEFAULT_SHAPES).split(',').map(parseShape),
     runs: Number(value('--runs') ?? 3),
     profile: argv.includes('--profile'),
+    cdk8sValidatesOnce: argv.includes('--cdk8s-validates-once'),
   };
 }
 
@@ -204,13 +208,15 @@ function main(): void {
   fs.mkdirSync(RESULTS, { recursive: true });
   const child = transpile();
 
+  const experiment = options.cdk8sValidatesOnce ? ['--cdk8s-validates-once'] : [];
+  if (options.cdk8sValidatesOnce) console.log('experiment: cdk8s resolves dependencies and validates the app once per synth, not once more per chart');
   const rows: Row[] = [];
   const differences: Verification[] = [];
   for (const shape of options.shapes) {
     const runs: Record<Variant, Measured[]> = { library: [], hand: [] };
     for (let i = 0; i < options.runs; i++) {
       for (const variant of VARIANTS) {
-        const m: Measured = runChild(child, ['measure', variant, String(workloadsOf(shape)), String(shape.charts)]);
+        const m: Measured = runChild(child, ['measure', variant, String(workloadsOf(shape)), String(shape.charts), ...experiment]);
         runs[variant].push(m);
         console.error(`  ${label(shape)} ${variant} run ${i + 1}: ${m.cpuMs} ms CPU, ${m.totalMs} ms wall, ${m.maxRssMB} MB`);
       }
@@ -238,7 +244,7 @@ function main(): void {
       profiles[label(shape)] = {};
       for (const variant of VARIANTS) {
         const variantDir = path.join(dir, label(shape), variant);
-        runChild(child, ['measure', variant, String(workloadsOf(shape)), String(shape.charts)], ['--cpu-prof', '--cpu-prof-dir', variantDir]);
+        runChild(child, ['measure', variant, String(workloadsOf(shape)), String(shape.charts), ...experiment], ['--cpu-prof', '--cpu-prof-dir', variantDir]);
         const file = path.join(variantDir, fs.readdirSync(variantDir)[0]);
         const summary = summarizeProfile(JSON.parse(fs.readFileSync(file, 'utf-8')), BUILD);
         profiles[label(shape)][variant] = summary;
