@@ -1,4 +1,4 @@
-import { cdk8s, javascript } from 'projen';
+import { cdk8s, javascript, JsonFile } from 'projen';
 import { configurePublishing, Publishing } from './projenrc/publishing';
 
 // ---------------------------------------------------------------------------------------------------
@@ -112,6 +112,17 @@ project.tasks.addEnvironment('JSII_SILENCE_SUPPORT_WARNING', '1');
 project.tasks.addEnvironment('JSII_SILENCE_WARNING_END_OF_LIFE_NODE_VERSION', '20');
 
 // The pinned upstream files come from $UPSTREAM_REFERENCE_DIR or are fetched (projenrc/upstream.ts).
+// jest transpiles tests without type-checking them (isolatedModules): a test calling a rule with
+// the wrong arguments would still run. The test task type-checks the tests with the sources first.
+new JsonFile(project, 'test/tsconfig.typecheck.json', {
+  obj: { extends: '../tsconfig.json', compilerOptions: { noEmit: true, rootDir: '..' }, include: ['**/*.ts', '../src/**/*.ts', '../imports/**/*.ts'] },
+});
+const typecheck = project.addTask('typecheck', {
+  description: 'Type-check the tests with the sources (jest itself does not)',
+  exec: 'tsc --noEmit -p test/tsconfig.typecheck.json',
+});
+project.testTask.prependSpawn(typecheck);
+
 project.addTask('import', {
   description: 'Regenerate imports/ from the pinned secrets-store CRDs and Azure Service Operator schemas ($UPSTREAM_REFERENCE_DIR, else fetched by pinned URL)',
   exec: 'ts-node --project projenrc/tsconfig.json projenrc/import-crds.ts',

@@ -16,7 +16,7 @@ import {
   ObjectEncoding, ObjectFormat, SyncedSecretType,
 } from '../src';
 import { errorOf, expectProblem, only, parseObjects, synth } from './util';
-import { describeViolation, Violation } from '../src/rules/model';
+import { describeViolation, Finding } from '../src/rules/model';
 import * as rules from '../src/rules/values';
 
 fc.configureGlobal({ seed: 42, numRuns: 200 });
@@ -321,11 +321,11 @@ const withoutClashes = (specs: ObjectSpec[]) =>
 // ---------------------------------------------------------------------------------------------
 
 describe('validation rules accept exactly the documented values', () => {
-  const cases: [string, (v: any) => Violation | undefined, fc.Arbitrary<unknown>, fc.Arbitrary<unknown>][] = [
+  const cases: [string, (v: any, field: string) => Finding | undefined, fc.Arbitrary<unknown>, fc.Arbitrary<unknown>][] = [
     ['keyVaultName', rules.keyVaultName, validVaultName, invalidVaultName],
     ['guid', rules.guid, validGuid, invalidGuid],
-    ['tenantId (public clouds)', v => rules.tenantId(v, false), validGuid, fc.oneof(invalidGuid, fc.constant('adfs'))],
-    ['tenantId (Azure Stack)', v => rules.tenantId(v, true), fc.oneof(validGuid, fc.constant('adfs')), invalidGuid.filter(g => g !== 'adfs')],
+    ['tenantId (public clouds)', (v, f) => rules.tenantId(v, false, f), validGuid, fc.oneof(invalidGuid, fc.constant('adfs'))],
+    ['tenantId (Azure Stack)', (v, f) => rules.tenantId(v, true, f), fc.oneof(validGuid, fc.constant('adfs')), invalidGuid.filter(g => g !== 'adfs')],
     ['objectName', rules.objectName, validObjectName, invalidObjectName],
     ['filePath', rules.filePath, fc.oneof(validAlias, validObjectName), fc.oneof(...invalidAliases.map(([, a]) => a))],
     ['objectVersion', rules.objectVersion, validVersion, invalidVersion],
@@ -343,11 +343,13 @@ describe('validation rules accept exactly the documented values', () => {
 
   test.each(cases)('%s: valid values pass, invalid ones name a rule and a fix', (_name, rule, valid, invalid) => {
     fc.assert(fc.property(valid, v => {
-      expect(rule(v)).toBeUndefined();
+      expect(rule(v, 'field')).toBeUndefined();
     }));
     fc.assert(fc.property(invalid, v => {
-      const violation = rule(v);
+      const violation = rule(v, 'field');
       expect(violation).toBeDefined();
+      expect(violation!.field).toBe('field');
+      expect(violation!.value).toBe(v);
       expect(violation!.rule.length).toBeGreaterThan(10);
       expect(violation!.fix.length).toBeGreaterThan(5);
       expect(describeViolation('field', v, violation!)).toBe(`field ${JSON.stringify(v)} is invalid: ${violation!.rule}. Fix: ${violation!.fix}.`);

@@ -1,21 +1,22 @@
 import { at, AzureInput, AzureKind, AzureObject, REFERENCES, Resolution } from './azure-objects';
-import { CheckFinding, fieldOf, Manifest, note, textOf } from './finding';
+import { CheckFinding, Manifest, note, textOf } from './finding';
 import { NodePath } from './location';
 import { ClassModel } from './secret-provider-class';
 import { PodModel } from './workloads';
 import {
-  AccessPolicyRecord, ArmType, AzureAnnotation, FEDERATED_CREDENTIAL_AUDIENCES, ROLE_ASSIGNMENT_PRINCIPAL_TYPE, serviceAccountSubject, VAULT_SCOPES,
+  AccessPolicyRecord, ArmType, AzureAnnotation, ROLE_ASSIGNMENT_PRINCIPAL_TYPE, serviceAccountSubject, VAULT_SCOPES,
 } from '../facts/azure';
 import { Param } from '../facts/constants';
 import { IdentityMode } from '../facts/identity-mode';
 import { ACCESS_POLICY_LISTS, objectAccess, ObjectAccess } from '../facts/key-vault-roles';
 import { ArmId, armIdKey, formatArmId, parseArmId, sameType, typeOf, vaultOf } from '../rules/arm-id';
 import {
-  accessPolicyPermissions, checkAccessPolicyRecord, checkFederatedIdentityCredential, checkIdentityBinding, checkRoleAssignment, roleReferenceOf,
+  accessPolicyPermissions, checkAccessPolicyRecord, checkFederatedIdentityCredential, checkIdentityBinding, checkRoleAssignment,
+  federatedCredentialForSubject, identityBindingForClass, oneIdentityPerClientId, roleReferenceOf,
 } from '../rules/aso';
 import { missingAccess, missingOnVault, roleOf, roleOnScope, VaultGrant } from '../rules/azure-roles';
 import { describeUsers } from '../rules/cluster';
-import { Finding, warning } from '../rules/model';
+import { fieldOf, Finding, warning } from '../rules/model';
 import { versionCount } from '../rules/objects';
 import { isGuid, keyVaultName } from '../rules/values';
 
@@ -143,10 +144,8 @@ function checkClientIds(resolved: readonly ResolvedObject[], findings: CheckFind
     if (!seen) {
       first.set(key, { object, value, what: shown });
     } else if (seen.value !== value) {
-      findings.push(object.manifest.finding('error', 'aso-client-id', annotation, object.clientId, {
-        rule: `${label(object.manifest)} names ${what} ${shown}, and ${label(seen.object.manifest)}, annotated with the same client ID, names ${seen.what}; one client ID is one managed identity`,
-        fix: 'annotate each object with the client ID of the identity it names',
-      }));
+      const mixed = oneIdentityPerClientId(label(object.manifest), what, shown, label(seen.object.manifest), seen.what, annotation, object.clientId);
+      findings.push(object.manifest.findingOf(mixed));
     }
   };
   for (const { object, refs } of resolved) {
@@ -209,10 +208,7 @@ function checkFederatedCredentials(
       if (annotated.has(clientId)) {
         if (subjects.get(clientId)?.has(subject)) continue;
         const saPath = [...pod.specPath, pod.serviceAccountSet ? 'serviceAccountName' : 'volumes'];
-        findings.push(m.finding('error', 'azure-federated-credential', saPath, pod.serviceAccount, {
-          rule: `ServiceAccount ${namespace}/${pod.serviceAccount} signs in as workload identity ${clientId} (class ${cls.manifest.id}), and no FederatedIdentityCredential annotated with that client ID has the subject ${subject}, so Entra ID answers AADSTS70021 "No matching federated identity record found" at mount`,
-          fix: `add a FederatedIdentityCredential owned by the identity with subject ${subject}, issuer the cluster's OIDC issuer URL and audiences [${FEDERATED_CREDENTIAL_AUDIENCES.join(', ')}] (AzureAccess writes one per ServiceAccount that mounts the class)`,
-        }));
+        findings.push(m.findingOf(federatedCredentialForSubject(`${namespace}/${pod.serviceAccount}`, clientId, cls.manifest.id, subject, saPath, pod.serviceAccount)));
       } else {
         const other = unannotatedBySubject.get(subject)?.[0];
         unmatched.push(other
@@ -237,10 +233,7 @@ function checkIdentityBindings(input: AzureInput, classes: readonly ClassModel[]
       continue;
     }
     if (bound.has(clientId)) continue;
-    findings.push(cls.manifest.finding('error', 'azure-identity-binding', ['spec', 'parameters', Param.CLIENT_ID], cls.clientId, {
-      rule: `the class uses identity binding for client ID ${clientId}, and the input has ASO objects for that identity but no IdentityBinding of it; without a binding on the cluster, AKS's identity binding proxy refuses the token exchange`,
-      fix: 'add an IdentityBinding (containerservice.azure.com) owned by the cluster with managedIdentity.resourceReference.armId the identity\'s resource ID (AzureAccess writes one per cluster), or `az aks identity-binding create`',
-    }));
+    findings.push(cls.manifest.findingOf(identityBindingForClass(clientId, ['spec', 'parameters', Param.CLIENT_ID], cls.clientId)));
   }
 }
 

@@ -7,7 +7,7 @@ import { IdentityGrants, SecretWriters } from './rbac';
 import { ClassModel, isSecretProviderClass, readClass } from './secret-provider-class';
 import { InputRead, SourceDocument } from './source';
 import { PodModel, podSpecPath, readPod } from './workloads';
-import { IDENTITY_BINDING_API_GROUP, IDENTITY_BINDING_VERB, POD_IDENTITY_LABEL } from '../facts/constants';
+import { IDENTITY_BINDING_API_GROUP, IDENTITY_BINDING_VERB } from '../facts/constants';
 import { IdentityMode } from '../facts/identity-mode';
 import { OperatingSystem, paths } from '../facts/os';
 import { isAccessPolicyRecord } from '../rules/aso';
@@ -16,7 +16,8 @@ import {
   providersDirAgreement, providerVersionForIdentityBinding, rotationNeedsRepublish, syncRbacForSecretObjects, uniqueClassName,
 } from '../rules/cluster';
 import { federatedCredentialBudget } from '../rules/identity';
-import { Violation } from '../rules/model';
+import { ManifestFinding } from '../rules/model';
+import { classInNamespace, identityBindingGranted, podIdentityLabel, servicePrincipalSecret, volumeNamesClass, volumeReadOnly } from '../rules/pod-volumes';
 
 /**
  * The checker: documents → manifests → the same rules as the constructs, then the rules between
@@ -182,19 +183,11 @@ function checkPods(
 
   for (const pod of pods) {
     const m = pod.manifest;
-    const error = (nodePath: (string | number)[], value: unknown, violation: Violation) => findings.push(m.finding('error', 'workload-volume', nodePath, value, violation));
+    const report = (f: ManifestFinding | undefined) => { if (f) findings.push(m.findingOf(f)); };
     for (const volume of pod.volumes) {
-      if (volume.csi.readOnly !== true) {
-        error([...volume.path, 'csi', 'readOnly'], volume.csi.readOnly ?? null, {
-          rule: 'the driver mounts only read-only volumes and fails with "Readonly is not true in request"',
-          fix: 'set csi.readOnly: true',
-        });
-      }
+      report(volumeReadOnly(volume.csi.readOnly, [...volume.path, 'csi', 'readOnly']));
       if (volume.className === undefined) {
-        error([...volume.path, 'csi', 'volumeAttributes'], volume.csi.volumeAttributes ?? null, {
-          rule: 'the volume names no class, and the driver fails with "secretProviderClass is not set"',
-          fix: 'set csi.volumeAttributes.secretProviderClass to the name of a SecretProviderClass in the pod\'s namespace',
-        });
+        report(volumeNamesClass(volume.className, volume.csi.volumeAttributes, [...volume.path, 'csi', 'volumeAttributes']));
         continue;
       }
       const attributePath = [...volume.path, 'csi', 'volumeAttributes', 'secretProviderClass'];
@@ -203,10 +196,7 @@ function checkPods(
       if (resolved === undefined) {
         const elsewhere = index.namespacesOf(volume.className);
         if (elsewhere.length || (m.namespace !== undefined && index.hasNamespace(m.namespace))) {
-          error(attributePath, volume.className, {
-            rule: `no SecretProviderClass "${volume.className}" in namespace "${m.namespace ?? ''}"${elsewhere.length ? ` (there is one in ${elsewhere.slice(0, 3).map(n => `"${n}"`).join(', ')}${elsewhere.length > 3 ? ' and more' : ''})` : ''}, and the driver reads the class from the pod's namespace ("failed to get secretproviderclass")`,
-            fix: 'create the class in the pod\'s namespace, or name a class that is there',
-          });
+          report(classInNamespace(volume.className, m.namespace, elsewhere, attributePath));
         } else {
           unresolved.push(`${label(m)} → ${volume.className}`);
         }
@@ -215,19 +205,10 @@ function checkPods(
       const cls = modelOf.get(resolved);
       if (!cls) continue; // another provider's class, or one that could not be read (its findings say why)
 
-      if (cls.mode === IdentityMode.SERVICE_PRINCIPAL && typeof volume.csi.nodePublishSecretRef?.name !== 'string') {
-        error([...volume.path, 'csi', 'nodePublishSecretRef'], volume.csi.nodePublishSecretRef ?? null, {
-          rule: `class ${cls.manifest.id} sets no identity, so the provider signs in with a service principal from nodePublishSecretRef and fails with "nodePublishSecretRef secret is not set"`,
-          fix: 'set csi.nodePublishSecretRef.name to a Secret with the keys clientid and clientsecret, or give the class an identity',
-        });
+      if (cls.mode === IdentityMode.SERVICE_PRINCIPAL) {
+        report(servicePrincipalSecret(cls.manifest.id, volume.csi.nodePublishSecretRef, [...volume.path, 'csi', 'nodePublishSecretRef']));
       }
-      if (cls.mode === IdentityMode.POD_IDENTITY && typeof pod.labels[POD_IDENTITY_LABEL] !== 'string') {
-        const labelsPath = [...pod.specPath.slice(0, -1), 'metadata', 'labels'];
-        error(labelsPath, pod.labels ?? null, {
-          rule: `class ${cls.manifest.id} uses pod identity, and NMI finds the pod's identity by the label ${POD_IDENTITY_LABEL}`,
-          fix: `add the pod label ${POD_IDENTITY_LABEL}: <the AzureIdentityBinding selector>`,
-        });
-      }
+      if (cls.mode === IdentityMode.POD_IDENTITY) report(podIdentityLabel(cls.manifest.id, pod.labels, [...pod.specPath.slice(0, -1), 'metadata', 'labels']));
       const saPath = [...pod.specPath, pod.serviceAccountSet ? 'serviceAccountName' : 'volumes'];
       const signsInAsPod = cls.mode === IdentityMode.IDENTITY_BINDING || cls.mode === IdentityMode.WORKLOAD_IDENTITY;
       if (pod.serviceAccountSet && signsInAsPod && !serviceAccounts.has(JSON.stringify([m.namespace ?? '', pod.serviceAccount]))) {
@@ -236,11 +217,9 @@ function checkPods(
       if (cls.mode === IdentityMode.IDENTITY_BINDING && cls.clientId) {
         if (!grants.present) {
           ungranted.push(label(m));
-        } else if (!grants.allows(cls.clientId, m.namespace, pod.serviceAccount)) {
-          findings.push(m.finding('error', 'identity-binding-rbac', saPath, pod.serviceAccount, {
-            rule: `class ${cls.manifest.id} uses identity binding for client ID ${cls.clientId}, and no ClusterRoleBinding in the input lets ServiceAccount ${m.namespace ?? ''}/${pod.serviceAccount} ${IDENTITY_BINDING_VERB} on it (the identity binding proxy refuses its token; RBAC resource names are case-sensitive)`,
-            fix: `bind the ServiceAccount to a ClusterRole with apiGroups [${IDENTITY_BINDING_API_GROUP}], resources [${cls.clientId}], verbs [${IDENTITY_BINDING_VERB}]`,
-          }));
+        } else {
+          const allowed = grants.allows(cls.clientId, m.namespace, pod.serviceAccount);
+          report(identityBindingGranted(allowed, cls.manifest.id, cls.clientId, m.namespace, pod.serviceAccount, saPath));
         }
       }
       if (cls.mode === IdentityMode.WORKLOAD_IDENTITY && cls.clientId) {

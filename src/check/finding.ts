@@ -1,7 +1,7 @@
 
 import { MAX_SHOWN_VALUE_CHARS } from './limits';
 import type { NodePath, Region } from './location';
-import { Violation, describeViolation } from '../rules/model';
+import { describeViolation, fieldOf, ManifestFinding, Violation } from '../rules/model';
 
 /**
  * What the checker reports: one broken rule at one field of one manifest, in the words of
@@ -102,16 +102,6 @@ function boundedJson(value: unknown, max: number): string {
   }
   return out;
 }
-/** A path as a field name: `spec.parameters.objects[1]`; keys that are not identifiers are quoted. */
-export function fieldOf(nodePath: NodePath): string {
-  let field = '';
-  for (const key of nodePath) {
-    if (typeof key === 'number') field += `[${key}]`;
-    else if (/^[A-Za-z_$][A-Za-z0-9_$-]*$/.test(key)) field += field ? `.${key}` : key;
-    else field += `[${JSON.stringify(key)}]`;
-  }
-  return field;
-}
 
 /**
  * Where a manifest comes from: a YAML document of an input file (`SourceDocument`), or an object
@@ -164,6 +154,11 @@ export class Manifest {
   /** `namespace/name`, or `name`. */
   public get id(): string {
     return this.namespace ? `${this.namespace}/${this.name}` : this.name;
+  }
+
+  /** A manifest rule's finding, located in this manifest (`region` overrides the path's). */
+  public findingOf(finding: ManifestFinding, region?: Region): CheckFinding {
+    return this.finding(finding.severity, finding.ruleId, finding.path, finding.value, finding, region);
   }
 
   /** A finding at `nodePath` of this manifest. */

@@ -9,4 +9,4 @@ export interface Region {
 }
 
 /** A path into a document: mapping keys and sequence indexes. */
-export type NodePath = readonly (string | number)[];
+export type { NodePath } from '../rules/model';

@@ -1,8 +1,9 @@
 import { armIdOfType, parseArmId, sameType, typeOf } from './arm-id';
-import { error, Finding, warning } from './model';
+import { error, Finding, manifestFinding, ManifestFinding, NodePath, warning } from './model';
 import { dns1123Label, dns1123Subdomain, isGuid, isPlaceholder, placeholder } from './values';
 import {
-  AccessPolicyRecord, AKS_IDENTITY_BINDING_CREDENTIAL, ArmType, AsoNamePattern, AzureAnnotation, ROLE_ASSIGNMENT_PRINCIPAL_TYPE, VAULT_SCOPES,
+  AccessPolicyRecord, AKS_IDENTITY_BINDING_CREDENTIAL, ArmType, AsoNamePattern, AzureAnnotation, FEDERATED_CREDENTIAL_AUDIENCES,
+  ROLE_ASSIGNMENT_PRINCIPAL_TYPE, VAULT_SCOPES,
 } from '../facts/azure';
 import { Audience } from '../facts/constants';
 import { ACCESS_POLICY_LISTS, ACCESS_POLICY_PERMISSIONS, AccessPolicyList, KeyVaultRole, roleDefinitionArmId } from '../facts/key-vault-roles';
@@ -343,4 +344,34 @@ export function checkAccessPolicyRecord(body: any): Finding[] {
     findings.push(error('data', data, 'the access policy grants no permission', `set ${Object.values(AccessPolicyRecord.PERMISSIONS).join(', ')} to "get" for the object types the identity reads`));
   }
   return findings;
+}
+
+// Cross-checks between the Azure side and the classes ---------------------------------------
+
+/** One client ID is one identity: the objects annotated with it name one identity and one principal. */
+export function oneIdentityPerClientId(
+  object: string, what: string, shown: string, other: string, otherShown: string, path: NodePath, value: unknown,
+): ManifestFinding {
+  return manifestFinding('error', 'aso-client-id', path, value, {
+    rule: `${object} names ${what} ${shown}, and ${other}, annotated with the same client ID, names ${otherShown}; one client ID is one managed identity`,
+    fix: 'annotate each object with the client ID of the identity it names',
+  });
+}
+
+/** A workload-identity ServiceAccount needs a federated credential with its subject. */
+export function federatedCredentialForSubject(
+  serviceAccount: string, clientId: string, classId: string, subject: string, path: NodePath, value: unknown,
+): ManifestFinding {
+  return manifestFinding('error', 'azure-federated-credential', path, value, {
+    rule: `ServiceAccount ${serviceAccount} signs in as workload identity ${clientId} (class ${classId}), and no FederatedIdentityCredential annotated with that client ID has the subject ${subject}, so Entra ID answers AADSTS70021 "No matching federated identity record found" at mount`,
+    fix: `add a FederatedIdentityCredential owned by the identity with subject ${subject}, issuer the cluster's OIDC issuer URL and audiences [${FEDERATED_CREDENTIAL_AUDIENCES.join(', ')}] (AzureAccess writes one per ServiceAccount that mounts the class)`,
+  });
+}
+
+/** An identity-binding class's identity needs an IdentityBinding on the cluster. */
+export function identityBindingForClass(clientId: string, path: NodePath, value: unknown): ManifestFinding {
+  return manifestFinding('error', 'azure-identity-binding', path, value, {
+    rule: `the class uses identity binding for client ID ${clientId}, and the input has ASO objects for that identity but no IdentityBinding of it; without a binding on the cluster, AKS's identity binding proxy refuses the token exchange`,
+    fix: 'add an IdentityBinding (containerservice.azure.com) owned by the cluster with managedIdentity.resourceReference.armId the identity\'s resource ID (AzureAccess writes one per cluster), or `az aks identity-binding create`',
+  });
 }

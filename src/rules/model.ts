@@ -66,6 +66,34 @@ export interface Finding {
   readonly severity: 'error' | 'warning';
 }
 
+/** A path into a manifest: mapping keys and sequence indexes, from the document root. */
+export type NodePath = readonly (string | number)[];
+
+/**
+ * A finding of a rule over a whole manifest: `path` says where in the manifest it is (the
+ * checker turns it into a line and column), `field` is the same path as text.
+ */
+export interface ManifestFinding extends Finding {
+  readonly ruleId: string;
+  readonly path: NodePath;
+}
+
+/** A manifest finding at `path` (`field` is derived from it). */
+export function manifestFinding(severity: 'error' | 'warning', ruleId: string, path: NodePath, value: unknown, violation: Violation): ManifestFinding {
+  return { severity, ruleId, path, field: fieldOf(path), value, rule: violation.rule, fix: violation.fix };
+}
+
+/** A path as a field name: `spec.parameters.objects[1]`; keys that are not identifiers are quoted. */
+export function fieldOf(nodePath: NodePath): string {
+  let field = '';
+  for (const key of nodePath) {
+    if (typeof key === 'number') field += `[${key}]`;
+    else if (/^[A-Za-z_$][A-Za-z0-9_$-]*$/.test(key)) field += field ? `.${key}` : key;
+    else field += `[${JSON.stringify(key)}]`;
+  }
+  return field;
+}
+
 /** Facts about the rest of the cluster that change what the class writes. */
 export interface ClassContext {
   /** An AzureKeyVaultProvider in the cluster runs with `--write-cert-and-key-in-separate-files`. */

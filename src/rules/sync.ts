@@ -235,3 +235,9 @@ export function syncedSecretReaderNamespace(
     `${readerPath} (${where(readerNamespace)}) reads it through envValue(), but the driver creates it only in ${where(classNamespace)}, where the class is mounted`,
     `sync it from a class in the workload's namespace and mount that class into the workload, or move the workload to ${where(classNamespace)}`);
 }
+
+/** `secretObjects` is a list of Secrets. */
+export function secretObjectsList(value: unknown, field: string): Finding | undefined {
+  if (Array.isArray(value)) return undefined;
+  return error(field, value, 'must be a list', 'write one `- secretName: …` entry per Secret');
+}

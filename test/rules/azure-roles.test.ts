@@ -90,7 +90,7 @@ describe('missingOnVault and missingAccess', () => {
   test('a secret read with only Key Vault Reader: the classic 403', () => {
     const missing = missingOnVault([grant('Key Vault Reader')], secret, 'db-password', false);
     expect(missing).toEqual(['Microsoft.KeyVault/vaults/secrets/getSecret/action']);
-    const violation = missingAccess('class demo/app', 'kvname', [{ name: 'db-password', type: 'secret' }], secret, [grant('Key Vault Reader')], missing, false);
+    const violation = missingAccess('class demo/app', 'kvname', [{ name: 'db-password', type: 'secret' }], secret, [grant('Key Vault Reader')], missing, false, 'field');
     expect(violation.rule).toBe('class demo/app reads secret "db-password" from vault "kvname" (the provider calls GetSecret), and its grants on the vault (Key Vault Reader) lack Microsoft.KeyVault/vaults/secrets/getSecret/action, so Key Vault answers 403 Forbidden at mount');
     expect(violation.fix).toBe(`assign Key Vault Secrets User (${KeyVaultRole.SECRETS_USER.id}) to the identity on the vault (or on each object)`);
   });
@@ -115,7 +115,7 @@ describe('missingOnVault and missingAccess', () => {
     expect(missingOnVault([policy(['get'])], secretVersions, 's', true)).toEqual(['secrets: list']);
     expect(missingOnVault([policy(['all'])], secretVersions, 's', true)).toEqual([]);
     expect(missingOnVault([grant('Key Vault Secrets User')], secret, 's', true)).toEqual(['secrets: get']);
-    const violation = missingAccess('class batch/report', 'kv-legacy', [{ name: 's', type: 'secret' }], secretVersions, [], ['secrets: get', 'secrets: list'], true);
+    const violation = missingAccess('class batch/report', 'kv-legacy', [{ name: 's', type: 'secret' }], secretVersions, [], ['secrets: get', 'secrets: list'], true, 'field');
     expect(violation.rule).toMatch(/the input grants it nothing on the vault, and it needs secrets: get, secrets: list/);
     expect(violation.fix).toBe('grant the identity "get" and "list" on secrets in the vault\'s access policy');
   });

@@ -14,45 +14,45 @@ const valid = (violation: Violation | undefined) => violation === undefined;
 
 describe('keyVaultName', () => {
   test.each(['kv1', 'KV-demo-01', 'a'.repeat(24), 'a-b'])('accepts %j', (name) => {
-    expect(rules.keyVaultName(name)).toBeUndefined();
+    expect(rules.keyVaultName(name, 'field')).toBeUndefined();
   });
 
   test.each(['kv', 'a'.repeat(25), 'kv_1', 'kv.1', '1kv', '-kv', 'kv-', 'k--v', 'kv demo', ''])('fails %j', (name) => {
-    expect(rules.keyVaultName(name)?.rule).toMatch(/3-24 characters/);
+    expect(rules.keyVaultName(name, 'field')?.rule).toMatch(/3-24 characters/);
   });
 });
 
 describe('guid and tenantId', () => {
   test.each(['72f988bf-86f1-41af-91ab-2d7cd011db47', '72F988BF-86F1-41AF-91AB-2D7CD011DB47', '00000000-0000-0000-0000-000000000000'])('accepts %j', (id) => {
-    expect(rules.guid(id)).toBeUndefined();
-    expect(rules.tenantId(id, false)).toBeUndefined();
+    expect(rules.guid(id, 'field')).toBeUndefined();
+    expect(rules.tenantId(id, false, 'field')).toBeUndefined();
   });
 
   test.each(['72f988bf86f141af91ab2d7cd011db47', '{72f988bf-86f1-41af-91ab-2d7cd011db47}', '72f988bf-86f1-41af-91ab-2d7cd011db4', 'g2f988bf-86f1-41af-91ab-2d7cd011db47', ' 72f988bf-86f1-41af-91ab-2d7cd011db47', ''])('fails %j', (id) => {
-    expect(rules.guid(id)?.rule).toMatch(/GUID/);
+    expect(rules.guid(id, 'field')?.rule).toMatch(/GUID/);
   });
 
   test('"adfs" is a tenant only where allowed (Azure Stack)', () => {
-    expect(rules.tenantId('adfs', true)).toBeUndefined();
-    expect(rules.tenantId('adfs', false)?.rule).toMatch(/"adfs" is only valid with AzureCloud\.stack/);
-    expect(rules.tenantId('ADFS', true)).toBeDefined();
-    expect(rules.guid('adfs')).toBeDefined();
+    expect(rules.tenantId('adfs', true, 'field')).toBeUndefined();
+    expect(rules.tenantId('adfs', false, 'field')?.rule).toMatch(/"adfs" is only valid with AzureCloud\.stack/);
+    expect(rules.tenantId('ADFS', true, 'field')).toBeDefined();
+    expect(rules.guid('adfs', 'field')).toBeDefined();
   });
 });
 
 describe('tenantId: a GUID or a verified domain', () => {
   test.each(['contoso.onmicrosoft.com', 'contoso.com', 'Contoso.OnMicrosoft.com', 'login.contoso.co.uk'])('accepts the domain %j', (domain) => {
-    expect(rules.tenantId(domain, false)).toBeUndefined();
+    expect(rules.tenantId(domain, false, 'field')).toBeUndefined();
   });
 
   test.each(['contoso', 'contoso.', '.com', 'a..b', 'contoso.onmicrosoft.com/', '1.2.3.4', 'con toso.com', '-a.com'])('rejects %j', (value) => {
-    const violation = rules.tenantId(value, false);
+    const violation = rules.tenantId(value, false, 'field');
     expect(violation?.rule).toMatch(/must be a GUID or a verified domain name/);
     expect(violation?.fix).toMatch(/az account show --query tenantId/);
   });
 
   test.each(['tid', '<tenant id>', '${TENANT_ID}', '$TENANT_ID', '<contoso.onmicrosoft.com>'])('rejects the placeholder %j, saying so', (value) => {
-    const violation = rules.tenantId(value, true);
+    const violation = rules.tenantId(value, true, 'field');
     expect(violation?.rule).toMatch(/looks like a placeholder/);
     expect(violation?.fix).toMatch(/tenant/);
   });
@@ -60,7 +60,7 @@ describe('tenantId: a GUID or a verified domain', () => {
 
 describe('keyVaultName placeholders', () => {
   test.each(['<key vault name>', '${KEYVAULT_NAME}', '$KV_NAME', '{{ .Values.vault }}'])('%j is named a placeholder', (value) => {
-    const violation = rules.keyVaultName(value);
+    const violation = rules.keyVaultName(value, 'field');
     expect(violation?.rule).toMatch(/looks like a placeholder/);
     expect(violation?.fix).toMatch(/vault\.azure\.net/);
   });
@@ -68,33 +68,33 @@ describe('keyVaultName placeholders', () => {
 
 describe('clientId', () => {
   test('a GUID, with a fix that says where client IDs come from (not tenantId)', () => {
-    expect(rules.clientId('72f988bf-86f1-41af-91ab-2d7cd011db47')).toBeUndefined();
-    const violation = rules.clientId('not-a-guid');
+    expect(rules.clientId('72f988bf-86f1-41af-91ab-2d7cd011db47', 'field')).toBeUndefined();
+    const violation = rules.clientId('not-a-guid', 'field');
     expect(violation?.rule).toMatch(/must be a GUID/);
     expect(violation?.fix).toMatch(/az identity show --query clientId/);
     expect(violation?.fix).not.toMatch(/tenantId/);
   });
 
   test('a placeholder says so', () => {
-    expect(rules.clientId('<client id>')?.rule).toMatch(/looks like a placeholder/);
-    expect(rules.clientId('$CLIENT_ID')?.fix).toMatch(/az identity show --query clientId/);
+    expect(rules.clientId('<client id>', 'field')?.rule).toMatch(/looks like a placeholder/);
+    expect(rules.clientId('$CLIENT_ID', 'field')?.fix).toMatch(/az identity show --query clientId/);
   });
 });
 
 describe('objectName', () => {
   test('1 to 127 letters, digits and hyphens', () => {
-    expect(['a', 'A-1', 'a'.repeat(127)].map(n => valid(rules.objectName(n)))).toEqual([true, true, true]);
-    expect(['', 'a'.repeat(128), 'a_b', 'a.b', 'a b', 'a/b'].map(n => valid(rules.objectName(n)))).toEqual([false, false, false, false, false, false]);
+    expect(['a', 'A-1', 'a'.repeat(127)].map(n => valid(rules.objectName(n, 'field')))).toEqual([true, true, true]);
+    expect(['', 'a'.repeat(128), 'a_b', 'a.b', 'a b', 'a/b'].map(n => valid(rules.objectName(n, 'field')))).toEqual([false, false, false, false, false, false]);
   });
 });
 
 describe('filePath', () => {
   test.each(['s', 'db/password', 'a.b', '.hidden', 'a: b', 'C:x', 'my secrets/db password'])('accepts %j', (path) => {
-    expect(rules.filePath(path)).toBeUndefined();
+    expect(rules.filePath(path, 'field')).toBeUndefined();
   });
 
   test('accepts segments of 255 characters', () => {
-    expect(rules.filePath(`${'x'.repeat(255)}/${'y'.repeat(255)}`)).toBeUndefined();
+    expect(rules.filePath(`${'x'.repeat(255)}/${'y'.repeat(255)}`, 'field')).toBeUndefined();
   });
 
   test('every name of up to 5 characters from "a", "." and "/": accepted exactly when relative, with no empty or "." segment and no ".." anywhere', () => {
@@ -128,8 +128,8 @@ describe('filePath', () => {
     ['with a leading space', ' a', /must not start or end with whitespace/],
     ['with a trailing space', 'a ', /must not start or end with whitespace/],
   ])('fails %s', (_case, path, rule) => {
-    expect(rules.filePath(path)?.rule).toMatch(rule);
-    expect(rules.filePath(path)?.fix).toMatch(/`alias`/);
+    expect(rules.filePath(path, 'field')?.rule).toMatch(rule);
+    expect(rules.filePath(path, 'field')?.fix).toMatch(/`alias`/);
   });
 });
 
@@ -137,12 +137,12 @@ describe('objectVersion', () => {
   // Empty is the latest version: `foundFirst := kvObject.ObjectVersion == "" || kvObject.ObjectVersion == "latest"`,
   // https://github.com/Azure/secrets-store-csi-driver-provider-azure/blob/4927a15410506c6a8a52af68db08cf72aa1e10ab/pkg/provider/provider.go#L373
   test('a version ID, "latest" (with a history, see checkObject), or empty for the latest', () => {
-    expect(['', 'latest', '0123456789abcdef0123456789abcdef'].map(v => valid(rules.objectVersion(v)))).toEqual([true, true, true]);
-    expect(['a b', 'a/b', 'v'.repeat(128)].map(v => valid(rules.objectVersion(v)))).toEqual([false, false, false]);
+    expect(['', 'latest', '0123456789abcdef0123456789abcdef'].map(v => valid(rules.objectVersion(v, 'field')))).toEqual([true, true, true]);
+    expect(['a b', 'a/b', 'v'.repeat(128)].map(v => valid(rules.objectVersion(v, 'field')))).toEqual([false, false, false]);
   });
 
   test('the message does not recommend "latest", which a single version rejects', () => {
-    const violation = rules.objectVersion('a b')!;
+    const violation = rules.objectVersion('a b', 'field')!;
     expect(violation.rule).not.toMatch(/latest/);
     expect(violation.fix).toMatch(/omit it for the latest/);
   });
@@ -152,11 +152,11 @@ describe('versionHistory', () => {
   // `IsSyncingSingleVersion() bool { return kv.ObjectVersionHistory <= 1 }`:
   // https://github.com/Azure/secrets-store-csi-driver-provider-azure/blob/4927a15410506c6a8a52af68db08cf72aa1e10ab/pkg/provider/types/parameters.go#L104-L108
   test('any int32 is valid; up to 1 it means a single version, which is a warning of its own', () => {
-    expect([-2147483648, -1, 0, 1, 2, 2147483647].map(n => valid(rules.versionHistory(n)))).toEqual([true, true, true, true, true, true]);
+    expect([-2147483648, -1, 0, 1, 2, 2147483647].map(n => valid(rules.versionHistory(n, 'field')))).toEqual([true, true, true, true, true, true]);
     const invalid = [1.5, 2147483648, -2147483649, Number.NaN, Number.POSITIVE_INFINITY];
-    expect(invalid.map(n => valid(rules.versionHistory(n)))).toEqual(invalid.map(() => false));
-    expect([0, -1].map(n => rules.versionHistoryEffect(n)?.rule)).toEqual([expect.stringMatching(/single version .* up to 1/), expect.stringMatching(/single version/)]);
-    expect([1, 2, 1.5].map(n => rules.versionHistoryEffect(n))).toEqual([undefined, undefined, undefined]);
+    expect(invalid.map(n => valid(rules.versionHistory(n, 'field')))).toEqual(invalid.map(() => false));
+    expect([0, -1].map(n => rules.versionHistoryEffect(n, 'field')?.rule)).toEqual([expect.stringMatching(/single version .* up to 1/), expect.stringMatching(/single version/)]);
+    expect([1, 2, 1.5].map(n => rules.versionHistoryEffect(n, 'field'))).toEqual([undefined, undefined, undefined]);
   });
 });
 
@@ -165,41 +165,41 @@ describe('filePermission', () => {
   // https://github.com/Azure/secrets-store-csi-driver-provider-azure/blob/4927a15410506c6a8a52af68db08cf72aa1e10ab/pkg/provider/types/parameters.go#L139
   // https://github.com/Azure/secrets-store-csi-driver-provider-azure/blob/4927a15410506c6a8a52af68db08cf72aa1e10ab/pkg/provider/provider.go#L332
   test('what strconv.ParseInt(s, 8, 32) parses: any octal digits, "00644" and "0" too', () => {
-    expect(['644', '0644', '00644', '0', '0440', '7777', '000', '+644', '-1', '17777777777'].map(p => valid(rules.filePermission(p))))
+    expect(['644', '0644', '00644', '0', '0440', '7777', '000', '+644', '-1', '17777777777'].map(p => valid(rules.filePermission(p, 'field'))))
       .toEqual([true, true, true, true, true, true, true, true, true, true]);
-    expect(['0789', 'rwx', '', '0x1A4', ' 644', '0_644', '20000000000'].map(p => rules.filePermission(p)?.rule))
+    expect(['0789', 'rwx', '', '0x1A4', ' 644', '0_644', '20000000000'].map(p => rules.filePermission(p, 'field')?.rule))
       .toEqual(Array(7).fill(expect.stringMatching(/writes the file with mode 0/)));
   });
 
   test('a value that parses but is not a mode (a sign, bits above 07777) is a warning of its own', () => {
-    expect(['644', '00644', '0', '7777', '0007777'].map(p => rules.filePermissionBits(p))).toEqual(Array(5).fill(undefined));
-    expect(['+644', '-1', '17777', '12345'].map(p => rules.filePermissionBits(p)?.rule)).toEqual(Array(4).fill(expect.stringMatching(/not a file mode/)));
-    expect(rules.filePermissionBits('rwx')).toBeUndefined(); // not parsable: filePermission's error says it
+    expect(['644', '00644', '0', '7777', '0007777'].map(p => rules.filePermissionBits(p, 'field'))).toEqual(Array(5).fill(undefined));
+    expect(['+644', '-1', '17777', '12345'].map(p => rules.filePermissionBits(p, 'field')?.rule)).toEqual(Array(4).fill(expect.stringMatching(/not a file mode/)));
+    expect(rules.filePermissionBits('rwx', 'field')).toBeUndefined(); // not parsable: filePermission's error says it
   });
 });
 
 describe('dns1123Subdomain and dns1123Label', () => {
   test('subdomain: lowercase alphanumerics, "-" and ".", at most 253', () => {
-    expect(['a', 'app-secrets', 'a.b-c.d', '0', 'a'.repeat(253)].map(n => valid(rules.dns1123Subdomain(n)))).toEqual([true, true, true, true, true]);
-    expect(['', 'A', 'a_b', '-a', 'a-', '.a', 'a.', 'a..b', 'a'.repeat(254)].map(n => valid(rules.dns1123Subdomain(n)))).toEqual(Array(9).fill(false));
+    expect(['a', 'app-secrets', 'a.b-c.d', '0', 'a'.repeat(253)].map(n => valid(rules.dns1123Subdomain(n, 'field')))).toEqual([true, true, true, true, true]);
+    expect(['', 'A', 'a_b', '-a', 'a-', '.a', 'a.', 'a..b', 'a'.repeat(254)].map(n => valid(rules.dns1123Subdomain(n, 'field')))).toEqual(Array(9).fill(false));
   });
 
   test('label: lowercase alphanumerics and "-", at most 63', () => {
-    expect(['a', 'secrets-store', '0a', 'a'.repeat(63)].map(n => valid(rules.dns1123Label(n)))).toEqual([true, true, true, true]);
-    expect(['', 'a.b', 'A', '-a', 'a-', 'a'.repeat(64)].map(n => valid(rules.dns1123Label(n)))).toEqual(Array(6).fill(false));
+    expect(['a', 'secrets-store', '0a', 'a'.repeat(63)].map(n => valid(rules.dns1123Label(n, 'field')))).toEqual([true, true, true, true]);
+    expect(['', 'a.b', 'A', '-a', 'a-', 'a'.repeat(64)].map(n => valid(rules.dns1123Label(n, 'field')))).toEqual(Array(6).fill(false));
   });
 });
 
 describe('labelValue', () => {
   test('empty, or at most 63 alphanumerics, "-", "_" and ".", alphanumeric at both ends (IsValidLabelValue)', () => {
-    expect(['', 'a', 'kv_reader.v1', 'A-b', 'a'.repeat(63)].map(v => valid(rules.labelValue(v)))).toEqual([true, true, true, true, true]);
-    expect(['a b', '-a', 'a.', 'a/b', 'a'.repeat(64)].map(v => valid(rules.labelValue(v)))).toEqual(Array(5).fill(false));
+    expect(['', 'a', 'kv_reader.v1', 'A-b', 'a'.repeat(63)].map(v => valid(rules.labelValue(v, 'field')))).toEqual([true, true, true, true, true]);
+    expect(['a b', '-a', 'a.', 'a/b', 'a'.repeat(64)].map(v => valid(rules.labelValue(v, 'field')))).toEqual(Array(5).fill(false));
   });
 
   test('the pod identity selector is a non-empty label value', () => {
-    expect(['a', 'kv_reader.v1'].map(v => valid(rules.podIdentitySelector(v)))).toEqual([true, true]);
-    expect(['', 'a b', 'a'.repeat(64)].map(v => valid(rules.podIdentitySelector(v)))).toEqual([false, false, false]);
-    expect(rules.podIdentitySelector('')?.fix).toMatch(/AzureIdentityBinding selector/);
+    expect(['a', 'kv_reader.v1'].map(v => valid(rules.podIdentitySelector(v, 'field')))).toEqual([true, true]);
+    expect(['', 'a b', 'a'.repeat(64)].map(v => valid(rules.podIdentitySelector(v, 'field')))).toEqual([false, false, false]);
+    expect(rules.podIdentitySelector('', 'field')?.fix).toMatch(/AzureIdentityBinding selector/);
   });
 });
 
@@ -208,37 +208,37 @@ describe('labelKey and annotationKey (IsQualifiedName)', () => {
   const INVALID = ['', '/a', 'a/', 'a/b/c', 'Example.com/x', '-a', 'a-', 'a b', 'a'.repeat(64), `${'a'.repeat(254)}/x`, 'a_b.com/x', 'ключ'];
 
   test.each(VALID)('accepts %j', (key) => {
-    expect(rules.labelKey(key)).toBeUndefined();
-    expect(rules.annotationKey(key)).toBeUndefined();
+    expect(rules.labelKey(key, 'field')).toBeUndefined();
+    expect(rules.annotationKey(key, 'field')).toBeUndefined();
   });
 
   test.each(INVALID)('rejects %j', (key) => {
-    expect(rules.labelKey(key)?.rule).toMatch(/label key "\[prefix\/\]name"/);
-    expect(rules.annotationKey(key)?.rule).toMatch(/annotation key "\[prefix\/\]name"/);
+    expect(rules.labelKey(key, 'field')?.rule).toMatch(/label key "\[prefix\/\]name"/);
+    expect(rules.annotationKey(key, 'field')?.rule).toMatch(/annotation key "\[prefix\/\]name"/);
   });
 });
 
 describe('placeholder', () => {
   test.each(['tid', 'TENANT_ID', 'tenant-id', 'clientId', '<tenant id>', '<client-id>', '${TENANT_ID}', '$TENANT_ID', '$(TENANT)', '{{ .Values.tenant }}', '%TENANT%', 'xxxxxxxx-xxxx-xxxx-xxxx-xxxxxxxxxxxx', 'CHANGEME'])('%j is a placeholder', (value) => {
-    expect(rules.placeholder(value)?.rule).toMatch(/looks like a placeholder/);
+    expect(rules.placeholder(value, 'field')?.rule).toMatch(/looks like a placeholder/);
   });
 
   test.each(['72f988bf-86f1-41af-91ab-2d7cd011db47', 'contoso.onmicrosoft.com', 'kv-demo', 'adfs', 'tidy'])('%j is not', (value) => {
-    expect(rules.placeholder(value)).toBeUndefined();
+    expect(rules.placeholder(value, 'field')).toBeUndefined();
   });
 });
 
 describe('goDuration', () => {
   test('Go time.ParseDuration forms with a unit', () => {
-    expect(['2m', '90s', '1h30m', '1.5h', '500ms', '10us', '10µs', '1ns', '0', '.5s', '1.s'].map(d => valid(rules.goDuration(d)))).toEqual(Array(11).fill(true));
-    expect(['2', '', '2 m', 'm', '1d', 's1'].map(d => valid(rules.goDuration(d)))).toEqual(Array(6).fill(false));
+    expect(['2m', '90s', '1h30m', '1.5h', '500ms', '10us', '10µs', '1ns', '0', '.5s', '1.s'].map(d => valid(rules.goDuration(d, 'field')))).toEqual(Array(11).fill(true));
+    expect(['2', '', '2 m', 'm', '1d', 's1'].map(d => valid(rules.goDuration(d, 'field')))).toEqual(Array(6).fill(false));
   });
 });
 
 describe('mountPath', () => {
   test('absolute, Linux or Windows', () => {
-    expect(['/mnt/secrets-store', '/', 'C:\\secrets', 'c:/secrets'].map(p => valid(rules.mountPath(p)))).toEqual([true, true, true, true]);
-    expect(['mnt', '', 'C:secrets', './mnt'].map(p => valid(rules.mountPath(p)))).toEqual([false, false, false, false]);
+    expect(['/mnt/secrets-store', '/', 'C:\\secrets', 'c:/secrets'].map(p => valid(rules.mountPath(p, 'field')))).toEqual([true, true, true, true]);
+    expect(['mnt', '', 'C:secrets', './mnt'].map(p => valid(rules.mountPath(p, 'field')))).toEqual([false, false, false, false]);
   });
 });
 
