@@ -101,7 +101,7 @@ describe('filePath', () => {
     const names = [''];
     for (let length = 1; length <= 5; length++) for (const prefix of names.filter(n => n.length === length - 1)) names.push(...['a', '.', '/'].map(c => prefix + c));
     const accepted = (name: string) => name !== '' && !name.includes('..') && name.split('/').every(segment => segment !== '' && segment !== '.');
-    const wrong = names.filter(name => (rules.filePath(name) === undefined) !== accepted(name));
+    const wrong = names.filter(name => (rules.filePath(name, 'field') === undefined) !== accepted(name));
     expect(names).toHaveLength(1 + 3 + 9 + 27 + 81 + 243);
     expect(wrong).toEqual([]);
   });
