@@ -40,7 +40,6 @@ export interface Measurement {
   readonly yamlBytes: number;
   /** SHA-256 of the written files (names and contents, in name order), computed after timing: the runner compares the variants'. */
   readonly yamlSha256: string;
-  readonly objects: number;
 }
 
 /** What `verify` reports. */
@@ -102,7 +101,6 @@ function measure(variant: string, n: number, charts: number): Measurement {
       loadRssMB: round(loadRssMB),
       yamlBytes,
       yamlSha256: hash.digest('hex'),
-      objects: app.charts.reduce((sum, c) => sum + c.apiObjects.length, 0),
     };
   } finally {
     fs.rmSync(outdir, { recursive: true, force: true });
@@ -132,7 +130,8 @@ function verify(n: number, charts: number): Verification {
 function validateOnce(): void {
   // eslint-disable-next-line @typescript-eslint/no-require-imports
   const cdk8s: typeof import('cdk8s') = require('cdk8s');
-  const app = cdk8s.App as unknown as { _synthChart(chart: import('cdk8s').Chart): any[]; prototype: { synth(): void } };
+  type Cdk8sApp = { prototype: { synth(): void }; _synthChart(chart: import('cdk8s').Chart): any[] };
+  const app = cdk8s.App as unknown as Cdk8sApp;
   const synthChart = app._synthChart;
   const synth = app.prototype.synth;
   let inSynth = false;

@@ -72,6 +72,10 @@ export function summarizeProfile(profile: CpuProfile, buildDir: string): Profile
     return match ? match[1] : url;
   };
 
+  // The library's wrapper around cdk8s's synth calls (src/app/served-manifests.ts) only counts how
+  // deep they nest: it is on every synth stack, and counting it would put all of synth under the library.
+  const isPassThrough = (frame: CallFrame) => frame.functionName === 'wrapped' && where(frame).startsWith(path.join('src', 'app', 'served-manifests'));
+
   const functions = new Map<string, { name: string; where: string; selfUs: number }>();
   const packages = new Map<string, { selfUs: number; inclusiveUs: number }>();
   const libraryInclusive = new Map<string, { name: string; where: string; inclusiveUs: number }>();
@@ -102,6 +106,7 @@ export function summarizeProfile(profile: CpuProfile, buildDir: string): Profile
     const seenSteps = new Set<string>();
     for (let n: number | undefined = id; n !== undefined; n = parent.get(n)) {
       const f2 = byId.get(n)!.callFrame;
+      if (isPassThrough(f2)) continue;
       const pkg2 = packageOf(f2);
       const step = stepOf(f2);
       if (step) seenSteps.add(step);

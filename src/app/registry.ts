@@ -1,5 +1,5 @@
 import { IConstruct } from 'constructs';
-import { addCachedValidation, epochChanged } from './cached-validation';
+import { addCachedValidation } from './cached-validation';
 import { checkRendered, RenderedFinding, RenderedOwner } from './rendered-check';
 import { watchSynthCalls } from './served-manifests';
 import { CLUSTER_CONTEXT_KEY } from '../facts/constants';
@@ -205,7 +205,7 @@ export class AppRegistry {
   /** Records that the app changed in a way the library's synth-time work depends on. */
   public changed(): void {
     this.generation++;
-    this.bumpEpoch();
+    this.epoch++;
     if (this.settlesOnValidation) return;
     this.settlesOnValidation = true;
     // On the root, because cdk8s validates the tree in pre-order: the root's validation runs before
@@ -242,12 +242,7 @@ export class AppRegistry {
       this.checkedGeneration = this.generation;
       this.renderedFindings = checkRendered(this.rendered, () => this.changed());
     }
-    if (worked) this.bumpEpoch();
-  }
-
-  private bumpEpoch(): void {
-    this.epoch++;
-    epochChanged();
+    if (worked) this.epoch++;
   }
 
   /** Records a federated subject; returns whether the client ID was seen for the first time. */

@@ -1,7 +1,7 @@
 import { ApiObject, JsonPatch } from 'cdk8s';
 import { IConstruct } from 'constructs';
-import { checkManifests } from '../check/checker';
 import { renderedManifest, serveNextToJson } from './served-manifests';
+import { checkManifests } from '../check/checker';
 import { CheckFinding, Manifest, ManifestSource, messageOf } from '../check/finding';
 import { Finding } from '../rules/model';
 

@@ -224,7 +224,11 @@ class ClassRegistration implements RegisteredClass {
   public readonly keyVaultName: string;
   public readonly clientId?: string;
 
-  constructor(spc: KeyVaultSecretProviderClass, private readonly _objects: readonly KeyVaultObject[], private readonly _synced: readonly SyncedSecret[]) {
+  constructor(
+    spc: KeyVaultSecretProviderClass,
+    private readonly _objects: readonly KeyVaultObject[],
+    private readonly _synced: readonly SyncedSecret[],
+  ) {
     this.node = spc.node;
     this.tokenAudience = spc.identity.tokenAudience;
     this.identityMode = spc.identity.mode;

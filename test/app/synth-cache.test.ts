@@ -87,8 +87,11 @@ describe('a change between two synths is seen by the second', () => {
     const app = Testing.app();
     const chart = new Chart(app, 'kv', { namespace: 'demo' });
     const spc = new KeyVaultSecretProviderClass(chart, 'spc', {
-      metadata: { name: 'app' }, keyVaultName: 'kv-demo', tenantId: TENANT_ID,
-      identity: KeyVaultIdentity.workloadIdentity({ clientId: CLIENT_ID }), objects: [KeyVaultObject.secret('s1')],
+      metadata: { name: 'app' },
+      keyVaultName: 'kv-demo',
+      tenantId: TENANT_ID,
+      identity: KeyVaultIdentity.workloadIdentity({ clientId: CLIENT_ID }),
+      objects: [KeyVaultObject.secret('s1')],
     });
     const mountWith = (i: number) => spc.mount(deployment(chart, `web-${i}`, new kplus.ServiceAccount(chart, `sa-${i}`, { metadata: { name: `sa-${i}` } })));
     for (let i = 0; i < 20; i++) mountWith(i);
