@@ -1,5 +1,4 @@
 import { IConstruct } from 'constructs';
-import { addCachedValidation } from './cached-validation';
 import { checkRendered, RenderedFinding, RenderedOwner } from './rendered-check';
 import { watchSynthCalls } from './served-manifests';
 import { CLUSTER_CONTEXT_KEY } from '../facts/constants';
@@ -140,9 +139,16 @@ export class AppRegistry {
   private checkedGeneration = -1;
   /**
    * Bumped by every change and by every settle that did work: what the validations read may differ
-   * from the last time. `addValidation` answers from its last result while it is unchanged.
+   * from the last time. `addValidation`'s checks run again only when it moved.
    */
   private epoch = 0;
+  private validatedEpoch = -1;
+  /** The library's checks (see `addValidation`), in the order they were added. */
+  private readonly checks: { readonly scope: IConstruct; readonly compute: () => string[] }[] = [];
+  /** What the last run of the checks found, per construct. */
+  private messages = new Map<IConstruct, string[]>();
+  /** Constructs given the validation that reports their messages. */
+  private readonly reporting = new Set<IConstruct>();
   private settlesOnValidation = false;
 
   private constructor(private readonly root: IConstruct) {}
@@ -177,17 +183,15 @@ export class AppRegistry {
   }
 
   /**
-   * Adds a validation to `scope` that computes its messages once per epoch: cdk8s validates the app
-   * again for every chart it writes, and later passes over an unchanged app answer from the last
-   * result. `compute` must read only what the library records (or settle first), never the clock.
+   * Adds a check whose messages cdk8s reports on `scope` at synth. The checks run in the root's
+   * validation, after settling, once per epoch: cdk8s validates the app again for every chart it
+   * writes, and later passes over an unchanged app cost nothing here. Only a construct with
+   * messages gets a validation (the one that reports them), so a clean construct costs cdk8s's
+   * per-pass walk nothing either. `compute` must read only what the library records, never the clock.
    */
   public addValidation(scope: IConstruct, compute: () => string[]): void {
-    addCachedValidation(scope, this, compute);
-  }
-
-  /** @internal Bumped whenever what validations read may have changed (see `addValidation`). */
-  public get _epoch(): number {
-    return this.epoch;
+    this.checks.push({ scope, compute });
+    this.changed();
   }
 
   /** Checks the construct's rendered objects at synth; `findingsOf(scope)` returns what the check found. */
@@ -212,7 +216,7 @@ export class AppRegistry {
     // every other one, so those read settled mounts (grants, federated subjects) and the rendered
     // check. Validation is also the last moment constructs can still be added (grants may create
     // RBAC objects), and cdk8s runs it before it serializes any chart.
-    this.root.node.addValidation({ validate: () => { this.settle(); return NO_MESSAGES; } });
+    this.root.node.addValidation({ validate: () => { this.settle(); this.runChecks(); return NO_MESSAGES; } });
   }
 
   /**
@@ -243,6 +247,26 @@ export class AppRegistry {
       this.renderedFindings = checkRendered(this.rendered, () => this.changed());
     }
     if (worked) this.epoch++;
+  }
+
+  /**
+   * Runs the checks if the epoch moved, and gives each construct with messages the validation that
+   * reports them (in the root's validation: cdk8s validates in pre-order, so it reports them in
+   * this very pass).
+   */
+  private runChecks(): void {
+    if (this.validatedEpoch === this.epoch) return;
+    const messages = new Map<IConstruct, string[]>();
+    for (const { scope, compute } of this.checks) {
+      const found = compute();
+      if (found.length === 0) continue;
+      messages.set(scope, [...messages.get(scope) ?? [], ...found]);
+      if (this.reporting.has(scope)) continue;
+      this.reporting.add(scope);
+      scope.node.addValidation({ validate: () => this.messages.get(scope) ?? NO_MESSAGES });
+    }
+    this.messages = messages;
+    this.validatedEpoch = this.epoch;
   }
 
   /** Records a federated subject; returns whether the client ID was seen for the first time. */

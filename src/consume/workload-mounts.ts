@@ -58,11 +58,8 @@ export class WorkloadMounts {
   private constructor(scope: IConstruct, private readonly apiObject: ApiObject, private readonly templatePath: readonly string[]) {
     this.registry = AppRegistry.of(scope);
     this.registry.checkRenderedObjects({ scope, cluster: AppRegistry.clusterOf(scope), objects: () => [apiObject] });
-    // cdk8s validates the app again for every chart it writes: later passes answer from the first.
-    this.registry.addValidation(scope, () => {
-      this.registry.settle();
-      return [...this.errors, ...this.registry.findingsOf(scope).map(f => f.message)];
-    });
+    // Run after the app settled: the mounts were applied then (`errors`), and the rendered check ran.
+    this.registry.addValidation(scope, () => [...this.errors, ...this.registry.findingsOf(scope).map(f => f.message)]);
   }
 
   /** The volume a class is mounted as, if it is. */
