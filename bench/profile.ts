@@ -30,7 +30,19 @@ export interface ProfileSummary {
   readonly packages: { name: string; selfMs: number; inclusiveMs: number }[];
   /** Library functions by inclusive time (everything they call counted). */
   readonly libraryInclusive: { name: string; where: string; inclusiveMs: number }[];
+  /**
+   * cdk8s's synth steps (functions of cdk8s/lib/app.js and the chart's `toJson`) by inclusive
+   * time, and how much of each has library code on the stack: `validate` runs once per synth and
+   * once more per chart, and the library's share of it is what its validations cost.
+   */
+  readonly cdk8sSteps: { name: string; inclusiveMs: number; libraryMs: number }[];
 }
+
+/** The cdk8s functions reported as steps: file (under cdk8s/lib/) and function name. */
+const CDK8S_STEPS = [
+  ['app.js', 'synth'], ['app.js', '_synthChart'], ['app.js', 'validate'], ['app.js', 'resolveDependencies'],
+  ['app.js', 'chartToKube'], ['chart.js', 'toJson'], ['api-object.js', 'toJson'], ['yaml.js', 'save'],
+] as const;
 
 const TOP = 20;
 
@@ -60,9 +72,20 @@ export function summarizeProfile(profile: CpuProfile, buildDir: string): Profile
     return match ? match[1] : url;
   };
 
+  // The library's wrapper around cdk8s's synth calls (src/app/served-manifests.ts) only counts how
+  // deep they nest: it is on every synth stack, and counting it would put all of synth under the library.
+  const isPassThrough = (frame: CallFrame) => frame.functionName === 'wrapped' && where(frame).startsWith(path.join('src', 'app', 'served-manifests'));
+
   const functions = new Map<string, { name: string; where: string; selfUs: number }>();
   const packages = new Map<string, { selfUs: number; inclusiveUs: number }>();
   const libraryInclusive = new Map<string, { name: string; where: string; inclusiveUs: number }>();
+  const steps = new Map<string, { inclusiveUs: number; libraryUs: number }>();
+  const stepOf = (frame: CallFrame) => {
+    const url = frame.url.replace(/^file:\/\//, '');
+    const match = /node_modules\/cdk8s\/lib\/([^/]+)$/.exec(url);
+    const step = match && CDK8S_STEPS.find(([file, name]) => file === match[1] && name === frame.functionName);
+    return step ? `${step[1]} (${step[0]})` : undefined;
+  };
   let totalUs = 0;
   for (const [id, us] of selfUs) {
     totalUs += us;
@@ -80,9 +103,13 @@ export function summarizeProfile(profile: CpuProfile, buildDir: string): Profile
     // Inclusive: every package and library function on the stack, counted once per sample.
     const seenPackages = new Set<string>();
     const seenFunctions = new Set<string>();
+    const seenSteps = new Set<string>();
     for (let n: number | undefined = id; n !== undefined; n = parent.get(n)) {
       const f2 = byId.get(n)!.callFrame;
+      if (isPassThrough(f2)) continue;
       const pkg2 = packageOf(f2);
+      const step = stepOf(f2);
+      if (step) seenSteps.add(step);
       if (!seenPackages.has(pkg2)) {
         seenPackages.add(pkg2);
         const entry = packages.get(pkg2) ?? { selfUs: 0, inclusiveUs: 0 };
@@ -99,6 +126,12 @@ export function summarizeProfile(profile: CpuProfile, buildDir: string): Profile
         }
       }
     }
+    for (const step of seenSteps) {
+      const entry = steps.get(step) ?? { inclusiveUs: 0, libraryUs: 0 };
+      entry.inclusiveUs += us;
+      if (seenPackages.has('library (src/)')) entry.libraryUs += us;
+      steps.set(step, entry);
+    }
   }
 
   const ms = (us: number) => Math.round(us / 100) / 10;
@@ -110,5 +143,7 @@ export function summarizeProfile(profile: CpuProfile, buildDir: string): Profile
       .map(([name, p]) => ({ name, selfMs: ms(p.selfUs), inclusiveMs: ms(p.inclusiveUs) })),
     libraryInclusive: [...libraryInclusive.values()].sort((a, b) => b.inclusiveUs - a.inclusiveUs).slice(0, TOP)
       .map(f => ({ name: f.name, where: f.where, inclusiveMs: ms(f.inclusiveUs) })),
+    cdk8sSteps: [...steps.entries()].sort((a, b) => b[1].inclusiveUs - a[1].inclusiveUs)
+      .map(([name, step]) => ({ name, inclusiveMs: ms(step.inclusiveUs), libraryMs: ms(step.libraryUs) })),
   };
 }

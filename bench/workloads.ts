@@ -1,7 +1,9 @@
 /**
- * The two variants the benchmark compares. Both build N identity-binding workloads in one chart:
- * a ServiceAccount, a cdk8s-plus Deployment and a SecretProviderClass with five objects mounted
- * into it, every ServiceAccount granted through one ClusterRole/ClusterRoleBinding pair.
+ * The two variants the benchmark compares. Both build N identity-binding workloads, spread over C
+ * charts (one by default): a ServiceAccount, a cdk8s-plus Deployment and a SecretProviderClass
+ * with five objects mounted into it, every ServiceAccount granted through one
+ * ClusterRole/ClusterRoleBinding pair (in the first chart). Chart c holds workloads
+ * c·N/C … (c+1)·N/C − 1, all in one namespace.
  *
  * - `library`: the constructs of this package.
  * - `hand`: the same manifests written by hand with cdk8s-plus-27 and raw `ApiObject`s.
@@ -27,12 +29,18 @@ const vaultName = (i: number) => `kv-bench-${i % 100}`;
 const workloadName = (i: number) => `workload-${i}`;
 const className = (i: number) => `kv-${i}`;
 
-/** Builds the app (constructs only; nothing is synthesized yet). */
-export function build(variant: Variant, n: number, outdir?: string): App {
+/**
+ * Builds the app (constructs only; nothing is synthesized yet): `n` workloads over `charts` charts
+ * (`n` a multiple of `charts`). One chart is `bench`; several are `bench-0` … `bench-<C−1>`.
+ */
+export function build(variant: Variant, n: number, outdir?: string, charts = 1): App {
+  if (!(charts >= 1 && n % charts === 0)) throw new Error(`${n} workloads cannot be spread evenly over ${charts} charts`);
   const app = new App({ outdir });
-  const chart = new Chart(app, 'bench', { namespace: NAMESPACE, disableResourceNameHashes: true });
-  if (variant === 'library') buildLibrary(chart, n);
-  else buildHand(chart, n);
+  const chartList = Array.from({ length: charts }, (_, c) =>
+    new Chart(app, charts === 1 ? 'bench' : `bench-${c}`, { namespace: NAMESPACE, disableResourceNameHashes: true }));
+  const chartOf = (i: number) => chartList[Math.floor(i / (n / charts))];
+  if (variant === 'library') buildLibrary(chartList[0], chartOf, n);
+  else buildHand(chartList[0], chartOf, n);
   return app;
 }
 
@@ -44,9 +52,10 @@ function deployment(chart: Chart, i: number, serviceAccount: kplus.IServiceAccou
   });
 }
 
-function buildLibrary(chart: Chart, n: number): void {
-  const binding = new AksIdentityBinding(chart, 'mi', { clientId: CLIENT_ID });
+function buildLibrary(first: Chart, chartOf: (i: number) => Chart, n: number): void {
+  const binding = new AksIdentityBinding(first, 'mi', { clientId: CLIENT_ID });
   for (let i = 0; i < n; i++) {
+    const chart = chartOf(i);
     const serviceAccount = binding.addServiceAccount(chart, `sa-${i}`, { metadata: { name: workloadName(i) } });
     const spc = new KeyVaultSecretProviderClass(chart, `spc-${i}`, {
       metadata: { name: className(i) },
@@ -93,10 +102,10 @@ const HAND_OBJECTS = [
   '',
 ].join('\n');
 
-function buildHand(chart: Chart, n: number): void {
+function buildHand(first: Chart, chartOf: (i: number) => Chart, n: number): void {
   const roleName = `use-mi-${CLIENT_ID}-${NAMESPACE}`; // one ClusterRole/Binding pair per granted namespace
   const subjects: { kind: string; name: string; namespace: string }[] = [];
-  const mi = new Construct(chart, 'mi');
+  const mi = new Construct(first, 'mi');
   const clusterScoped = [
     new ApiObject(mi, 'ClusterRole', {
       apiVersion: 'rbac.authorization.k8s.io/v1',
@@ -115,6 +124,7 @@ function buildHand(chart: Chart, n: number): void {
   for (const o of clusterScoped) o.addJsonPatch(JsonPatch.remove('/metadata/namespace'));
 
   for (let i = 0; i < n; i++) {
+    const chart = chartOf(i);
     const serviceAccount = new kplus.ServiceAccount(chart, `sa-${i}`, {
       metadata: { name: workloadName(i), annotations: { 'azure.workload.identity/client-id': CLIENT_ID } },
     });

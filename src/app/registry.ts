@@ -1,5 +1,6 @@
 import { IConstruct } from 'constructs';
 import { checkRendered, RenderedFinding, RenderedOwner } from './rendered-check';
+import { watchSynthCalls } from './served-manifests';
 import { CLUSTER_CONTEXT_KEY } from '../facts/constants';
 import { IdentityMode } from '../facts/identity-mode';
 import { ObjectEntry } from '../rules/model';
@@ -125,11 +126,29 @@ export class AppRegistry {
   private renderedFindings = new Map<IConstruct, RenderedFinding[]>();
   /** Work that needs the finished app (see `defer`), in the order it was deferred. */
   private readonly deferred: ((synthesizing: boolean) => void)[] = [];
-  /** Work run at every settle, before the rendered check (derived objects): idempotent. */
+  /** Work run once per generation at settle, before the rendered check (derived objects): idempotent. */
   private readonly settleHooks: (() => void)[] = [];
-  /** Bumped by every change the library sees; the rendered check runs once per generation. */
+  /** Work run at every settle, after the settle hooks: idempotent and independent of the app's size. */
+  private readonly everySettleHooks: (() => void)[] = [];
+  /**
+   * Bumped by every change the library sees (see DESIGN.md, "Synth: what happens when"): the settle
+   * hooks and the rendered check run once per generation.
+   */
   private generation = 0;
+  private hookedGeneration = -1;
   private checkedGeneration = -1;
+  /**
+   * Bumped by every change and by every settle that did work: what the validations read may differ
+   * from the last time. `addValidation`'s checks run again only when it moved.
+   */
+  private epoch = 0;
+  private validatedEpoch = -1;
+  /** The library's checks (see `addValidation`), in the order they were added. */
+  private readonly checks: { readonly scope: IConstruct; readonly compute: () => string[] }[] = [];
+  /** What the last run of the checks found, per construct. */
+  private messages = new Map<IConstruct, string[]>();
+  /** Constructs given the validation that reports their messages. */
+  private readonly reporting = new Set<IConstruct>();
   private settlesOnValidation = false;
 
   private constructor(private readonly root: IConstruct) {}
@@ -145,17 +164,40 @@ export class AppRegistry {
   }
 
   /**
-   * Runs `hook` at every settle, after the deferred work and before the rendered check: for
-   * objects derived from the whole app (the driver's sync RBAC), which must exist before the check.
+   * Runs `hook` at settle, after the deferred work and before the rendered check, once per
+   * generation (the hook reads what the library records, which changes only with it): for objects
+   * derived from the whole app (the driver's sync RBAC), which must exist before the check.
    */
   public onSettle(hook: () => void): void {
     this.settleHooks.push(hook);
     this.changed();
   }
 
+  /**
+   * Runs `hook` at every settle, after the `onSettle` hooks: for idempotent work whose cost does
+   * not grow with the app (labels on a construct's own objects), since it runs once per chart.
+   */
+  public onEverySettle(hook: () => void): void {
+    this.everySettleHooks.push(hook);
+    this.changed();
+  }
+
+  /**
+   * Adds a check whose messages cdk8s reports on `scope` at synth. The checks run in the root's
+   * validation, after settling, once per epoch: cdk8s validates the app again for every chart it
+   * writes, and later passes over an unchanged app cost nothing here. Only a construct with
+   * messages gets a validation (the one that reports them), so a clean construct costs cdk8s's
+   * per-pass walk nothing either. `compute` must read only what the library records, never the clock.
+   */
+  public addValidation(scope: IConstruct, compute: () => string[]): void {
+    this.checks.push({ scope, compute });
+    this.changed();
+  }
+
   /** Checks the construct's rendered objects at synth; `findingsOf(scope)` returns what the check found. */
   public checkRenderedObjects(owner: RenderedOwner): void {
     this.rendered.push(owner);
+    watchSynthCalls(owner.scope); // what the check renders is served to cdk8s within the synth call
     this.changed();
   }
 
@@ -167,29 +209,64 @@ export class AppRegistry {
   /** Records that the app changed in a way the library's synth-time work depends on. */
   public changed(): void {
     this.generation++;
+    this.epoch++;
     if (this.settlesOnValidation) return;
     this.settlesOnValidation = true;
     // On the root, because cdk8s validates the tree in pre-order: the root's validation runs before
     // every other one, so those read settled mounts (grants, federated subjects) and the rendered
     // check. Validation is also the last moment constructs can still be added (grants may create
     // RBAC objects), and cdk8s runs it before it serializes any chart.
-    this.root.node.addValidation({ validate: () => { this.settle(); return []; } });
+    this.root.node.addValidation({ validate: () => { this.settle(); this.runChecks(); return NO_MESSAGES; } });
   }
 
   /**
-   * Runs the deferred work (each item once) and the settle hooks; when synthesizing, then checks
-   * the rendered objects (once per generation: cdk8s validates the app again for every chart).
-   * Call it before reading what mounts record.
+   * Runs the deferred work (each item once), the settle hooks (once per generation) and the
+   * every-settle hooks; when synthesizing, then checks the rendered objects (once per generation:
+   * cdk8s validates the app again for every chart, and later passes cost O(1) here). Call it before
+   * reading what mounts record.
    *
    * @param synthesizing whether cdk8s is validating the app right before it writes it (true from a
    * validation), so nothing changes a workload until it is serialized
    */
   public settle(synthesizing = true): void {
-    for (const work of this.deferred.splice(0)) work(synthesizing);
-    for (const hook of this.settleHooks) hook();
-    if (!synthesizing || this.checkedGeneration === this.generation) return;
-    this.checkedGeneration = this.generation;
-    this.renderedFindings = checkRendered(this.rendered, () => this.changed());
+    let worked = false;
+    if (this.deferred.length) {
+      worked = true;
+      for (const work of this.deferred.splice(0)) work(synthesizing);
+    }
+    if (this.hookedGeneration !== this.generation) {
+      worked = true;
+      const generation = this.generation;
+      for (const hook of this.settleHooks) hook();
+      this.hookedGeneration = generation; // hooks that changed something run again at the next settle
+    }
+    for (const hook of this.everySettleHooks) hook();
+    if (synthesizing && this.checkedGeneration !== this.generation) {
+      worked = true;
+      this.checkedGeneration = this.generation;
+      this.renderedFindings = checkRendered(this.rendered, () => this.changed());
+    }
+    if (worked) this.epoch++;
+  }
+
+  /**
+   * Runs the checks if the epoch moved, and gives each construct with messages the validation that
+   * reports them (in the root's validation: cdk8s validates in pre-order, so it reports them in
+   * this very pass).
+   */
+  private runChecks(): void {
+    if (this.validatedEpoch === this.epoch) return;
+    const messages = new Map<IConstruct, string[]>();
+    for (const { scope, compute } of this.checks) {
+      const found = compute();
+      if (found.length === 0) continue;
+      messages.set(scope, [...messages.get(scope) ?? [], ...found]);
+      if (this.reporting.has(scope)) continue;
+      this.reporting.add(scope);
+      scope.node.addValidation({ validate: () => this.messages.get(scope) ?? NO_MESSAGES });
+    }
+    this.messages = messages;
+    this.validatedEpoch = this.epoch;
   }
 
   /** Records a federated subject; returns whether the client ID was seen for the first time. */
@@ -206,3 +283,4 @@ export class AppRegistry {
 }
 
 const REGISTRIES = new WeakMap<IConstruct, AppRegistry>();
+const NO_MESSAGES: string[] = [];

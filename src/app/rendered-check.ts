@@ -1,5 +1,6 @@
 import { ApiObject, JsonPatch } from 'cdk8s';
 import { IConstruct } from 'constructs';
+import { renderedManifest, serveNextToJson } from './served-manifests';
 import { checkManifests } from '../check/checker';
 import { CheckFinding, Manifest, ManifestSource, messageOf } from '../check/finding';
 import { Finding } from '../rules/model';
@@ -58,7 +59,9 @@ export function checkRendered(owners: readonly RenderedOwner[], changed: () => v
     ownerOf.set(owner.scope.node.path, owner.scope);
     owner.objects().forEach((apiObject, index) => {
       watchPatches(apiObject, changed);
-      manifests.push(new Manifest(new RenderedDocument(owner.scope.node.path, index, renderedManifest(apiObject))));
+      const manifest = renderedManifest(apiObject);
+      serveNextToJson(apiObject, manifest); // cdk8s writes it right after validating: rendered once
+      manifests.push(new Manifest(new RenderedDocument(owner.scope.node.path, index, manifest)));
     });
   }
   const result = new Map<IConstruct, RenderedFinding[]>();
@@ -72,17 +75,21 @@ export function checkRendered(owners: readonly RenderedOwner[], changed: () => v
   return result;
 }
 
-const WATCHED = new WeakSet<ApiObject>();
+/** The objects the check watches for JSON patches: their own `addJsonPatch`, and whom to tell. */
+const WATCHED = new WeakMap<ApiObject, { readonly addJsonPatch: ApiObject['addJsonPatch']; readonly changed: () => void }>();
 
 /** Calls `changed` when the object gets a JSON patch (e.g. between two synths of a test). */
 function watchPatches(apiObject: ApiObject, changed: () => void): void {
   if (WATCHED.has(apiObject)) return;
-  WATCHED.add(apiObject);
-  const addJsonPatch = apiObject.addJsonPatch;
-  apiObject.addJsonPatch = function (this: ApiObject, ...ops: JsonPatch[]) {
-    changed();
-    addJsonPatch.apply(this, ops);
-  };
+  WATCHED.set(apiObject, { addJsonPatch: apiObject.addJsonPatch, changed });
+  apiObject.addJsonPatch = watchedAddJsonPatch;
+}
+
+/** One function for every watched object (not a closure each). */
+function watchedAddJsonPatch(this: ApiObject, ...ops: JsonPatch[]): void {
+  const watched = WATCHED.get(this)!;
+  watched.changed();
+  watched.addJsonPatch.apply(this, ops);
 }
 
 function asFinding(f: CheckFinding): RenderedFinding {
@@ -95,37 +102,4 @@ function asFinding(f: CheckFinding): RenderedFinding {
     severity: f.severity === 'warning' ? 'warning' : 'error',
     message: `[${f.kind} ${f.object}] ${messageOf(f)}`,
   };
-}
-
-/**
- * The object's manifest: the one a mount already read and will serve to the next toJson() (see
- * `serveNextToJson`), without consuming it, else a fresh render.
- */
-function renderedManifest(apiObject: ApiObject): any {
-  return SERVED.get(apiObject)?.next ?? apiObject.toJson();
-}
-
-const SERVED = new WeakMap<ApiObject, { next: any }>();
-
-/**
- * Makes the object's next toJson() return `manifest`. Mounts use it: applying them resolves the
- * workload once at synth, and resolving it again to write it would double mount()'s synth cost
- * (bench/). Mounts settle in the app's first validation, right before cdk8s serializes the
- * charts, and nothing changes a workload in between. Only the next call: any later one renders afresh.
- */
-export function serveNextToJson(apiObject: ApiObject, manifest: any): void {
-  let served = SERVED.get(apiObject);
-  if (!served) {
-    const state = { next: undefined as any };
-    served = state;
-    SERVED.set(apiObject, state);
-    const render = apiObject.toJson;
-    apiObject.toJson = function toJson(this: ApiObject) {
-      if (state.next === undefined) return render.call(this);
-      const next = state.next;
-      state.next = undefined;
-      return next;
-    };
-  }
-  served.next = manifest;
 }

@@ -99,7 +99,7 @@ export class AzureAccess extends Construct {
     // The rendered check then runs the Azure-side rules of validate on what was written.
     registry.onSettle(() => { this.planFindings = this.writeDerivedObjects(); });
     registry.checkRenderedObjects({ scope: this, cluster: AppRegistry.clusterOf(this), objects: () => [...this.written.values()] });
-    this.node.addValidation({ validate: () => withRenderedFindings(this, this.planFindings) });
+    registry.addValidation(this, () => withRenderedFindings(this, this.planFindings));
   }
 
   /**

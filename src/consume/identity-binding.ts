@@ -105,7 +105,9 @@ export class AksIdentityBinding extends Construct implements IIdentityBindingGra
   /** @internal Grants one ServiceAccount; may run at synth (deferred mounts), creating the namespace's pair then. */
   public _grantSubject(namespace: string, name: string): void {
     const rbac = this.rbac.get(namespace) ?? this.createRbac(namespace);
-    if (!rbac.subjects.has(name)) rbac.subjects.set(name, { kind: 'ServiceAccount', name, namespace });
+    if (rbac.subjects.has(name)) return;
+    rbac.subjects.set(name, { kind: 'ServiceAccount', name, namespace });
+    AppRegistry.of(this).changed(); // the rendered check reads the subjects
   }
 
   private createRbac(namespace: string): NamespaceRbac {
@@ -136,6 +138,6 @@ export class AksIdentityBinding extends Construct implements IIdentityBindingGra
     bindings.set(key, this);
     const registry = AppRegistry.of(this);
     registry.checkRenderedObjects({ scope: this, cluster, objects: () => [...this.clusterRoles, ...this.clusterRoleBindings] });
-    this.node.addValidation({ validate: () => registry.findingsOf(this).map(f => f.message) });
+    registry.addValidation(this, () => registry.findingsOf(this).map(f => f.message));
   }
 }

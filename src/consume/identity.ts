@@ -219,10 +219,10 @@ function workloadIdentity(options: WorkloadIdentityOptions): SignIn {
       check(workload.scope, subjectNamespace(namespace, 'workload identity needs a federated credential for system:serviceaccount:<namespace>:<serviceaccount>', 'metadata.namespace'));
       const registry = AppRegistry.of(workload.scope);
       const cluster = AppRegistry.clusterOf(workload.scope);
-      // Registered now, not at synth: a validation added while cdk8s validates would run too late.
+      // One budget check per client ID, reported on the first class that uses it.
       if (!registry.federatedSubjects.has(clientId)) {
         registry.federatedSubjects.set(clientId, new Map());
-        workload.classScope.node.addValidation({ validate: () => credentialBudget(registry, clientId) });
+        registry.addValidation(workload.classScope, () => credentialBudget(registry, clientId));
       }
       workload.atSynth(pod => registry.addFederatedSubject(clientId, {
         cluster, namespace: namespace!, serviceAccount: pod.serviceAccountName ?? 'default',

@@ -9,11 +9,12 @@ import { envValueConsumers } from './synced-secret-consumers';
 import { MountSource } from './workload-mounts';
 import { SecretProviderClass } from '../../imports/secretproviderclass-secrets-store.csi.x-k8s.io';
 import { check, checkFindings, withRenderedFindings } from '../app/errors';
-import { AppRegistry } from '../app/registry';
+import { AppRegistry, RegisteredClass } from '../app/registry';
 import { Param, PROVIDER_NAME } from '../facts/constants';
+import { IdentityMode } from '../facts/identity-mode';
 import { classWritesObjects } from '../rules/class';
 import { uniqueClassName } from '../rules/cluster';
-import { Finding, present } from '../rules/model';
+import { Finding, ObjectEntry, present } from '../rules/model';
 import { FileClaims } from '../rules/objects';
 import { checkSecretName, syncedSecretMounted, syncedSecretReaderNamespace } from '../rules/sync';
 import * as types from '../rules/types';
@@ -122,9 +123,8 @@ export class KeyVaultSecretProviderClass extends Construct {
 
     this.addObject(...props.objects ?? []);
     // What the class renders (after JSON patches) goes through validate's rules at synth.
-    this.node.addValidation({
-      validate: () => withRenderedFindings(this, [...present(classWritesObjects(this._objects.length, 'construct', 'objects')), ...this.syncedSecretUse()]),
-    });
+    AppRegistry.of(this).addValidation(this, () =>
+      withRenderedFindings(this, [...present(classWritesObjects(this._objects.length, 'construct', 'objects')), ...this.syncedSecretUse()]));
     this.register();
   }
 
@@ -200,7 +200,6 @@ export class KeyVaultSecretProviderClass extends Construct {
   }
 
   private register(): void {
-    const self = this;
     // Same name and namespace in one cluster: `kubectl apply` of one replaces the other.
     const registry = AppRegistry.of(this);
     const cluster = AppRegistry.clusterOf(this);
@@ -209,16 +208,41 @@ export class KeyVaultSecretProviderClass extends Construct {
     check(this, uniqueClassName(this.name, this.namespace, existing?.node.path, 'construct', cluster));
     registry.classNames.set(key, this);
     registry.checkRenderedObjects({ scope: this, cluster, objects: () => [this.apiObject] });
-    registry.classes.push({
-      node: this.node,
-      tokenAudience: this.identity.tokenAudience,
-      identityMode: this.identity.mode,
-      cloudEnvironmentFile: this.cloud.environmentFile,
-      keyVaultName: this.keyVaultName,
-      clientId: this.identity.clientId,
-      get syncsSecrets() { return self._syncedSecrets.length > 0; },
-      get objects() { return self._objects.map(o => o._entry()); },
-    });
+    registry.classes.push(new ClassRegistration(this, this._objects, this._syncedSecrets));
+  }
+}
+
+/**
+ * What the registry knows about a class: a small object of one shape (fleet apps register tens of
+ * thousands), reading the class's lists when asked.
+ */
+class ClassRegistration implements RegisteredClass {
+  public readonly node: IConstruct['node'];
+  public readonly tokenAudience?: string;
+  public readonly identityMode: IdentityMode;
+  public readonly cloudEnvironmentFile?: string;
+  public readonly keyVaultName: string;
+  public readonly clientId?: string;
+
+  constructor(
+    spc: KeyVaultSecretProviderClass,
+    private readonly _objects: readonly KeyVaultObject[],
+    private readonly _synced: readonly SyncedSecret[],
+  ) {
+    this.node = spc.node;
+    this.tokenAudience = spc.identity.tokenAudience;
+    this.identityMode = spc.identity.mode;
+    this.cloudEnvironmentFile = spc.cloud.environmentFile;
+    this.keyVaultName = spc.keyVaultName;
+    this.clientId = spc.identity.clientId;
+  }
+
+  public get syncsSecrets(): boolean {
+    return this._synced.length > 0;
+  }
+
+  public get objects(): ObjectEntry[] {
+    return this._objects.map(o => o._entry());
   }
 }
 

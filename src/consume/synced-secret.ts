@@ -2,6 +2,7 @@ import * as kplus from 'cdk8s-plus-27';
 import { Construct } from 'constructs';
 import { forgetEnvValueConsumers } from './synced-secret-consumers';
 import { check, checkFindings } from '../app/errors';
+import { AppRegistry } from '../app/registry';
 import { SecretObjectEntry } from '../rules/model';
 import { checkSecretObject, syncedKeyExists } from '../rules/sync';
 import * as types from '../rules/types';
@@ -93,6 +94,7 @@ export class SyncedSecret {
 
   /** The Secret as a cdk8s-plus reference, for volumes, env and RBAC (mount the class too). */
   public get secret(): kplus.ISecret {
+    if (!this._used) AppRegistry.of(this._secret).changed(); // the class's checks read it
     this._used = true;
     return this._secret;
   }
@@ -111,6 +113,7 @@ export class SyncedSecret {
     const value = kplus.EnvValue.fromSecretValue({ secret: this.secret, key }, options); // marks the Secret used
     this._envValues.push(value);
     forgetEnvValueConsumers(this._secret);
+    AppRegistry.of(this._secret).changed();
     return value;
   }
 

@@ -4,7 +4,7 @@ import { KeyVaultIdentity } from './identity';
 import { KeyVaultObject } from './object';
 import { SynthesizedPod } from './workload';
 import { AppRegistry } from '../app/registry';
-import { serveNextToJson } from '../app/rendered-check';
+import { ownToJson, serveNextToJson } from '../app/served-manifests';
 import { CSI_DRIVER_NAME, VOLUME_ATTRIBUTE_SECRET_PROVIDER_CLASS } from '../facts/constants';
 import { describeFinding, Finding } from '../rules/model';
 import { containerExists, ContainerIdentity, filesReadable, ModedFile, mountPathFree, podHasContainers, volumeNameFree } from '../rules/mount';
@@ -58,13 +58,8 @@ export class WorkloadMounts {
   private constructor(scope: IConstruct, private readonly apiObject: ApiObject, private readonly templatePath: readonly string[]) {
     this.registry = AppRegistry.of(scope);
     this.registry.checkRenderedObjects({ scope, cluster: AppRegistry.clusterOf(scope), objects: () => [apiObject] });
-    // cdk8s validates the app again for every chart it writes: settle() is a no-op after the first.
-    scope.node.addValidation({
-      validate: () => {
-        this.registry.settle();
-        return [...this.errors, ...this.registry.findingsOf(scope).map(f => f.message)];
-      },
-    });
+    // Run after the app settled: the mounts were applied then (`errors`), and the rendered check ran.
+    this.registry.addValidation(scope, () => [...this.errors, ...this.registry.findingsOf(scope).map(f => f.message)]);
   }
 
   /** The volume a class is mounted as, if it is. */
@@ -124,7 +119,7 @@ export class WorkloadMounts {
     // `manifest` now is what toJson() returns with the patches: each was applied to it above, and a
     // typed object (generated k8s classes, which cdk8s-plus uses too) maps the patched manifest to
     // its schema's key order, which `cdk8s import` writes sorted.
-    if (this.apiObject.toJson !== ApiObject.prototype.toJson) patch.extended.forEach(sortKeys);
+    if (ownToJson(this.apiObject) !== ApiObject.prototype.toJson) patch.extended.forEach(sortKeys);
     serveNextToJson(this.apiObject, manifest);
   }
 }

@@ -90,7 +90,7 @@ export class AzureKeyVaultProvider extends Construct {
     this.windowsDaemonSet = daemonSets.windows;
 
     pod.applyCommonLabels(this, shared.commonLabels);
-    this.node.addValidation({ validate: () => withRenderedFindings(this, providerFindings(this, this.registered)) });
+    AppRegistry.of(this).addValidation(this, () => withRenderedFindings(this, providerFindings(this, this.registered)));
   }
 
   /** What the app-wide checks and the rendered check know about this provider. */

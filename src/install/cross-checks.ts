@@ -10,7 +10,7 @@ import { Finding } from '../rules/model';
 
 /**
  * App-wide checks between the install constructs and the classes, run at synth
- * (`node.addValidation`) from the AppRegistry lists (no construct-tree scans), and only between
+ * (`AppRegistry.addValidation`) from the AppRegistry lists (no construct-tree scans), and only between
  * constructs of the same app and cluster. cdk8s prefixes each message with the path of the
  * construct that reports it; messages name the other construct's path.
  */

@@ -164,7 +164,6 @@ export class SecretsStoreCsiDriver extends Construct {
       addLegacyTokenRequestRole(this, this.subject());
       this.tokenRequestRoleAdded = true;
     }
-    pod.applyCommonLabels(this, this.commonLabels);
   }
 
   /**
@@ -181,15 +180,14 @@ export class SecretsStoreCsiDriver extends Construct {
   private checkAtSynth(installRbac: boolean): void {
     const registry = AppRegistry.of(this);
     registry.onSettle(() => this.addDerivedObjects());
+    registry.onEverySettle(() => pod.applyCommonLabels(this, this.commonLabels));
     registry.checkRenderedObjects({ scope: this, cluster: this.cluster, objects: () => apiObjectsOf(this) });
-    this.node.addValidation({
-      validate: () => withRenderedFindings(this, driverFindings(this, {
-        cluster: this.cluster,
-        tokenAudiences: this.tokenAudiencesOverride,
-        syncRbacGranted: this.syncSecrets || !installRbac,
-        serviceAccount: `${this.namespace}/${this.serviceAccountName}`,
-      })),
-    });
+    registry.addValidation(this, () => withRenderedFindings(this, driverFindings(this, {
+      cluster: this.cluster,
+      tokenAudiences: this.tokenAudiencesOverride,
+      syncRbacGranted: this.syncSecrets || !installRbac,
+      serviceAccount: `${this.namespace}/${this.serviceAccountName}`,
+    })));
   }
 
   /** The ServiceAccount every binding names. */

@@ -177,9 +177,13 @@ interface Claim {
   readonly path: string;
 }
 
-/** One path segment's node: the file written at this path, and the first claim below it (a directory). */
+/**
+ * One path segment's node: the file written at this path, and the first claim below it (a
+ * directory). `children` is created with the first child: most nodes are files (constructs keep a
+ * tree per class for the app's lifetime).
+ */
 interface PathNode {
-  readonly children: Map<string, PathNode>;
+  children?: Map<string, PathNode>;
   file?: Claim;
   directory?: Claim;
 }
@@ -191,7 +195,7 @@ interface PathNode {
  * each object as it is added.
  */
 export class FileClaims {
-  private readonly root: PathNode = { children: new Map() };
+  private readonly root: PathNode = {};
   private count = 0;
 
   constructor(private readonly context: ClassContext = {}) {}
@@ -216,8 +220,9 @@ export class FileClaims {
       let node = this.root;
       const segments = path.split('/');
       segments.forEach((segment, i) => {
-        let next = node.children.get(segment);
-        if (!next) node.children.set(segment, next = { children: new Map() });
+        const children = node.children ??= new Map();
+        let next = children.get(segment);
+        if (!next) children.set(segment, next = {});
         node = next;
         if (i < segments.length - 1) node.directory ??= claim;
       });
@@ -236,7 +241,7 @@ export class FileClaims {
   private nodeOf(path: string): PathNode | undefined {
     let node: PathNode | undefined = this.root;
     for (const segment of path.split('/')) {
-      node = node.children.get(segment);
+      node = node.children?.get(segment);
       if (!node) return undefined;
     }
     return node;
@@ -247,7 +252,7 @@ export class FileClaims {
     const segments = path.split('/');
     let node: PathNode = this.root;
     for (let i = 0; i < segments.length; i++) {
-      const next = node.children.get(segments[i]);
+      const next = node.children?.get(segments[i]);
       if (!next) return undefined;
       node = next;
       if (i < segments.length - 1 && node.file) return node.file;

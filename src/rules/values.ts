@@ -107,8 +107,14 @@ export function objectName(value: string, field: string): Finding | undefined {
   });
 }
 
+const PLAIN_PATH = /^[A-Za-z0-9_.-]+(?:\/[A-Za-z0-9_.-]+)*$/;
+const DOT_SEGMENT = /(?:^|\/)\.(?:\/|$)/;
+
 /** A file path the driver writes under the mount: the provider's and the driver's checks together. */
 export function filePath(value: string, field: string): Finding | undefined {
+  // Nearly every name: letters, digits, ".", "_" and "-" in short segments, which pass every check
+  // below unless a segment is "." or ".." (synth checks each object's file several times).
+  if (value.length <= 255 && PLAIN_PATH.test(value) && !value.includes('..') && !DOT_SEGMENT.test(value)) return undefined;
   const rule = (r: string): Violation => ({ rule: `the file name ${r}`, fix: 'set `alias` to a relative path like "db/password"' });
   if (value.length === 0) return errorAt(field, value, rule('must not be empty'));
   // Absolute as Go's filepath.IsAbs sees it on Linux or Windows nodes ("C:/x", "C:\\x", "\\x"; not "a: b").

@@ -97,6 +97,15 @@ describe('filePath', () => {
     expect(rules.filePath(`${'x'.repeat(255)}/${'y'.repeat(255)}`, 'field')).toBeUndefined();
   });
 
+  test('every name of up to 5 characters from "a", "." and "/": accepted exactly when relative, with no empty or "." segment and no ".." anywhere', () => {
+    const names = [''];
+    for (let length = 1; length <= 5; length++) for (const prefix of names.filter(n => n.length === length - 1)) names.push(...['a', '.', '/'].map(c => prefix + c));
+    const accepted = (name: string) => name !== '' && !name.includes('..') && name.split('/').every(segment => segment !== '' && segment !== '.');
+    const wrong = names.filter(name => (rules.filePath(name, 'field') === undefined) !== accepted(name));
+    expect(names).toHaveLength(1 + 3 + 9 + 27 + 81 + 243);
+    expect(wrong).toEqual([]);
+  });
+
   test.each([
     ['empty', '', /must not be empty/],
     ['"/s"', '/s', /must be relative/],
