@@ -125,7 +125,7 @@ export class AppRegistry {
   private readonly rendered: RenderedOwner[] = [];
   private renderedFindings = new Map<IConstruct, RenderedFinding[]>();
   /** Work that needs the finished app (see `defer`), in the order it was deferred. */
-  private readonly deferred: ((synthesizing: boolean) => void)[] = [];
+  private readonly deferred: (() => void)[] = [];
   /** Work run once per generation at settle, before the rendered check (derived objects): idempotent. */
   private readonly settleHooks: (() => void)[] = [];
   /** Work run at every settle, after the settle hooks: idempotent and independent of the app's size. */
@@ -158,7 +158,7 @@ export class AppRegistry {
    * `Testing.synth()`, or an earlier `settle()`. Mounts use it to read the pod template as it ends
    * up (containers and ServiceAccounts set after `mount()`).
    */
-  public defer(work: (synthesizing: boolean) => void): void {
+  public defer(work: () => void): void {
     this.deferred.push(work);
     this.changed();
   }
@@ -226,13 +226,13 @@ export class AppRegistry {
    * reading what mounts record.
    *
    * @param synthesizing whether cdk8s is validating the app right before it writes it (true from a
-   * validation), so nothing changes a workload until it is serialized
+   * validation): only then are the rendered objects checked
    */
   public settle(synthesizing = true): void {
     let worked = false;
     if (this.deferred.length) {
       worked = true;
-      for (const work of this.deferred.splice(0)) work(synthesizing);
+      for (const work of this.deferred.splice(0)) work();
     }
     if (this.hookedGeneration !== this.generation) {
       worked = true;

@@ -82,11 +82,6 @@ function wrap(owner: Record<string, unknown>, method: string, calls: SynthCalls)
   owner[method] = wrapped;
 }
 
-/** Whether cdk8s is synthesizing the app of `scope` (see `watchSynthCalls`). */
-export function synthesizing(scope: IConstruct): boolean {
-  return callsOf(scope).depth > 0;
-}
-
 /**
  * Makes the object's next `toJson()` return `manifest`, if cdk8s is synthesizing the app (see the
  * file comment); only the next call: any later one renders afresh.

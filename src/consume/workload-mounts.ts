@@ -69,11 +69,11 @@ export class WorkloadMounts {
 
   public add(mount: Mount): void {
     this.mounts.push(mount);
-    this.registry.defer(synthesizing => this.settle(synthesizing));
+    this.registry.defer(() => this.settle());
   }
 
   /** Applies the mounts added since the last call, reading the manifest once. */
-  private settle(synthesizing: boolean): void {
+  private settle(): void {
     const pending = this.mounts.slice(this.settled);
     this.settled = this.mounts.length;
     if (pending.length === 0) return;
@@ -115,10 +115,10 @@ export class WorkloadMounts {
     }
     if (patch.patches.length === 0) return;
     this.apiObject.addJsonPatch(...patch.patches);
-    if (!synthesizing) return;
     // `manifest` now is what toJson() returns with the patches: each was applied to it above, and a
     // typed object (generated k8s classes, which cdk8s-plus uses too) maps the patched manifest to
-    // its schema's key order, which `cdk8s import` writes sorted.
+    // its schema's key order, which `cdk8s import` writes sorted. It is served to cdk8s's write when
+    // this runs inside a synth call (serveNextToJson decides).
     if (ownToJson(this.apiObject) !== ApiObject.prototype.toJson) patch.extended.forEach(sortKeys);
     serveNextToJson(this.apiObject, manifest);
   }

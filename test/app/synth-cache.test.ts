@@ -1,4 +1,4 @@
-import { App, Chart, JsonPatch, Testing } from 'cdk8s';
+import { ApiObject, App, Chart, JsonPatch, Testing } from 'cdk8s';
 import * as kplus from 'cdk8s-plus-27';
 import { Construct } from 'constructs';
 import {
@@ -155,6 +155,32 @@ describe('a change between two synths is seen by the second', () => {
       metadata: { name: 'other' }, keyVaultName: 'kv-demo', tenantId: TENANT_ID, identity: KeyVaultIdentity.workloadIdentity({ clientId: OTHER_CLIENT_ID }), objects: [KeyVaultObject.secret('s1')],
     });
     expect(errorOf(() => Testing.synth(chart))).toMatch(/\[azure\/access\] .*99999999-8888-7777-6666-555555555555/);
+  });
+});
+
+describe('every object is resolved once per synth', () => {
+  // Mounts read each workload's final manifest and the rendered check reads every library object;
+  // what they read is what cdk8s writes, so nothing is resolved twice (bench/ measures the cost).
+  test.each(['synth', 'synthYaml'] as const)('app.%s() of several charts: each ApiObject resolved once', method => {
+    const app = Testing.app();
+    const binding = new AksIdentityBinding(new Chart(app, 'identity', { namespace: 'demo' }), 'mi', { clientId: CLIENT_ID });
+    for (let i = 0; i < 3; i++) {
+      const chart = new Chart(app, `team-${i}`, { namespace: 'demo' });
+      new KeyVaultSecretProviderClass(chart, 'spc', {
+        metadata: { name: `app-${i}` }, keyVaultName: 'kv-demo', tenantId: TENANT_ID, identity: binding.identity, objects: [KeyVaultObject.secret('s1')],
+      }).mount(deployment(chart, 'web', binding.addServiceAccount(chart, 'sa', { metadata: { name: `web-${i}` } })));
+    }
+    const resolved = jest.spyOn(ApiObject.prototype, 'toJson');
+    try {
+      app[method]();
+      const counts = new Map<unknown, number>();
+      for (const object of resolved.mock.contexts) counts.set(object, (counts.get(object) ?? 0) + 1);
+      const objects = app.node.findAll().filter(c => c instanceof ApiObject);
+      expect(objects.length).toBeGreaterThan(9); // per chart a class, a Deployment and a ServiceAccount; the RBAC pair
+      expect(objects.map(o => [o.node.path, counts.get(o)])).toEqual(objects.map(o => [o.node.path, 1]));
+    } finally {
+      resolved.mockRestore();
+    }
   });
 });
 
