@@ -1,9 +1,10 @@
+import { readCommandArgs } from './args';
 import { checkAzureObjects, pathOf, ResolvedObject } from './azure';
 import { AzureInput } from './azure-objects';
 import { CheckFinding, textOf } from './finding';
 import type { CliIo } from './io';
 import { manifestsOf } from './manifests';
-import { render } from './report';
+import { ExitCode, render } from './report';
 import { command, comment, ShellValueError, ShellWord } from './shell';
 import { isInputError, readInputs, SourceDocument } from './source';
 import { AccessPolicyRecord, ASO_IDENTITY_BINDING_MIN_VERSION } from '../facts/azure';
@@ -228,39 +229,21 @@ export function renderScript(plan: AzurePlan): string {
 
 /** Runs `azure-cli`; returns the exit code. */
 export function azureCli(args: readonly string[], io: CliIo): number {
-  const inputs: string[] = [];
-  for (let i = 0; i < args.length; i++) {
-    const arg = args[i];
-    if (arg === '--help' || arg === '-h') {
-      io.stdout(AZURE_CLI_USAGE);
-      return 0;
-    } else if (arg === '--') {
-      inputs.push(...args.slice(i + 1));
-      break;
-    } else if (arg.startsWith('-') && arg !== '-') {
-      io.stderr(`unknown option "${arg}"\n\n${AZURE_CLI_USAGE}`);
-      return 2;
-    } else {
-      inputs.push(arg);
-    }
-  }
-  if (!inputs.length) {
-    io.stderr(`no input: give files, directories or "-" for stdin\n\n${AZURE_CLI_USAGE}`);
-    return 2;
-  }
-  const read = readInputs(inputs, { stdin: io.stdin });
+  const parsed = readCommandArgs(args, io, { usage: AZURE_CLI_USAGE });
+  if (typeof parsed === 'number') return parsed;
+  const read = readInputs(parsed.inputs, { stdin: io.stdin });
   const docs = read.documents;
   const unreadable = read.findings.filter(isInputError);
   if (unreadable.length) {
     // A partial plan would be worse than none: the script is for `| bash`.
     io.stderr(render({ findings: unreadable, documents: docs.length }, 'text', ''));
-    return 2;
+    return ExitCode.INPUT;
   }
   const plan = planAzure(docs);
   const errors = plan.findings.some(f => f.severity === 'error');
   if (plan.findings.length) io.stderr(render({ findings: plan.findings, documents: docs.length }, 'text', ''));
-  if (errors) return 1;
+  if (errors) return ExitCode.ERRORS;
   if (!plan.objects) io.stderr('no Azure Service Operator objects in the input\n');
   io.stdout(renderScript(plan));
-  return 0;
+  return ExitCode.OK;
 }

@@ -1,6 +1,7 @@
 #!/usr/bin/env node
 import * as fs from 'fs';
 import * as path from 'path';
+import { readCommandArgs, usageError } from './args';
 import { azureCli } from './azure-cli';
 import { check, CheckResult } from './checker';
 import { escapeText } from './escape';
@@ -48,11 +49,6 @@ export function packageVersion(): string {
   }
 }
 
-const usageError = (io: CliIo, message: string) => {
-  io.stderr(`${escapeText(message)}\n\n${USAGE}`);
-  return ExitCode.INPUT;
-};
-
 /** Runs the command; returns the exit code. Never throws: an internal error is exit 3, with a report. */
 export function main(argv: readonly string[], io: CliIo): number {
   const [command, ...rest] = argv;
@@ -66,32 +62,17 @@ export function main(argv: readonly string[], io: CliIo): number {
   }
   if (command === 'azure-cli') return azureCli(rest, io);
   if (command !== 'validate') {
-    return usageError(io, command === undefined ? 'missing command' : `unknown command "${command}"`);
+    return usageError(io, USAGE, command === undefined ? 'missing command' : `unknown command "${command}"`);
   }
-  let format: Format = 'text';
-  const inputs: string[] = [];
-  for (let i = 0; i < rest.length; i++) {
-    const arg = rest[i];
-    if (arg === '--format' || arg.startsWith('--format=')) {
-      const value = arg.includes('=') ? arg.slice('--format='.length) : rest[++i];
-      if (!FORMATS.includes(value as Format)) return usageError(io, `--format must be one of ${FORMATS.join(', ')}, not "${value ?? ''}"`);
-      format = value as Format;
-    } else if (arg === '--help' || arg === '-h') {
-      io.stdout(USAGE);
-      return ExitCode.OK;
-    } else if (arg === '--version') {
-      io.stdout(`${packageVersion()}\n`);
-      return ExitCode.OK;
-    } else if (arg === '--') {
-      inputs.push(...rest.slice(i + 1));
-      break;
-    } else if (arg.startsWith('-') && arg !== '-') {
-      return usageError(io, `unknown option "${arg}"`);
-    } else {
-      inputs.push(arg);
-    }
-  }
-  if (!inputs.length) return usageError(io, 'no input: give files, directories or "-" for stdin');
+  const args = readCommandArgs(rest, io, {
+    usage: USAGE,
+    valueOptions: ['--format'],
+    checkValue: (_, value) => FORMATS.includes(value as Format) ? undefined : `--format must be one of ${FORMATS.join(', ')}, not "${value ?? ''}"`,
+    version: packageVersion,
+  });
+  if (typeof args === 'number') return args;
+  const format = (args.values.get('--format') ?? 'text') as Format;
+  const inputs = args.inputs;
 
   let version = '0.0.0';
   let result: CheckResult;
