@@ -128,8 +128,6 @@ export class AppRegistry {
   private readonly deferred: (() => void)[] = [];
   /** Work run once per generation at settle, before the rendered check (derived objects): idempotent. */
   private readonly settleHooks: (() => void)[] = [];
-  /** Work run at every settle, after the settle hooks: idempotent and independent of the app's size. */
-  private readonly everySettleHooks: (() => void)[] = [];
   /**
    * Bumped by every change the library sees (see DESIGN.md, "Synth: what happens when"): the settle
    * hooks and the rendered check run once per generation.
@@ -174,15 +172,6 @@ export class AppRegistry {
   }
 
   /**
-   * Runs `hook` at every settle, after the `onSettle` hooks: for idempotent work whose cost does
-   * not grow with the app (labels on a construct's own objects), since it runs once per chart.
-   */
-  public onEverySettle(hook: () => void): void {
-    this.everySettleHooks.push(hook);
-    this.changed();
-  }
-
-  /**
    * Adds a check whose messages cdk8s reports on `scope` at synth. The checks run in the root's
    * validation, after settling, once per epoch: cdk8s validates the app again for every chart it
    * writes, and later passes over an unchanged app cost nothing here. Only a construct with
@@ -220,10 +209,10 @@ export class AppRegistry {
   }
 
   /**
-   * Runs the deferred work (each item once), the settle hooks (once per generation) and the
-   * every-settle hooks; when synthesizing, then checks the rendered objects (once per generation:
-   * cdk8s validates the app again for every chart, and later passes cost O(1) here). Call it before
-   * reading what mounts record.
+   * Runs the deferred work (each item once) and the settle hooks (once per generation); when
+   * synthesizing, then checks the rendered objects (once per generation: cdk8s validates the app
+   * again for every chart, and later passes cost O(1) here). Call it before reading what mounts
+   * record.
    *
    * @param synthesizing whether cdk8s is validating the app right before it writes it (true from a
    * validation): only then are the rendered objects checked
@@ -240,7 +229,6 @@ export class AppRegistry {
       for (const hook of this.settleHooks) hook();
       this.hookedGeneration = generation; // hooks that changed something run again at the next settle
     }
-    for (const hook of this.everySettleHooks) hook();
     if (synthesizing && this.checkedGeneration !== this.generation) {
       worked = true;
       this.checkedGeneration = this.generation;

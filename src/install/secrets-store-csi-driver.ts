@@ -164,6 +164,7 @@ export class SecretsStoreCsiDriver extends Construct {
       addLegacyTokenRequestRole(this, this.subject());
       this.tokenRequestRoleAdded = true;
     }
+    pod.applyCommonLabels(this, this.commonLabels); // the derived objects too
   }
 
   /**
@@ -180,7 +181,6 @@ export class SecretsStoreCsiDriver extends Construct {
   private checkAtSynth(installRbac: boolean): void {
     const registry = AppRegistry.of(this);
     registry.onSettle(() => this.addDerivedObjects());
-    registry.onEverySettle(() => pod.applyCommonLabels(this, this.commonLabels));
     registry.checkRenderedObjects({ scope: this, cluster: this.cluster, objects: () => apiObjectsOf(this) });
     registry.addValidation(this, () => withRenderedFindings(this, driverFindings(this, {
       cluster: this.cluster,
