@@ -55,8 +55,36 @@ export function readClass(manifest: Manifest, findings: CheckFinding[], context:
   const { objectsText: _, ...meaning } = parameters;
   const model: ClassModel = { manifest, ...meaning, objects: objects(), secretObjects };
 
-  const contents = checkClassContents(parsed.entries, secretObjects, context());
-  // A placeholder is the better message, in place of the rule it breaks (e.g. an object name).
+  const { contents, placeholders } = contentFindings(parsed, secretObjects, context());
+  for (const f of placeholders) findings.push(objectsFinding(manifest, 'error', 'placeholder', f.field.slice(Param.OBJECTS.length), f.value, f, parsed));
+  for (const f of contents) findings.push(contentFinding(manifest, f, parsed));
+  return model;
+}
+
+interface ContentFindings {
+  /** Object, file and sync rules (a placeholder's field is left to `placeholders`). */
+  readonly contents: Finding[];
+  /** Leftover placeholders, the better message in place of the rule they break (e.g. an object name). */
+  readonly placeholders: Finding[];
+}
+
+/**
+ * Without `secretObjects`, the verdict on a class's objects depends only on its parsed objects
+ * string and the provider flag: fleets repeat one string in many classes, and it is judged once.
+ */
+const CONTENTS = new WeakMap<ParsedObjects, Map<boolean, ContentFindings>>();
+
+function contentFindings(parsed: ParsedObjects, secretObjects: SecretObjectEntry[], context: ClassContext): ContentFindings {
+  if (secretObjects.length > 0) return judgeContents(parsed, secretObjects, context);
+  const flag = context.writeCertAndKeyInSeparateFiles === true;
+  let byFlag = CONTENTS.get(parsed);
+  if (!byFlag) CONTENTS.set(parsed, byFlag = new Map());
+  let judged = byFlag.get(flag);
+  if (!judged) byFlag.set(flag, judged = judgeContents(parsed, secretObjects, context));
+  return judged;
+}
+
+function judgeContents(parsed: ParsedObjects, secretObjects: SecretObjectEntry[], context: ClassContext): ContentFindings {
   const reported = new Map<string, Finding>();
   parsed.entries.forEach((entry, i) => {
     // Where a leftover placeholder breaks the mount: the name and version sent to Key Vault (a
@@ -67,11 +95,8 @@ export function readClass(manifest: Manifest, findings: CheckFinding[], context:
       if (placeholder) reported.set(placeholder.field, placeholder);
     }
   });
-  for (const f of reported.values()) findings.push(objectsFinding(manifest, 'error', 'placeholder', f.field.slice(Param.OBJECTS.length), f.value, f, parsed));
-  for (const f of contents) {
-    if (!reported.has(f.field)) findings.push(contentFinding(manifest, f, parsed));
-  }
-  return model;
+  const contents = checkClassContents(parsed.entries, secretObjects, context).filter(f => !reported.has(f.field));
+  return { contents, placeholders: [...reported.values()] };
 }
 
 /** `secretObjects` as the model (shape problems are the rules' findings). */

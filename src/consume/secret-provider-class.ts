@@ -81,7 +81,7 @@ export class KeyVaultSecretProviderClass extends Construct {
   private readonly _objects: KeyVaultObject[] = [];
   private readonly _syncedSecrets: SyncedSecret[] = [];
   /** The paths the objects write, checked as each object is added (clashes in O(depth)). */
-  private readonly claims = new FileClaims();
+  private readonly claims = new FileClaims(index => this._objects[index]._entry());
   /** Whether a workload mounts the class: the driver syncs Secrets only then. */
   private _mounted = false;
 

@@ -171,22 +171,22 @@ function checkFormatAndEncoding(entry: ObjectEntry, field: string): Finding[] {
   return findings;
 }
 
-interface Claim {
-  readonly entry: ObjectEntry;
-  readonly index: number;
-  readonly path: string;
-}
+/**
+ * A claim on a path, as a number (a class keeps its claims for the app's lifetime, and fleet apps
+ * have tens of thousands of classes): the claiming entry's index and which of its paths it is.
+ */
+type Claim = number;
+const PARTS = ['', '.crt', '.key'] as const;
+const claimOf = (index: number, part: number): Claim => index * PARTS.length + part;
+const indexOf = (claim: Claim) => Math.floor(claim / PARTS.length);
+const pathOf = (claim: Claim, entry: ObjectEntry) => fileOf(entry) + PARTS[claim % PARTS.length];
 
 /**
  * One path segment's node: the file written at this path, and the first claim below it (a
- * directory). `children` is created with the first child: most nodes are files (constructs keep a
- * tree per class for the app's lifetime).
+ * directory). A node that is only a file is its claim; `children` is created with the first child.
  */
-interface PathNode {
-  children?: Map<string, PathNode>;
-  file?: Claim;
-  directory?: Claim;
-}
+type PathNode = Claim | { children?: Map<string, PathNode>; file?: Claim; directory?: Claim };
+type Directory = Exclude<PathNode, Claim>;
 
 /**
  * The paths claimed by entries so far, for clash checks: a tree of path segments, so that claiming
@@ -195,10 +195,11 @@ interface PathNode {
  * each object as it is added.
  */
 export class FileClaims {
-  private readonly root: PathNode = {};
+  private readonly root: Directory = {};
   private count = 0;
 
-  constructor(private readonly context: ClassContext = {}) {}
+  /** @param entryAt the entry claimed with an index (for the message of a clash) */
+  constructor(private readonly entryAt: (index: number) => ObjectEntry, private readonly context: ClassContext = {}) {}
 
   /** Claims the paths of the next entry (`objects[<count so far>]`), returning the first clash. */
   public claim(entry: ObjectEntry): Finding | undefined {
@@ -209,27 +210,18 @@ export class FileClaims {
     if (rules.filePath(file, field) !== undefined) return undefined;
     const ownsDirectory = versionCount(entry) > 0;
     // The .crt/.key files of a version directory lie inside it: the directory's claim covers them.
-    const paths = [file, ...(!ownsDirectory && writesCertAndKeyFiles(entry, this.context) ? [`${file}.crt`, `${file}.key`] : [])];
+    const parts = !ownsDirectory && writesCertAndKeyFiles(entry, this.context) ? [0, 1, 2] : [0];
     let found: Finding | undefined;
-    for (const path of paths) {
-      const clash = this.clashOf(path);
-      if (clash && !found) found = clashFinding(entry, field, path, clash, this.context);
+    for (const part of parts) {
+      const clash = this.clashOf(file + PARTS[part]);
+      if (clash !== undefined && !found) {
+        const other = this.entryAt(indexOf(clash));
+        found = clashFinding(entry, field, file + PARTS[part], other, indexOf(clash), pathOf(clash, other), this.context);
+      }
     }
-    for (const path of paths) {
-      const claim = { entry, index, path };
-      let node = this.root;
-      const segments = path.split('/');
-      segments.forEach((segment, i) => {
-        const children = node.children ??= new Map();
-        let next = children.get(segment);
-        if (!next) children.set(segment, next = {});
-        node = next;
-        if (i < segments.length - 1) node.directory ??= claim;
-      });
-      node.file ??= claim;
-    }
+    for (const part of parts) this.add((file + PARTS[part]).split('/'), claimOf(index, part));
     // A version directory is the entry's own: nothing else may be written below it.
-    if (ownsDirectory) this.nodeOf(file)!.directory ??= { entry, index, path: file };
+    if (ownsDirectory) this.add(file.split('/'), claimOf(index, 0), true);
     return found;
   }
 
@@ -238,13 +230,22 @@ export class FileClaims {
     this.count++;
   }
 
-  private nodeOf(path: string): PathNode | undefined {
-    let node: PathNode | undefined = this.root;
-    for (const segment of path.split('/')) {
-      node = node.children?.get(segment);
-      if (!node) return undefined;
-    }
-    return node;
+  /** Records `claim` as the file at `segments` (or the directory, with `directory`), and as the directory of its ancestors, where unclaimed. */
+  private add(segments: string[], claim: Claim, directory = false): void {
+    let parent = this.root;
+    segments.forEach((segment, i) => {
+      const children = parent.children ??= new Map();
+      const last = i === segments.length - 1;
+      let node = children.get(segment);
+      if (node === undefined && last && !directory) {
+        children.set(segment, claim);
+        return;
+      }
+      if (node === undefined || typeof node === 'number') children.set(segment, node = { file: node });
+      if (!last || directory) node.directory ??= claim;
+      else node.file ??= claim;
+      parent = node;
+    });
   }
 
   /** The claim `path` clashes with: a file or directory at the path, or a file at one of its ancestors. */
@@ -252,24 +253,25 @@ export class FileClaims {
     const segments = path.split('/');
     let node: PathNode = this.root;
     for (let i = 0; i < segments.length; i++) {
-      const next = node.children?.get(segments[i]);
-      if (!next) return undefined;
+      const next: PathNode | undefined = typeof node === 'number' ? undefined : node.children?.get(segments[i]);
+      if (next === undefined) return undefined;
       node = next;
-      if (i < segments.length - 1 && node.file) return node.file;
+      const file = typeof node === 'number' ? node : node.file;
+      if (i < segments.length - 1 && file !== undefined) return file;
     }
-    return node.file ?? node.directory;
+    return typeof node === 'number' ? node : node.file ?? node.directory;
   }
 }
 
-function clashFinding(entry: ObjectEntry, field: string, path: string, clash: Claim, context: ClassContext): Finding {
+function clashFinding(entry: ObjectEntry, field: string, path: string, other: ObjectEntry, otherIndex: number, otherPath: string, context: ClassContext): Finding {
   const describe = (e: ObjectEntry, p: string) => {
     if (versionCount(e) && p === fileOf(e)) return `"${p}" (a version directory)`;
     if (p !== fileOf(e)) return `"${p}" (its ${p.slice(-4)} file, as the provider writes with --write-cert-and-key-in-separate-files)`;
     return `"${p}"`;
   };
-  const duplicate = sameEntry(entry, clash.entry);
+  const duplicate = sameEntry(entry, other);
   return error(fileField(entry, field), fileOf(entry),
-    `the file ${describe(entry, path)} clashes with ${describe(clash.entry, clash.path)} written by ${clash.entry.objectType} "${clash.entry.objectName}" (objects[${clash.index}])`
+    `the file ${describe(entry, path)} clashes with ${describe(other, otherPath)} written by ${other.objectType} "${other.objectName}" (objects[${otherIndex}])`
       + `${duplicate ? ', an exact duplicate' : ''}; the driver would silently keep only one`,
     duplicate
       ? 'remove the duplicate entry (or give one a distinct `alias` if both are needed)'
@@ -286,7 +288,7 @@ function sameEntry(a: ObjectEntry, b: ObjectEntry): boolean {
  * entry is one that could not be read: it keeps its index, and claims nothing.
  */
 export function checkObjectFiles(entries: readonly (ObjectEntry | undefined)[], context: ClassContext = {}): Finding[] {
-  const claims = new FileClaims(context);
+  const claims = new FileClaims(index => entries[index]!, context);
   const findings: Finding[] = [];
   for (const entry of entries) {
     if (entry === undefined) {
