@@ -216,7 +216,7 @@ export class FileClaims {
       const clash = this.clashOf(file + PARTS[part]);
       if (clash !== undefined && !found) {
         const other = this.entryAt(indexOf(clash));
-        found = clashFinding(entry, field, file + PARTS[part], other, indexOf(clash), pathOf(clash, other), this.context);
+        found = clashFinding(entry, field, file + PARTS[part], { entry: other, index: indexOf(clash), path: pathOf(clash, other) }, this.context);
       }
     }
     for (const part of parts) this.add((file + PARTS[part]).split('/'), claimOf(index, part));
@@ -263,15 +263,22 @@ export class FileClaims {
   }
 }
 
-function clashFinding(entry: ObjectEntry, field: string, path: string, other: ObjectEntry, otherIndex: number, otherPath: string, context: ClassContext): Finding {
+/** The entry a clash is with: which one, and the path of it that clashes. */
+interface Claimant {
+  readonly entry: ObjectEntry;
+  readonly index: number;
+  readonly path: string;
+}
+
+function clashFinding(entry: ObjectEntry, field: string, path: string, clash: Claimant, context: ClassContext): Finding {
   const describe = (e: ObjectEntry, p: string) => {
     if (versionCount(e) && p === fileOf(e)) return `"${p}" (a version directory)`;
     if (p !== fileOf(e)) return `"${p}" (its ${p.slice(-4)} file, as the provider writes with --write-cert-and-key-in-separate-files)`;
     return `"${p}"`;
   };
-  const duplicate = sameEntry(entry, other);
+  const duplicate = sameEntry(entry, clash.entry);
   return error(fileField(entry, field), fileOf(entry),
-    `the file ${describe(entry, path)} clashes with ${describe(other, otherPath)} written by ${other.objectType} "${other.objectName}" (objects[${otherIndex}])`
+    `the file ${describe(entry, path)} clashes with ${describe(clash.entry, clash.path)} written by ${clash.entry.objectType} "${clash.entry.objectName}" (objects[${clash.index}])`
       + `${duplicate ? ', an exact duplicate' : ''}; the driver would silently keep only one`,
     duplicate
       ? 'remove the duplicate entry (or give one a distinct `alias` if both are needed)'
