@@ -117,10 +117,9 @@ export class WorkloadMounts {
     this.apiObject.addJsonPatch(...patch.patches);
     // `manifest` now is what toJson() returns with the patches: each was applied to it above, and a
     // typed object (generated k8s classes, which cdk8s-plus uses too) maps the patched manifest to
-    // its schema's key order, which `cdk8s import` writes sorted. It is served to cdk8s's write when
-    // this runs inside a synth call (serveNextToJson decides).
-    if (ownToJson(this.apiObject) !== ApiObject.prototype.toJson) patch.extended.forEach(sortKeys);
-    serveNextToJson(this.apiObject, manifest);
+    // its schema's key order, which `cdk8s import` writes sorted (sortExtended). It is served to
+    // cdk8s's write when this runs inside a synth call (serveNextToJson decides).
+    serveNextToJson(this.apiObject, ownToJson(this.apiObject) === ApiObject.prototype.toJson ? manifest : patch.sortExtended(manifest));
   }
 }
 
@@ -133,8 +132,8 @@ const WORKLOADS = new WeakMap<ApiObject, WorkloadMounts>();
  */
 class TemplatePatch {
   public readonly patches: JsonPatch[] = [];
-  /** Objects given a new key: a patch appends it, a typed `Kube*` object then writes keys sorted. */
-  public readonly extended = new Set<any>();
+  /** Objects given a new key, and their path below the template: a typed `Kube*` object writes keys sorted. */
+  private readonly extended = new Map<any, readonly (string | number)[]>();
 
   constructor(private readonly templatePath: readonly string[], private readonly template: any) {}
 
@@ -146,7 +145,7 @@ class TemplatePatch {
     } else {
       this.patches.push(JsonPatch.add(this.pointer(...ownerPath, key), [value]));
       owner[key] = [value];
-      this.extended.add(owner);
+      this.extended.set(owner, ownerPath);
     }
   }
 
@@ -160,9 +159,28 @@ class TemplatePatch {
     this.patches.push(template.metadata
       ? JsonPatch.add(this.pointer('metadata', 'labels'), labels)
       : JsonPatch.add(this.pointer('metadata'), { labels }));
-    if (!template.metadata) this.extended.add(template);
+    if (!template.metadata) this.extended.set(template, []);
+    // The copy replaces the metadata: if that was given its labels here, the copy is what to sort.
+    const newLabels = this.extended.delete(metadata) || !metadata.labels;
     template.metadata = { ...metadata, labels };
-    if (!metadata.labels) this.extended.add(template.metadata);
+    if (newLabels) this.extended.set(template.metadata, ['metadata']);
+  }
+
+  /**
+   * The manifest with each object given a new key re-created with its keys sorted, as a typed
+   * object's toJson() writes them (deepest first, so that a copied parent holds its sorted
+   * children). Re-inserting the keys in place instead would leave slow dictionary-mode objects
+   * for cdk8s's YAML writer.
+   */
+  public sortExtended(manifest: any): any {
+    const deepestFirst = [...this.extended].sort(([, a], [, b]) => b.length - a.length);
+    for (const [object, path] of deepestFirst) {
+      const sorted = Object.fromEntries(Object.entries(object).sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0)));
+      const full = [...this.templatePath, ...path];
+      if (full.length === 0) manifest = sorted;
+      else at(manifest, full.slice(0, -1))[full[full.length - 1]] = sorted;
+    }
+    return manifest;
   }
 
   private pointer(...segments: (string | number)[]): string {
@@ -199,14 +217,6 @@ function containerIdentity(spec: any, container: any): ContainerIdentity {
   };
 }
 
-/** Re-inserts an object's keys in sorted order. */
-function sortKeys(object: any): void {
-  for (const [key, value] of Object.entries(object).sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0))) {
-    delete object[key];
-    object[key] = value;
-  }
-}
-
-function at(json: any, path: readonly string[]): any {
+function at(json: any, path: readonly (string | number)[]): any {
   return path.reduce((node, key) => node?.[key], json);
 }
