@@ -180,8 +180,8 @@ export class KeyVaultObject {
     checkFindings(scope, checkObject(this._entry(), field), objectField);
   }
 
-  /** @internal This object as one entry of the `objects` array: a YAML document with only the fields set. */
-  public _render(): string {
+  /** @internal This object as one entry of the `objects` array: a YAML document with only the fields set, each line indented by `indent`. */
+  public _render(indent = ''): string {
     const lines = [`objectName: ${yamlString(this.objectName)}`];
     if (this.alias !== undefined) lines.push(`objectAlias: ${yamlString(this.alias)}`);
     lines.push(`objectType: ${this.objectType}`);
@@ -190,7 +190,7 @@ export class KeyVaultObject {
     if (this.format !== undefined) lines.push(`objectFormat: ${this.format}`);
     if (this.encoding !== undefined) lines.push(`objectEncoding: ${this.encoding}`);
     if (this.filePermission !== undefined) lines.push(`filePermission: "${this.filePermission}"`); // octal: always quoted
-    return lines.join('\n');
+    return indent + lines.join(`\n${indent}`);
   }
 }
 
@@ -199,7 +199,7 @@ export class KeyVaultObject {
  * is a list of literal-block strings, each one object's YAML document.
  */
 export function renderObjects(objects: readonly KeyVaultObject[]): string {
-  const entries = objects.map(object => `  - |\n${object._render().replace(/^/gm, '    ')}\n`);
+  const entries = objects.map(object => `  - |\n${object._render('    ')}\n`);
   return `array:\n${entries.join('')}`;
 }
 

@@ -135,7 +135,12 @@ class TemplatePatch {
   /** Objects given a new key, and their path below the template: a typed `Kube*` object writes keys sorted. */
   private readonly extended = new Map<any, readonly (string | number)[]>();
 
-  constructor(private readonly templatePath: readonly string[], private readonly template: any) {}
+  /** The JSON pointer of the template. */
+  private readonly templatePointer: string;
+
+  constructor(private readonly templatePath: readonly string[], private readonly template: any) {
+    this.templatePointer = templatePath.map(pointerSegment).join('');
+  }
 
   /** Appends `value` to `owner[key]` (at `ownerPath` below the template), creating the array if needed. */
   public append(owner: any, key: string, ownerPath: (string | number)[], value: unknown): void {
@@ -155,7 +160,7 @@ class TemplatePatch {
     const metadata = template.metadata ?? {};
     if (metadata.labels?.[key] === value) return;
     // The whole label map, keys sorted as cdk8s writes them (an added key would come last).
-    const labels = Object.fromEntries(Object.entries({ ...metadata.labels, [key]: value }).sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0)));
+    const labels = withSortedKeys({ ...metadata.labels, [key]: value });
     this.patches.push(template.metadata
       ? JsonPatch.add(this.pointer('metadata', 'labels'), labels)
       : JsonPatch.add(this.pointer('metadata'), { labels }));
@@ -175,7 +180,7 @@ class TemplatePatch {
   public sortExtended(manifest: any): any {
     const deepestFirst = [...this.extended].sort(([, a], [, b]) => b.length - a.length);
     for (const [object, path] of deepestFirst) {
-      const sorted = Object.fromEntries(Object.entries(object).sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0)));
+      const sorted = withSortedKeys(object);
       const full = [...this.templatePath, ...path];
       if (full.length === 0) manifest = sorted;
       else at(manifest, full.slice(0, -1))[full[full.length - 1]] = sorted;
@@ -184,7 +189,7 @@ class TemplatePatch {
   }
 
   private pointer(...segments: (string | number)[]): string {
-    return '/' + [...this.templatePath, ...segments].map(s => String(s).replace(/~/g, '~0').replace(/\//g, '~1')).join('/');
+    return this.templatePointer + segments.map(pointerSegment).join('');
   }
 }
 
@@ -215,6 +220,19 @@ function containerIdentity(spec: any, container: any): ContainerIdentity {
     runAsGroup: own.runAsGroup ?? pod.runAsGroup,
     supplementalGroups: pod.supplementalGroups,
   };
+}
+
+/** `/segment` of a JSON pointer (RFC 6901: "~" and "/" escaped). */
+function pointerSegment(segment: string | number): string {
+  const text = String(segment);
+  return '/' + (text.includes('~') || text.includes('/') ? text.replace(/~/g, '~0').replace(/\//g, '~1') : text);
+}
+
+/** A copy of `object` with its keys sorted as cdk8s sorts them (by UTF-16 code units). */
+function withSortedKeys(object: Record<string, unknown>): Record<string, unknown> {
+  const sorted: Record<string, unknown> = {};
+  for (const key of Object.keys(object).sort()) sorted[key] = object[key];
+  return sorted;
 }
 
 function at(json: any, path: readonly (string | number)[]): any {

@@ -204,24 +204,23 @@ export class FileClaims {
   /** Claims the paths of the next entry (`objects[<count so far>]`), returning the first clash. */
   public claim(entry: ObjectEntry): Finding | undefined {
     const index = this.count++;
-    const field = `objects[${index}]`;
     const file = fileOf(entry);
-    // A path the file rules reject is never written: nothing to clash with (and no cost for a huge alias).
-    if (rules.filePath(file, field) !== undefined) return undefined;
+    // A path the file rules reject is never written: nothing to clash with (and no cost for a huge
+    // alias). Only whether it passes matters here, not the finding's field.
+    if (rules.filePath(file, '') !== undefined) return undefined;
     const ownsDirectory = versionCount(entry) > 0;
     // The .crt/.key files of a version directory lie inside it: the directory's claim covers them.
-    const parts = !ownsDirectory && writesCertAndKeyFiles(entry, this.context) ? [0, 1, 2] : [0];
+    const paths = PARTS.slice(0, !ownsDirectory && writesCertAndKeyFiles(entry, this.context) ? PARTS.length : 1).map(suffix => (file + suffix).split('/'));
     let found: Finding | undefined;
-    for (const part of parts) {
-      const clash = this.clashOf(file + PARTS[part]);
-      if (clash !== undefined && !found) {
-        const other = this.entryAt(indexOf(clash));
-        found = clashFinding(entry, field, file + PARTS[part], { entry: other, index: indexOf(clash), path: pathOf(clash, other) }, this.context);
-      }
-    }
-    for (const part of parts) this.add((file + PARTS[part]).split('/'), claimOf(index, part));
+    paths.forEach((segments, part) => {
+      const clash = found ? undefined : this.clashOf(segments);
+      if (clash === undefined) return;
+      const other = this.entryAt(indexOf(clash));
+      found = clashFinding(entry, `objects[${index}]`, file + PARTS[part], { entry: other, index: indexOf(clash), path: pathOf(clash, other) }, this.context);
+    });
+    paths.forEach((segments, part) => this.add(segments, claimOf(index, part)));
     // A version directory is the entry's own: nothing else may be written below it.
-    if (ownsDirectory) this.add(file.split('/'), claimOf(index, 0), true);
+    if (ownsDirectory) this.add(paths[0], claimOf(index, 0), true);
     return found;
   }
 
@@ -231,7 +230,7 @@ export class FileClaims {
   }
 
   /** Records `claim` as the file at `segments` (or the directory, with `directory`), and as the directory of its ancestors, where unclaimed. */
-  private add(segments: string[], claim: Claim, directory = false): void {
+  private add(segments: readonly string[], claim: Claim, directory = false): void {
     let parent = this.root;
     segments.forEach((segment, i) => {
       const children = parent.children ??= new Map();
@@ -248,9 +247,8 @@ export class FileClaims {
     });
   }
 
-  /** The claim `path` clashes with: a file or directory at the path, or a file at one of its ancestors. */
-  private clashOf(path: string): Claim | undefined {
-    const segments = path.split('/');
+  /** The claim a path clashes with: a file or directory at the path, or a file at one of its ancestors. */
+  private clashOf(segments: readonly string[]): Claim | undefined {
     let node: PathNode = this.root;
     for (let i = 0; i < segments.length; i++) {
       const next: PathNode | undefined = typeof node === 'number' ? undefined : node.children?.get(segments[i]);
