@@ -6,6 +6,7 @@
  *   npm run bench -- --shapes 1000x1,100x20 --runs 5
  *   npm run bench -- --shapes 1000x1 --runs 1 --profile   also one --cpu-prof run per variant and shape
  *   npm run bench -- --cdk8s-validates-once         experiment: what cdk8s validating once per synth would save
+ *   npm run bench -- --instructions                 instruction counts under callgrind instead of time (instructions.ts)
  *
  * A shape is `<charts>x<workloads per chart>`; a bare number N means one chart of N workloads.
  * Every measurement is a fresh `node` process running the transpiled JavaScript (bench/results/.build),
@@ -19,6 +20,7 @@ import * as os from 'os';
 import * as path from 'path';
 import * as ts from 'typescript';
 import type { Measurement, Verification } from './child';
+import { countInstructions, DEFAULT_INSTRUCTION_SHAPES, instructionTable } from './instructions';
 import { summarizeProfile, ProfileSummary } from './profile';
 import { VARIANTS, Variant } from './workloads';
 
@@ -51,6 +53,8 @@ interface Options {
   readonly profile: boolean;
   /** Experiment: cdk8s validating the app once per synth instead of once more per chart (child.ts `validateOnce`). */
   readonly cdk8sValidatesOnce: boolean;
+  /** Count instructions under callgrind instead of measuring time and memory (instructions.ts). */
+  readonly instructions: boolean;
 }
 
 function parseShape(text: string): Shape {
@@ -66,11 +70,13 @@ function parseOptions(argv: string[]): Options {
     const i = argv.indexOf(flag);
     return i >= 0 ? argv[i + 1] : undefined;
   };
+  const instructions = argv.includes('--instructions');
   return {
-    shapes: (value('--shapes') ?? DEFAULT_SHAPES).split(',').map(parseShape),
+    shapes: (value('--shapes') ?? (instructions ? DEFAULT_INSTRUCTION_SHAPES : DEFAULT_SHAPES)).split(',').map(parseShape),
     runs: Number(value('--runs') ?? 3),
     profile: argv.includes('--profile'),
     cdk8sValidatesOnce: argv.includes('--cdk8s-validates-once'),
+    instructions,
   };
 }
 
@@ -207,6 +213,10 @@ function main(): void {
   }
   fs.mkdirSync(RESULTS, { recursive: true });
   const child = transpile();
+  if (options.instructions) {
+    void instructionsOnly(child, options.shapes, started);
+    return;
+  }
 
   const experiment = options.cdk8sValidatesOnce ? ['--cdk8s-validates-once'] : [];
   if (options.cdk8sValidatesOnce) console.log('experiment: cdk8s resolves dependencies and validates the app once per synth, not once more per chart');
@@ -280,6 +290,16 @@ function main(): void {
   fs.writeFileSync(path.join(RESULTS, `bench-${stamp}.json`), JSON.stringify(json, null, 2));
   fs.writeFileSync(path.join(RESULTS, 'latest.json'), JSON.stringify(json, null, 2));
   console.log(`\nresults: ${path.relative(ROOT, path.join(RESULTS, `bench-${stamp}.json`))}`);
+}
+
+async function instructionsOnly(child: string, shapes: Shape[], started: number): Promise<void> {
+  const rows = await countInstructions(child, shapes);
+  const env = machine();
+  console.log(`\n${instructionTable(rows)}\n\nnode ${env.node} --single-threaded under valgrind's callgrind, ${env.date}; bench took ${Math.round((Date.now() - started) / 1000)} s`);
+  const stamp = env.date.replace(/[:.]/g, '-');
+  const file = path.join(RESULTS, `instructions-${stamp}.json`);
+  fs.writeFileSync(file, JSON.stringify({ machine: env, rows }, null, 2));
+  console.log(`\nresults: ${path.relative(ROOT, file)}`);
 }
 
 function renderProfile(summary: ProfileSummary): string {
