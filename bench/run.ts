@@ -214,7 +214,10 @@ function main(): void {
   fs.mkdirSync(RESULTS, { recursive: true });
   const child = transpile();
   if (options.instructions) {
-    void instructionsOnly(child, options.shapes, started);
+    instructionsOnly(child, options.shapes, started).catch((error: Error) => {
+      console.error(error.message);
+      process.exitCode = 1;
+    });
     return;
   }
 

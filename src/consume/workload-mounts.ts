@@ -132,8 +132,8 @@ const WORKLOADS = new WeakMap<ApiObject, WorkloadMounts>();
  */
 class TemplatePatch {
   public readonly patches: JsonPatch[] = [];
-  /** Objects given a new key, and their path below the template: a typed `Kube*` object writes keys sorted. */
-  private readonly extended = new Map<any, readonly (string | number)[]>();
+  /** Paths (below the template) of the objects given a new key: a typed `Kube*` object writes keys sorted. */
+  private readonly extended = new Map<string, readonly (string | number)[]>();
 
   /** The JSON pointer of the template. */
   private readonly templatePointer: string;
@@ -150,7 +150,7 @@ class TemplatePatch {
     } else {
       this.patches.push(JsonPatch.add(this.pointer(...ownerPath, key), [value]));
       owner[key] = [value];
-      this.extended.set(owner, ownerPath);
+      this.extend(ownerPath);
     }
   }
 
@@ -164,11 +164,9 @@ class TemplatePatch {
     this.patches.push(template.metadata
       ? JsonPatch.add(this.pointer('metadata', 'labels'), labels)
       : JsonPatch.add(this.pointer('metadata'), { labels }));
-    if (!template.metadata) this.extended.set(template, []);
-    // The copy replaces the metadata: if that was given its labels here, the copy is what to sort.
-    const newLabels = this.extended.delete(metadata) || !metadata.labels;
+    if (!template.metadata) this.extend([]);
+    if (!metadata.labels) this.extend(['metadata']);
     template.metadata = { ...metadata, labels };
-    if (newLabels) this.extended.set(template.metadata, ['metadata']);
   }
 
   /**
@@ -178,14 +176,19 @@ class TemplatePatch {
    * for cdk8s's YAML writer.
    */
   public sortExtended(manifest: any): any {
-    const deepestFirst = [...this.extended].sort(([, a], [, b]) => b.length - a.length);
-    for (const [object, path] of deepestFirst) {
-      const sorted = withSortedKeys(object);
+    const deepestFirst = [...this.extended.values()].sort((a, b) => b.length - a.length);
+    for (const path of deepestFirst) {
       const full = [...this.templatePath, ...path];
+      const sorted = withSortedKeys(at(manifest, full));
       if (full.length === 0) manifest = sorted;
       else at(manifest, full.slice(0, -1))[full[full.length - 1]] = sorted;
     }
     return manifest;
+  }
+
+  /** Notes that the object at `path` (below the template) was given a new key. */
+  private extend(path: readonly (string | number)[]): void {
+    this.extended.set(path.join('/'), path);
   }
 
   private pointer(...segments: (string | number)[]): string {

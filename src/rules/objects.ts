@@ -204,10 +204,10 @@ export class FileClaims {
   /** Claims the paths of the next entry (`objects[<count so far>]`), returning the first clash. */
   public claim(entry: ObjectEntry): Finding | undefined {
     const index = this.count++;
+    const field = `objects[${index}]`;
     const file = fileOf(entry);
-    // A path the file rules reject is never written: nothing to clash with (and no cost for a huge
-    // alias). Only whether it passes matters here, not the finding's field.
-    if (rules.filePath(file, '') !== undefined) return undefined;
+    // A path the file rules reject is never written: nothing to clash with (and no cost for a huge alias).
+    if (rules.filePath(file, field) !== undefined) return undefined;
     const ownsDirectory = versionCount(entry) > 0;
     // The .crt/.key files of a version directory lie inside it: the directory's claim covers them.
     const paths = PARTS.slice(0, !ownsDirectory && writesCertAndKeyFiles(entry, this.context) ? PARTS.length : 1).map(suffix => (file + suffix).split('/'));
@@ -216,7 +216,7 @@ export class FileClaims {
       const clash = found ? undefined : this.clashOf(segments);
       if (clash === undefined) return;
       const other = this.entryAt(indexOf(clash));
-      found = clashFinding(entry, `objects[${index}]`, file + PARTS[part], { entry: other, index: indexOf(clash), path: pathOf(clash, other) }, this.context);
+      found = clashFinding(entry, field, file + PARTS[part], { entry: other, index: indexOf(clash), path: pathOf(clash, other) }, this.context);
     });
     paths.forEach((segments, part) => this.add(segments, claimOf(index, part)));
     // A version directory is the entry's own: nothing else may be written below it.

@@ -179,6 +179,48 @@ spec:
   });
 });
 
+describe('a class\'s objects are judged per provider flag', () => {
+  // One objects string is judged once per --write-cert-and-key-in-separate-files value and reused
+  // for every class repeating it: the provider's flag must still change the verdict.
+  const CLASS = `apiVersion: secrets-store.csi.x-k8s.io/v1
+kind: SecretProviderClass
+metadata: { name: tls, namespace: demo }
+spec:
+  provider: azure
+  parameters:
+    keyvaultName: kv-demo
+    tenantID: 00000000-0000-0000-0000-000000000002
+    objects: |
+      array:
+        - |
+          objectName: tls
+          objectType: secret
+        - |
+          objectName: ca
+          objectAlias: tls.crt
+          objectType: cert
+`;
+  const provider = (separateFiles: boolean) => `apiVersion: apps/v1
+kind: DaemonSet
+metadata: { name: csi-secrets-store-provider-azure, namespace: kube-system }
+spec:
+  template:
+    spec:
+      containers:
+        - name: provider-azure-installer
+          image: mcr.microsoft.com/oss/v2/azure/secrets-store/provider-azure:v1.8.2
+          args: [--endpoint=unix:///provider/azure.sock${separateFiles ? ', --write-cert-and-key-in-separate-files=true' : ''}]
+`;
+  const clashes = (separateFiles: boolean) => check(parseYaml(`${CLASS}---\n${provider(separateFiles)}`, 'cluster.yaml')).findings
+    .filter(f => /clashes with "tls\.crt"/.test(f.rule)).map(f => f.field);
+
+  test('the .crt clash is there only with the flag, whichever is checked first', () => {
+    expect(clashes(false)).toEqual([]);
+    expect(clashes(true)).toEqual(['spec.parameters.objects[1].objectAlias']);
+    expect(clashes(false)).toEqual([]);
+  });
+});
+
 describe('secrets', () => {
   test('a credential put in the parameters by mistake is reported but never echoed', () => {
     const text = fs.readFileSync(fixture('good/identity-binding.yaml'), 'utf-8')
