@@ -20,7 +20,7 @@ import * as os from 'os';
 import * as path from 'path';
 import * as ts from 'typescript';
 import type { Measurement, Verification } from './child';
-import { countInstructions, DEFAULT_INSTRUCTION_SHAPES, instructionTable } from './instructions';
+import { componentTable, countInstructions, DEFAULT_INSTRUCTION_SHAPES, instructionTable } from './instructions';
 import { summarizeProfile, ProfileSummary } from './profile';
 import { VARIANTS, Variant } from './workloads';
 
@@ -298,7 +298,7 @@ function main(): void {
 async function instructionsOnly(child: string, shapes: Shape[], started: number): Promise<void> {
   const rows = await countInstructions(child, shapes);
   const env = machine();
-  console.log(`\n${instructionTable(rows)}\n\nnode ${env.node} --single-threaded under valgrind's callgrind, ${env.date}; bench took ${Math.round((Date.now() - started) / 1000)} s`);
+  console.log(`\n${instructionTable(rows)}\n\nWhere the difference is (what the workloads cost, per part of the process):\n\n${componentTable(rows)}\n\nnode ${env.node} --single-threaded under valgrind's callgrind, ${env.date}; bench took ${Math.round((Date.now() - started) / 1000)} s`);
   const stamp = env.date.replace(/[:.]/g, '-');
   const file = path.join(RESULTS, `instructions-${stamp}.json`);
   fs.writeFileSync(file, JSON.stringify({ machine: env, rows }, null, 2));
