@@ -97,8 +97,15 @@ function collected(child: string, variant: Variant, workloads: number, charts: n
     proc.on('error', reject);
     proc.on('close', code => {
       const match = /Collected\s*:\s*(\d+)/.exec(stderr);
-      if (code !== 0 || !match) reject(new Error(`callgrind ${variant} ${workloads} workloads in ${charts} charts failed (${code}): ${stderr.slice(-2000)}`));
-      else resolve({ total: Number(match[1]), components: componentsOf(out) });
+      if (code !== 0 || !match) {
+        reject(new Error(`callgrind ${variant} ${workloads} workloads in ${charts} charts failed (${code}): ${stderr.slice(-2000)}`));
+        return;
+      }
+      try {
+        resolve({ total: Number(match[1]), components: componentsOf(out) });
+      } catch (error) {
+        reject(error); // callgrind_annotate failed
+      }
     });
   }).finally(() => fs.rmSync(dir, { recursive: true, force: true }));
 }
@@ -134,20 +141,18 @@ export function instructionTable(rows: readonly InstructionRow[]): string {
 
 /** Where the difference between the variants' counts is, per component and shape. */
 export function componentTable(rows: readonly InstructionRow[]): string {
-  const shapes = [...new Set(rows.map(r => r.shape))];
+  const shapes = [...new Set(rows.map(r => r.shape))].map(shape => {
+    const [lib, hand] = VARIANTS.map(v => rows.find(r => r.shape === shape && r.variant === v)!);
+    return { shape, lib, hand };
+  });
   const lines = [
-    `| component | ${shapes.map(s => `${s.replace('x', ' × ')}: library − hand (M) | share`).join(' | ')} |`,
+    `| component | ${shapes.map(({ shape }) => `${shape.replace('x', ' × ')}: library − hand (M) | share`).join(' | ')} |`,
     `|---|${shapes.map(() => '---|---').join('|')}|`,
   ];
-  const difference = (shape: string, name: string) => {
-    const [lib, hand] = VARIANTS.map(v => rows.find(r => r.shape === shape && r.variant === v)!);
-    return (lib.components[name] ?? 0) - (hand.components[name] ?? 0);
-  };
   for (const { name } of COMPONENTS) {
-    lines.push(`| ${name} | ${shapes.map(shape => {
-      const [lib, hand] = VARIANTS.map(v => rows.find(r => r.shape === shape && r.variant === v)!);
-      const d = difference(shape, name);
-      return `${(d / 1e6).toFixed(0)} | ${Math.round(100 * d / (lib.workloads - hand.workloads))}%`;
+    lines.push(`| ${name} | ${shapes.map(({ lib, hand }) => {
+      const difference = (lib.components[name] ?? 0) - (hand.components[name] ?? 0);
+      return `${(difference / 1e6).toFixed(0)} | ${Math.round(100 * difference / (lib.workloads - hand.workloads))}%`;
     }).join(' | ')} |`);
   }
   return lines.join('\n');
