@@ -26,7 +26,7 @@ import { VARIANTS, Variant } from './workloads';
 const COMPONENTS: readonly { readonly name: string; readonly symbol: RegExp }[] = [
   { name: 'optimizing compiler (TurboFan)', symbol: /v8::internal::compiler::|turboshaft|v8::internal::Pipeline/ },
   { name: 'garbage collector', symbol: /Scavenger|MarkCompact|Marking|Sweeper|v8::internal::Heap::|heap::base|Evacuat|RememberedSet|Ephemeron|IterateAndScavenge|BodyDescriptorBase/ },
-  { name: 'parser and bytecode compiler', symbol: /Parser|Scanner|Preparse|BytecodeGenerator|v8::internal::interpreter::|v8::internal::baseline::/ },
+  { name: 'parser, bytecode and baseline compilers', symbol: /Parser|Scanner|Preparse|BytecodeGenerator|v8::internal::interpreter::|v8::internal::baseline::/ },
   { name: 'builtins (interpreter, inline caches, stubs)', symbol: /Builtins?_/ },
   { name: 'optimized JavaScript', symbol: /^\?\?\?:0x/ },
   { name: 'other (V8 runtime, node, libc)', symbol: /./ },

@@ -70,17 +70,18 @@ interface ContentFindings {
 
 /**
  * Without `secretObjects`, the verdict on a class's objects depends only on its parsed objects
- * string and the provider flag: fleets repeat one string in many classes, and it is judged once.
+ * string and the cluster's `ClassContext`: fleets repeat one string in many classes, and it is
+ * judged once per context (keyed by the whole context, so a field added to it keeps this right).
  */
-const CONTENTS = new WeakMap<ParsedObjects, Map<boolean, ContentFindings>>();
+const CONTENTS = new WeakMap<ParsedObjects, Map<string, ContentFindings>>();
 
 function contentFindings(parsed: ParsedObjects, secretObjects: SecretObjectEntry[], context: ClassContext): ContentFindings {
   if (secretObjects.length > 0) return judgeContents(parsed, secretObjects, context);
-  const flag = context.writeCertAndKeyInSeparateFiles === true;
-  let byFlag = CONTENTS.get(parsed);
-  if (!byFlag) CONTENTS.set(parsed, byFlag = new Map());
-  let judged = byFlag.get(flag);
-  if (!judged) byFlag.set(flag, judged = judgeContents(parsed, secretObjects, context));
+  const key = JSON.stringify(context);
+  let byContext = CONTENTS.get(parsed);
+  if (!byContext) CONTENTS.set(parsed, byContext = new Map());
+  let judged = byContext.get(key);
+  if (!judged) byContext.set(key, judged = judgeContents(parsed, secretObjects, context));
   return judged;
 }
 

@@ -212,12 +212,12 @@ export class FileClaims {
     // The .crt/.key files of a version directory lie inside it: the directory's claim covers them.
     const paths = PARTS.slice(0, !ownsDirectory && writesCertAndKeyFiles(entry, this.context) ? PARTS.length : 1).map(suffix => (file + suffix).split('/'));
     let found: Finding | undefined;
-    paths.forEach((segments, part) => {
-      const clash = found ? undefined : this.clashOf(segments);
-      if (clash === undefined) return;
+    for (let part = 0; part < paths.length && !found; part++) {
+      const clash = this.clashOf(paths[part]);
+      if (clash === undefined) continue;
       const other = this.entryAt(indexOf(clash));
       found = clashFinding(entry, field, file + PARTS[part], { entry: other, index: indexOf(clash), path: pathOf(clash, other) }, this.context);
-    });
+    }
     paths.forEach((segments, part) => this.add(segments, claimOf(index, part)));
     // A version directory is the entry's own: nothing else may be written below it.
     if (ownsDirectory) this.add(paths[0], claimOf(index, 0), true);
