@@ -39,9 +39,14 @@ export function describeFindings(findings: readonly Finding[], rename: (field: s
  * rendered check found in its objects for rules the cross-checks did not already report.
  */
 export function withRenderedFindings(scope: IConstruct, own: readonly Finding[]): string[] {
-  const reported = new Set(own.map(f => f.ruleId));
-  return [
-    ...own.map(describeFinding),
-    ...AppRegistry.of(scope).findingsOf(scope).filter(f => !reported.has(f.ruleId)).map(f => f.message),
-  ];
+  const messages: string[] = [];
+  const reported = new Set<string | undefined>();
+  for (const finding of own) {
+    messages.push(describeFinding(finding));
+    reported.add(finding.ruleId);
+  }
+  for (const finding of AppRegistry.of(scope).findingsOf(scope)) {
+    if (!reported.has(finding.ruleId)) messages.push(finding.message);
+  }
+  return messages;
 }

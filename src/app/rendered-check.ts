@@ -56,13 +56,16 @@ export function checkRendered(owners: readonly RenderedOwner[], changed: () => v
   for (const owner of owners) {
     const manifests = byCluster.get(owner.cluster) ?? [];
     byCluster.set(owner.cluster, manifests);
-    ownerOf.set(owner.scope.node.path, owner.scope);
-    owner.objects().forEach((apiObject, index) => {
+    const path = owner.scope.node.path;
+    ownerOf.set(path, owner.scope);
+    const objects = owner.objects();
+    for (let index = 0; index < objects.length; index++) {
+      const apiObject = objects[index];
       watchPatches(apiObject, changed);
       const manifest = renderedManifest(apiObject);
       serveNextToJson(apiObject, manifest); // cdk8s writes it right after validating: rendered once
-      manifests.push(new Manifest(new RenderedDocument(owner.scope.node.path, index, manifest)));
-    });
+      manifests.push(new Manifest(new RenderedDocument(path, index, manifest)));
+    }
   }
   const result = new Map<IConstruct, RenderedFinding[]>();
   for (const manifests of byCluster.values()) {

@@ -37,6 +37,9 @@ const RESOURCE_TYPES: readonly { gk: AsoGroupKind; type: string }[] = [
   { gk: AsoKind.VAULT, type: ArmType.VAULT },
 ];
 
+/** The ASO kinds a reference may name by name: the resource types and resource groups. */
+const REFERENCED_KINDS = [...RESOURCE_TYPES.map(r => r.gk), AsoKind.RESOURCE_GROUP];
+
 const groupOf = (m: Manifest) => m.apiVersion.includes('/') ? m.apiVersion.split('/')[0] : '';
 const is = (m: Manifest, gk: AsoGroupKind) => m.kind === gk.kind && groupOf(m) === gk.group;
 const azureName = (m: Manifest) => typeof m.body.spec?.azureName === 'string' && m.body.spec.azureName !== '' ? m.body.spec.azureName : m.name;
@@ -57,7 +60,7 @@ export class AzureInput {
         const annotation = clientIdAnnotation(m.body);
         const clientId = typeof annotation === 'string' && isGuid(annotation) ? annotation.toLowerCase() : undefined;
         this.objects.push({ manifest: m, kind, clientId });
-      } else if ([...RESOURCE_TYPES.map(r => r.gk), AsoKind.RESOURCE_GROUP].some(gk => is(m, gk))) {
+      } else if (REFERENCED_KINDS.some(gk => is(m, gk))) {
         this.resources.set(key(m.namespace, groupOf(m), m.kind, m.name), m);
       }
       if (m.kind === 'ConfigMap' && m.apiVersion === 'v1') this.configMaps.set(`${m.namespace ?? ''}/${m.name}`, m);

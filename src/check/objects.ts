@@ -2,7 +2,7 @@ import { Alias, isAlias, isMap, isScalar, isSeq, LineCounter, Node, Scalar } fro
 import { shownValue } from './finding';
 import { DEFAULT_LIMITS } from './limits';
 import { parseOne, resolveAliases } from './yaml';
-import { ObjectEntry } from '../rules/model';
+import { ObjectEntry, objectEntry } from '../rules/model';
 
 /**
  * The `objects` parameter read the way the provider reads it (gopkg.in/yaml.v3, non-strict): a
@@ -261,10 +261,14 @@ function readEntry(
     }
     values[key] = (plain && NULL.test(raw) ? '' : raw).trim();
   }
-  return {
+  return objectEntry({
     objectName: values.objectName ?? '',
+    objectAlias: values.objectAlias,
     objectType: values.objectType ?? '',
-    ...STRING_FIELDS.filter(k => k !== 'objectName' && k !== 'objectType' && values[k] !== undefined).reduce((o, k) => ({ ...o, [k]: values[k] }), {}),
-    ...(history === undefined ? {} : { objectVersionHistory: history }),
-  };
+    objectVersion: values.objectVersion,
+    objectVersionHistory: history,
+    objectFormat: values.objectFormat,
+    objectEncoding: values.objectEncoding,
+    filePermission: values.filePermission,
+  });
 }

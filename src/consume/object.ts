@@ -1,6 +1,6 @@
 import { IConstruct } from 'constructs';
 import { check, checkFindings } from '../app/errors';
-import { error, Finding, ObjectEntry } from '../rules/model';
+import { error, Finding, ObjectEntry, objectEntry } from '../rules/model';
 import { checkObject, fileOf, filesWritten, partWritten, versionCount } from '../rules/objects';
 import * as types from '../rules/types';
 
@@ -154,7 +154,7 @@ export class KeyVaultObject {
 
   /** @internal The object as the provider reads it (src/rules/model.ts). */
   public _entry(): ObjectEntry {
-    return {
+    return objectEntry({
       objectName: this.objectName,
       objectAlias: this.alias,
       objectType: this.objectType,
@@ -163,7 +163,7 @@ export class KeyVaultObject {
       objectFormat: this.format,
       objectEncoding: this.encoding,
       filePermission: this.filePermission,
-    };
+    });
   }
 
   /** @internal Checks every field; `field` names the object in messages (e.g. "objects[2]"). */
@@ -174,8 +174,8 @@ export class KeyVaultObject {
       types.optionalString(this.version, `${field}.version`, '0123456789abcdef0123456789abcdef'),
       types.optionalNumber(this.versionHistory, `${field}.versionHistory`, 5),
       octalModeAsString(this.filePermission, `${field}.filePermission`),
-      types.optionalEnum(this.format, `${field}.format`, Object.values(ObjectFormat), 'ObjectFormat.PEM'),
-      types.optionalEnum(this.encoding, `${field}.encoding`, Object.values(ObjectEncoding), 'ObjectEncoding.BASE64'),
+      types.optionalEnum(this.format, `${field}.format`, FORMATS, 'ObjectFormat.PEM'),
+      types.optionalEnum(this.encoding, `${field}.encoding`, ENCODINGS, 'ObjectEncoding.BASE64'),
     ]);
     checkFindings(scope, checkObject(this._entry(), field), objectField);
   }
@@ -199,9 +199,13 @@ export class KeyVaultObject {
  * is a list of literal-block strings, each one object's YAML document.
  */
 export function renderObjects(objects: readonly KeyVaultObject[]): string {
-  const entries = objects.map(object => `  - |\n${object._render('    ')}\n`);
-  return `array:\n${entries.join('')}`;
+  let rendered = 'array:\n';
+  for (const object of objects) rendered += `  - |\n${object._render('    ')}\n`;
+  return rendered;
 }
+
+const FORMATS: readonly string[] = Object.values(ObjectFormat);
+const ENCODINGS: readonly string[] = Object.values(ObjectEncoding);
 
 const PLAIN_SCALAR = /^[A-Za-z_][A-Za-z0-9_./-]*$/;
 const YAML_KEYWORD = /^(true|false|yes|no|on|off|y|n|null)$/i;

@@ -144,7 +144,7 @@ export class KeyVaultSecretProviderClass extends Construct {
       const field = `objects[${this._objects.length}]`;
       object._validate(this, field);
       const clash = this.claims.claim(object._entry());
-      checkFindings(this, clash ? [clash] : [], objectField);
+      if (clash) checkFindings(this, [clash], objectField);
       this._objects.push(object);
     }
     AppRegistry.of(this).changed();
@@ -255,8 +255,15 @@ function propTypes(props: KeyVaultSecretProviderClassProps): (Finding | undefine
     types.requiredString(props?.tenantId, 'tenantId', '00000000-0000-0000-0000-000000000000'),
     types.instanceOf(props?.identity, 'identity', KeyVaultIdentity, 'a KeyVaultIdentity factory, e.g. KeyVaultIdentity.workloadIdentity({ clientId })'),
     types.instanceOf(props?.cloud, 'cloud', AzureCloud, 'an AzureCloud member, e.g. AzureCloud.US_GOVERNMENT', false),
-    types.optionalList(objects, 'objects', 'KeyVaultObject') ?? (Array.isArray(objects)
-      ? objects.map((o, i) => types.instanceOf(o, `objects[${i}]`, KeyVaultObject, 'KeyVaultObject.secret(name), .key(name) or .certificate(name)')).find(f => f)
-      : undefined),
+    types.optionalList(objects, 'objects', 'KeyVaultObject') ?? (Array.isArray(objects) ? objectTypes(objects) : undefined),
   ];
+}
+
+/** The first entry of `objects` that is not a KeyVaultObject. */
+function objectTypes(objects: unknown[]): Finding | undefined {
+  for (let i = 0; i < objects.length; i++) {
+    const finding = types.instanceOf(objects[i], `objects[${i}]`, KeyVaultObject, 'KeyVaultObject.secret(name), .key(name) or .certificate(name)');
+    if (finding) return finding;
+  }
+  return undefined;
 }

@@ -98,14 +98,16 @@ export class WorkloadMounts {
       const { path, volumeName } = mount;
       // The class's first mount adds its volume; a second one (same class, same volume) only mounts it.
       const firstOfClass = this.mounts.find(m => m.source.scope === mount.source.scope) === mount;
-      if (firstOfClass && !report(volumeNameFree((spec.volumes ?? []).some((v: any) => v.name === volumeName), 'volumeName', volumeName))) continue;
-      const names = mount.containerNames ?? containers.map(c => c.name);
-      const targets = names.map(name => containers.findIndex(c => c.name === name));
-      const unknown = names.filter((name, i) => !report(targets[i] < 0 ? containerExists(name, containers.map(c => c.name), 'containerNames') : undefined));
-      if (unknown.length) continue;
-      const clashes = targets.filter(i => !report(mountPathFree((containers[i].volumeMounts ?? []).some((m: any) => m.mountPath === path), path, `containers[${containers[i].name}].path`)));
-      if (clashes.length) continue;
-      for (const i of targets) filesReadable(modedFiles(mount.source), containerIdentity(spec, containers[i]), mount.source.name, 'filePermission').forEach(report);
+      if (firstOfClass && !report(volumeNameFree(hasEntry(spec.volumes, 'name', volumeName), 'volumeName', volumeName))) continue;
+      const targets = targetContainers(containers, mount.containerNames, report);
+      if (targets === undefined) continue;
+      let clashes = 0;
+      for (const i of targets) {
+        if (!report(mountPathFree(hasEntry(containers[i].volumeMounts, 'mountPath', path), path, `containers[${containers[i].name}].path`))) clashes++;
+      }
+      if (clashes) continue;
+      const files = modedFiles(mount.source);
+      for (const i of targets) filesReadable(files, containerIdentity(spec, containers[i]), mount.source.name, 'filePermission').forEach(report);
 
       if (firstOfClass) patch.append(spec, 'volumes', ['spec'], { csi: csiVolumeSource(mount.source), name: volumeName });
       for (const i of targets) {
@@ -139,7 +141,7 @@ class TemplatePatch {
   private readonly templatePointer: string;
 
   constructor(private readonly templatePath: readonly string[], private readonly template: any) {
-    this.templatePointer = templatePath.map(pointerSegment).join('');
+    this.templatePointer = pointerOf(templatePath);
   }
 
   /** Appends `value` to `owner[key]` (at `ownerPath` below the template), creating the array if needed. */
@@ -192,8 +194,34 @@ class TemplatePatch {
   }
 
   private pointer(...segments: (string | number)[]): string {
-    return this.templatePointer + segments.map(pointerSegment).join('');
+    return this.templatePointer + pointerOf(segments);
   }
+}
+
+/**
+ * The indexes of the containers a mount targets (every container when it names none), or undefined
+ * when it names a container the pod does not have (reported).
+ */
+function targetContainers(containers: any[], names: string[] | undefined, report: (finding: Finding | undefined) => boolean): number[] | undefined {
+  const targets: number[] = [];
+  if (names === undefined) {
+    for (let i = 0; i < containers.length; i++) targets.push(i);
+    return targets;
+  }
+  let unknown = 0;
+  for (const name of names) {
+    const index = containers.findIndex(c => c.name === name);
+    if (!report(index < 0 ? containerExists(name, containers.map(c => c.name), 'containerNames') : undefined)) unknown++;
+    targets.push(index);
+  }
+  return unknown ? undefined : targets;
+}
+
+/** Whether a list of the manifest (volumes, volume mounts; perhaps absent) has an entry whose `key` is `value`. */
+function hasEntry(list: any[] | undefined, key: string, value: string): boolean {
+  if (list === undefined) return false;
+  for (const entry of list) if (entry[key] === value) return true;
+  return false;
 }
 
 /** The CSI volume source every mount uses: the class, read-only, with the identity's secret ref. */
@@ -226,6 +254,13 @@ function containerIdentity(spec: any, container: any): ContainerIdentity {
 }
 
 /** `/segment` of a JSON pointer (RFC 6901: "~" and "/" escaped). */
+/** Path segments as a JSON pointer (RFC 6901). A loop, not map/join: see DESIGN.md, "Per-workload code". */
+function pointerOf(segments: readonly (string | number)[]): string {
+  let pointer = '';
+  for (const segment of segments) pointer += pointerSegment(segment);
+  return pointer;
+}
+
 function pointerSegment(segment: string | number): string {
   const text = String(segment);
   return '/' + (text.includes('~') || text.includes('/') ? text.replace(/~/g, '~0').replace(/\//g, '~1') : text);

@@ -210,17 +210,19 @@ export class FileClaims {
     if (rules.filePath(file, field) !== undefined) return undefined;
     const ownsDirectory = versionCount(entry) > 0;
     // The .crt/.key files of a version directory lie inside it: the directory's claim covers them.
-    const paths = PARTS.slice(0, !ownsDirectory && writesCertAndKeyFiles(entry, this.context) ? PARTS.length : 1).map(suffix => (file + suffix).split('/'));
+    const parts = !ownsDirectory && writesCertAndKeyFiles(entry, this.context) ? PARTS.length : 1;
     let found: Finding | undefined;
-    for (let part = 0; part < paths.length && !found; part++) {
-      const clash = this.clashOf(paths[part]);
-      if (clash === undefined) continue;
-      const other = this.entryAt(indexOf(clash));
-      found = clashFinding(entry, field, file + PARTS[part], { entry: other, index: indexOf(clash), path: pathOf(clash, other) }, this.context);
+    for (let part = 0; part < parts; part++) {
+      const segments = (file + PARTS[part]).split('/');
+      const clash = found ? undefined : this.clashOf(segments);
+      if (clash !== undefined) {
+        const other = this.entryAt(indexOf(clash));
+        found = clashFinding(entry, field, file + PARTS[part], { entry: other, index: indexOf(clash), path: pathOf(clash, other) }, this.context);
+      }
+      this.add(segments, claimOf(index, part));
+      // A version directory is the entry's own: nothing else may be written below it.
+      if (ownsDirectory) this.add(segments, claimOf(index, part), true);
     }
-    paths.forEach((segments, part) => this.add(segments, claimOf(index, part)));
-    // A version directory is the entry's own: nothing else may be written below it.
-    if (ownsDirectory) this.add(paths[0], claimOf(index, 0), true);
     return found;
   }
 
@@ -232,7 +234,8 @@ export class FileClaims {
   /** Records `claim` as the file at `segments` (or the directory, with `directory`), and as the directory of its ancestors, where unclaimed. */
   private add(segments: readonly string[], claim: Claim, directory = false): void {
     let parent = this.root;
-    segments.forEach((segment, i) => {
+    for (let i = 0; i < segments.length; i++) {
+      const segment = segments[i];
       const children = parent.children ??= new Map();
       const last = i === segments.length - 1;
       let node = children.get(segment);
@@ -244,7 +247,7 @@ export class FileClaims {
       if (!last || directory) node.directory ??= claim;
       else node.file ??= claim;
       parent = node;
-    });
+    }
   }
 
   /** The claim a path clashes with: a file or directory at the path, or a file at one of its ancestors. */
