@@ -253,14 +253,14 @@ function containerIdentity(spec: any, container: any): ContainerIdentity {
   };
 }
 
-/** `/segment` of a JSON pointer (RFC 6901: "~" and "/" escaped). */
-/** Path segments as a JSON pointer (RFC 6901). A loop, not map/join: see DESIGN.md, "Per-workload code". */
+/** Path segments as a JSON pointer. A loop, not map/join: see DESIGN.md, "Per-workload code". */
 function pointerOf(segments: readonly (string | number)[]): string {
   let pointer = '';
   for (const segment of segments) pointer += pointerSegment(segment);
   return pointer;
 }
 
+/** `/segment` of a JSON pointer (RFC 6901: "~" and "/" escaped). */
 function pointerSegment(segment: string | number): string {
   const text = String(segment);
   return '/' + (text.includes('~') || text.includes('/') ? text.replace(/~/g, '~0').replace(/\//g, '~1') : text);

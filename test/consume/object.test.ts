@@ -3,6 +3,8 @@ import * as YAML from 'yaml';
 import {
   KeyVaultIdentity, KeyVaultObject, KeyVaultSecretProviderClass, ObjectEncoding, ObjectFormat, ObjectType,
 } from '../../src';
+import { parseObjects as readObjects } from '../../src/check/objects';
+import { renderObjects } from '../../src/consume/object';
 import { errorOf, expectProblem, only, parseObjects, synth } from '../util';
 
 // Field names, values and the `objects` shape: https://github.com/Azure/secrets-store-csi-driver-provider-azure/blob/d5f7cf5b598c2eede99ad3683de0ba10f7a8736b/pkg/provider/types/types.go,
@@ -156,6 +158,18 @@ describe('objects parameter', () => {
   test('keeps the order the objects were given in', () => {
     const { entries } = rendered(KeyVaultObject.certificate('c'), KeyVaultObject.secret('a'), KeyVaultObject.key('b'));
     expect(entries.map(e => e.objectName)).toEqual(['c', 'a', 'b']);
+  });
+
+  test.each([
+    ['a plain secret', KeyVaultObject.secret('s')],
+    ['every option', KeyVaultObject.secret('s', { alias: 'db/s', version: 'abc', versionHistory: 3, filePermission: '0440', format: ObjectFormat.PFX, encoding: ObjectEncoding.BASE64 })],
+    ['a certificate at a version', KeyVaultObject.certificate('c', { version: '0123456789abcdef0123456789abcdef' })],
+  ])('%s reads back as the very entry the construct checked, every field present in one order', (_, object) => {
+    // The rules see one entry shape from constructs and from the checker (DESIGN.md, "Per-workload code").
+    const { entries, problems } = readObjects(renderObjects([object]));
+    expect(problems).toEqual([]);
+    expect(entries[0]).toStrictEqual(object._entry());
+    expect(Object.keys(entries[0]!)).toEqual(Object.keys(object._entry()));
   });
 
   const LOOKALIKE_ALIASES = [
