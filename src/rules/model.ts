@@ -36,8 +36,8 @@ export interface ObjectEntry {
 }
 
 /**
- * An entry with every field in one order, absent ones undefined: the constructs and the checker's
- * reader create entries only here, so the rules see one object shape (DESIGN.md, "Per-workload code").
+ * An entry with every field in one order, absent ones undefined, as `KeyVaultObject._entry()` writes
+ * it: the rules see one object shape from constructs and the checker (DESIGN.md, "Per-workload code").
  */
 export function objectEntry(fields: ObjectEntry): ObjectEntry {
   return {
