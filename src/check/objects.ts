@@ -261,14 +261,12 @@ function readEntry(
     }
     values[key] = (plain && NULL.test(raw) ? '' : raw).trim();
   }
-  return objectEntry({
-    objectName: values.objectName ?? '',
-    objectAlias: values.objectAlias,
-    objectType: values.objectType ?? '',
-    objectVersion: values.objectVersion,
-    objectVersionHistory: history,
-    objectFormat: values.objectFormat,
-    objectEncoding: values.objectEncoding,
+  return objectEntry(values.objectName ?? '', values.objectType ?? '', {
+    alias: values.objectAlias,
+    version: values.objectVersion,
+    versionHistory: history,
+    format: values.objectFormat,
+    encoding: values.objectEncoding,
     filePermission: values.filePermission,
   });
 }

@@ -1,6 +1,6 @@
 import { IConstruct } from 'constructs';
 import { check, checkFindings } from '../app/errors';
-import { error, Finding, ObjectEntry } from '../rules/model';
+import { error, Finding, ObjectEntry, objectEntry } from '../rules/model';
 import { checkObject, fileOf, filesWritten, partWritten, versionCount } from '../rules/objects';
 import * as types from '../rules/types';
 
@@ -154,17 +154,7 @@ export class KeyVaultObject {
 
   /** @internal The object as the provider reads it (src/rules/model.ts). */
   public _entry(): ObjectEntry {
-    // The keys in objectEntry()'s order (tested): one shape for the rules, one allocation per call.
-    return {
-      objectName: this.objectName,
-      objectAlias: this.alias,
-      objectType: this.objectType,
-      objectVersion: this.version,
-      objectVersionHistory: this.versionHistory,
-      objectFormat: this.format,
-      objectEncoding: this.encoding,
-      filePermission: this.filePermission,
-    };
+    return objectEntry(this.objectName, this.objectType, this);
   }
 
   /** @internal Checks every field; `field` names the object in messages (e.g. "objects[2]"). */

@@ -35,20 +35,30 @@ export interface ObjectEntry {
   readonly filePermission?: string;
 }
 
+/** An entry's optional fields under the construct's names (a `KeyVaultObject` is one). */
+export interface ObjectEntryOptions {
+  readonly alias?: string;
+  readonly version?: string;
+  readonly versionHistory?: number;
+  readonly format?: string;
+  readonly encoding?: string;
+  readonly filePermission?: string;
+}
+
 /**
- * An entry with every field in one order, absent ones undefined, as `KeyVaultObject._entry()` writes
- * it: the rules see one object shape from constructs and the checker (DESIGN.md, "Per-workload code").
+ * An entry with every field in one order, absent ones undefined: constructs and the checker's
+ * reader create entries only here, so the rules see one object shape (DESIGN.md, "Per-workload code").
  */
-export function objectEntry(fields: ObjectEntry): ObjectEntry {
+export function objectEntry(objectName: string, objectType: string, options: ObjectEntryOptions): ObjectEntry {
   return {
-    objectName: fields.objectName,
-    objectAlias: fields.objectAlias,
-    objectType: fields.objectType,
-    objectVersion: fields.objectVersion,
-    objectVersionHistory: fields.objectVersionHistory,
-    objectFormat: fields.objectFormat,
-    objectEncoding: fields.objectEncoding,
-    filePermission: fields.filePermission,
+    objectName,
+    objectAlias: options.alias,
+    objectType,
+    objectVersion: options.version,
+    objectVersionHistory: options.versionHistory,
+    objectFormat: options.format,
+    objectEncoding: options.encoding,
+    filePermission: options.filePermission,
   };
 }
 
